@@ -1,0 +1,281 @@
+"""Puzzle files: read line, grid, CSV and JSON-lines files; write answers in the same format.
+
+Formats (detected from the extension, then the content; forced with `format=`):
+
+- `lines`: one puzzle per line of n*n symbols, `#` comment lines and blank lines skipped;
+  or a grid drawn over n lines (one block per puzzle, blocks separated by blank lines,
+  spaces and `|-+` ignored). A block of k lines of k symbols is a grid, except that k
+  lines each holding a whole board (16 lines of 4x4 puzzles) stay line puzzles; a `box`
+  removes any doubt.
+- `csv`: a header naming the puzzle column (`quizzes`, `puzzle` or `question`) and
+  optionally the expected solution (`solutions`, `solution` or `answer`).
+- `jsonl`: one JSON object per line with `puzzle` (and optionally `solution`, `box`), as
+  written by `glauber solve --json`.
+
+Every problem is raised as `InputError(path, line, message)`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from puzzles.errors import InputError, PuzzleError
+from puzzles.sudoku import Sudoku, default_box, parse_box, size_of_length
+
+FORMATS = ("lines", "csv", "jsonl")
+PUZZLE_COLUMNS = ("quizzes", "puzzle", "question")
+SOLUTION_COLUMNS = ("solutions", "solution", "answer")
+_DRAWING = str.maketrans("", "", " \t|-+")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One puzzle read from a file."""
+
+    path: str  # the file it came from
+    line: int  # 1-based line where it starts
+    puzzle: Sudoku
+    expected: Sudoku | None = None  # solution column / field, when the file has one
+    layout: str = "line"  # how it was written: "line", "grid", "csv" or "jsonl"
+
+    @property
+    def source(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class PuzzleFile:
+    """All records of one file, and what is needed to write answers in its format."""
+
+    path: str
+    format: str  # one of FORMATS
+    records: tuple[Record, ...]
+    columns: tuple[str, str] = ("quizzes", "solutions")  # csv: puzzle and solution header
+    has_solutions: bool = False  # csv/jsonl: a solution column/field was present
+
+
+def detect_format(path: str, text: str) -> str:
+    """Guess the format from the extension, else from the first meaningful line."""
+    lower = path.lower()
+    if lower.endswith(".csv"):
+        return "csv"
+    if lower.endswith((".jsonl", ".json")):
+        return "jsonl"
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("{"):
+            return "jsonl"
+        head = [c.strip().lower() for c in line.split(",")]
+        if len(head) > 1 and any(c in PUZZLE_COLUMNS for c in head):
+            return "csv"
+        return "lines"
+    return "lines"
+
+
+def read_file(path: str, format: str = "auto", box: tuple[int, int] | None = None) -> PuzzleFile:
+    """Read every puzzle of a file. Raises InputError naming the file and line."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError:
+        raise InputError(path, None, "not a text file (cannot decode as UTF-8)") from None
+    except OSError as e:
+        raise InputError(path, None, f"cannot read: {e.strerror or e}") from None
+    return read_text(path, text, format, box)
+
+
+def read_text(path: str, text: str, format: str = "auto",
+              box: tuple[int, int] | None = None) -> PuzzleFile:
+    """Parse file contents (see `read_file`); `path` is used in records and errors."""
+    fmt = detect_format(path, text) if format == "auto" else format
+    if fmt not in FORMATS:
+        raise InputError(path, None, f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
+    reader = {"lines": _read_lines, "csv": _read_csv, "jsonl": _read_jsonl}[fmt]
+    parsed = reader(path, text, box)
+    if not parsed.records:
+        raise InputError(path, None, "no puzzles found")
+    return parsed
+
+
+def _parse(path: str, line: int, text: str, box) -> Sudoku:
+    try:
+        return Sudoku.parse(text, box)
+    except PuzzleError as e:
+        raise InputError(path, line, str(e)) from None
+
+
+def _blocks(text: str):
+    """Consecutive non-blank, non-comment lines as lists of (line number, symbols)."""
+    block: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            if block:
+                yield block
+            block = []
+            continue
+        symbols = stripped.translate(_DRAWING)
+        if symbols:  # a pure drawing line such as ------+------- carries no cells
+            block.append((number, symbols))
+    if block:
+        yield block
+
+
+def _whole_board(symbols: str, box) -> bool:
+    """Does one line hold a whole board (of size `box`, or of any size when box is None)?"""
+    if box is not None:
+        return len(symbols) == (box[0] * box[1]) ** 2
+    n = size_of_length(len(symbols))
+    if n is None:
+        return False
+    try:
+        Sudoku.parse(symbols, default_box(n))
+        return True
+    except PuzzleError:
+        return False
+
+
+def _read_lines(path: str, text: str, box) -> PuzzleFile:
+    records = []
+    for block in _blocks(text):
+        k = len(block)
+        is_grid = (k > 1 and all(len(s) == k for _, s in block)
+                   and (box is None or box[0] * box[1] == k)
+                   and not all(_whole_board(s, box) for _, s in block))
+        if not is_grid and k > 1 and not any(_whole_board(s, box) for _, s in block):
+            width = box[0] * box[1] if box else len(block[0][1])
+            for number, s in block:  # a grid with a faulty row: name the row
+                if len(s) != width:
+                    raise InputError(path, number, f"grid row has {len(s)} symbols, expected "
+                                     f"{width} like the first row at line {block[0][0]}")
+            raise InputError(path, block[0][0], f"grid of {k} rows of {width} symbols is not square")
+        if is_grid:
+            start = block[0][0]
+            records.append(Record(path, start, _parse(path, start, "".join(s for _, s in block), box),
+                                  layout="grid"))
+        else:
+            records.extend(Record(path, number, _parse(path, number, s, box)) for number, s in block)
+    return PuzzleFile(path, "lines", tuple(records))
+
+
+def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
+    lowered = [h.strip().lower() for h in header]
+    for name in names:
+        if name in lowered:
+            return lowered.index(name)
+    return None
+
+
+def _read_csv(path: str, text: str, box) -> PuzzleFile:
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        raise InputError(path, 1, "empty CSV file (expected a header)")
+    p_col = _pick(header, PUZZLE_COLUMNS)
+    if p_col is None:
+        raise InputError(path, 1, f"no puzzle column in header {','.join(header)!r} "
+                         f"(name it one of: {', '.join(PUZZLE_COLUMNS)})")
+    s_col = _pick(header, SOLUTION_COLUMNS)
+    records = []
+    for row in reader:
+        number = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(p_col, s_col or 0):
+            raise InputError(path, number, f"row has {len(row)} fields, the header has {len(header)}")
+        puzzle = _parse(path, number, row[p_col], box)
+        expected = None
+        if s_col is not None and row[s_col].strip():
+            expected = _parse(path, number, row[s_col], puzzle.box)
+        records.append(Record(path, number, puzzle, expected, layout="csv"))
+    columns = (header[p_col].strip(), header[s_col].strip() if s_col is not None else "solutions")
+    return PuzzleFile(path, "csv", tuple(records), columns, s_col is not None)
+
+
+def _read_jsonl(path: str, text: str, box) -> PuzzleFile:
+    records = []
+    any_solution = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as e:
+            raise InputError(path, number, f"invalid JSON: {e.msg} (column {e.colno})") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("puzzle"), str):
+            raise InputError(path, number, 'expected a JSON object with a "puzzle" string')
+        kind = obj.get("kind", "sudoku")
+        if kind != "sudoku":
+            raise InputError(path, number, f"unsupported puzzle kind {kind!r}")
+        line_box = box
+        if box is None and obj.get("box") is not None:
+            try:
+                line_box = parse_box(str(obj["box"]))
+            except PuzzleError as e:
+                raise InputError(path, number, str(e)) from None
+        puzzle = _parse(path, number, obj["puzzle"], line_box)
+        solution = obj.get("solution")
+        if solution is not None and not isinstance(solution, str):
+            raise InputError(path, number, '"solution" must be a string or null')
+        any_solution |= "solution" in obj
+        expected = _parse(path, number, solution, puzzle.box) if solution else None
+        records.append(Record(path, number, puzzle, expected, layout="jsonl"))
+    return PuzzleFile(path, "jsonl", tuple(records), has_solutions=any_solution)
+
+
+def box_label(box: tuple[int, int]) -> str:
+    return f"{box[0]}x{box[1]}"
+
+
+def outcome_json(record: Record, outcome) -> dict:
+    """The `solve --json` object of one answered record."""
+    puzzle = record.puzzle
+    attempt = outcome.attempt
+    obj = {"source": record.source, "kind": puzzle.kind, "puzzle": puzzle.format()}
+    if puzzle.box != default_box(puzzle.n):
+        obj["box"] = box_label(puzzle.box)
+    obj.update({
+        "solution": outcome.solution.format() if outcome.verified else None,
+        "verified": outcome.verified,
+        "error": outcome.error,
+        "seconds": round(attempt.seconds, 6),
+    })
+    if record.expected is not None:
+        obj["matches_expected"] = outcome.verified and outcome.solution == record.expected
+    obj.update(attempt.stats)
+    return obj
+
+
+def format_answers(pfile: PuzzleFile, outcomes, as_json: bool = False) -> str:
+    """Answers of one file as text: JSON lines, or the file's own format.
+
+    In `lines` format an unsolved puzzle is written back unchanged (its givens only), so
+    the output keeps one entry per input puzzle; CSV leaves the solution field empty.
+    """
+    if as_json or pfile.format == "jsonl":
+        return "".join(json.dumps(outcome_json(r, o)) + "\n" for r, o in zip(pfile.records, outcomes))
+    if pfile.format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(pfile.columns)
+        for r, o in zip(pfile.records, outcomes):
+            writer.writerow([r.puzzle.format(), o.solution.format() if o.verified else ""])
+        return out.getvalue()
+    chunks = []
+    for r, o in zip(pfile.records, outcomes):
+        grid = o.solution if o.verified else r.puzzle
+        chunks.append(grid.format_grid() + "\n\n" if r.layout == "grid" else grid.format() + "\n")
+    return "".join(chunks)
+
+
+def candidates(pfile: PuzzleFile) -> list[tuple[Record, Sudoku | None]]:
+    """Proposed solutions in a file, for `glauber verify`: the solution column or field
+    where the file has one (None where it is empty), else each puzzle itself."""
+    if pfile.has_solutions:
+        return [(r, r.expected) for r in pfile.records]
+    return [(r, r.puzzle) for r in pfile.records]

@@ -1,0 +1,152 @@
+"""Unique-solution Sudoku generation for any box shape, deterministic for a seed.
+
+A solved grid comes from the SAT solver (random diagonal boxes completed), shuffled by a
+random validity-preserving `Symmetry`; then givens are removed in a random order while
+the solution stays unique. Removing cell i keeps a unique puzzle unique exactly when no
+grid agrees with the remaining givens and differs from the solution at i, which is one
+incremental SAT call with assumptions only, so the solver's learned clauses carry over.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from pysat.solvers import Solver
+
+from puzzles.errors import PuzzleError
+from puzzles.reference import SAT_SOLVER, _formula, count_solutions
+from puzzles.sudoku import Sudoku
+
+
+def canonical_grid(box: tuple[int, int]) -> Sudoku:
+    """The pattern solution (r, c) -> (cols*(r % rows) + r // rows + c) % n + 1."""
+    br, bc = box
+    n = br * bc
+    return Sudoku(tuple(box), tuple((bc * (r % br) + r // br + c) % n + 1
+                                    for r in range(n) for c in range(n)))
+
+
+@dataclass(frozen=True)
+class Symmetry:
+    """A validity-preserving transformation of a grid of one box shape.
+
+    Every field is a permutation; the identity permutations leave a grid unchanged.
+    """
+
+    relabel: tuple[int, ...]  # value v becomes relabel[v - 1] + 1
+    bands: tuple[int, ...]  # new band b is old band bands[b]
+    rows: tuple[tuple[int, ...], ...]  # within new band b, new row i is old row rows[b][i]
+    stacks: tuple[int, ...]  # likewise for stacks of columns
+    cols: tuple[tuple[int, ...], ...]
+    transpose: bool = False  # only for square boxes
+
+    def apply(self, grid: Sudoku) -> Sudoku:
+        br, bc = grid.box
+        n = grid.n
+        row_of = [self.bands[r // br] * br + self.rows[r // br][r % br] for r in range(n)]
+        col_of = [self.stacks[c // bc] * bc + self.cols[c // bc][c % bc] for c in range(n)]
+        cells = [0] * (n * n)
+        for r in range(n):
+            for c in range(n):
+                v = grid.cells[row_of[r] * n + col_of[c]]
+                cells[(c * n + r) if self.transpose else (r * n + c)] = self.relabel[v - 1] + 1 if v else 0
+        return grid.with_cells(cells)
+
+
+def random_symmetry(box: tuple[int, int], rng: random.Random) -> Symmetry:
+    br, bc = box
+    n = br * bc
+
+    def perm(k):
+        p = list(range(k))
+        rng.shuffle(p)
+        return tuple(p)
+
+    return Symmetry(perm(n), perm(n // br), tuple(perm(br) for _ in range(n // br)),
+                    perm(n // bc), tuple(perm(bc) for _ in range(n // bc)),
+                    br == bc and rng.random() < 0.5)
+
+
+@dataclass(frozen=True)
+class Generated:
+    puzzle: Sudoku
+    solution: Sudoku
+    conflicts: int  # SAT conflicts to solve and prove unique: the difficulty figure
+    decisions: int  # SAT decisions (guesses) to solve and prove unique
+
+
+class SudokuGenerator:
+    """Generates unique puzzles of one box shape; `seed` fixes the whole sequence."""
+
+    def __init__(self, box: tuple[int, int], seed: int = 0):
+        self.box = tuple(box)
+        self.n = box[0] * box[1]
+        self.rng = random.Random(seed)
+        empty = Sudoku(self.box, (0,) * (self.n * self.n))
+        clauses, self.var = _formula(empty, [(1 << self.n) - 1] * (self.n * self.n))
+        self.sat = Solver(name=SAT_SOLVER, bootstrap_with=clauses)
+
+    def close(self):
+        self.sat.delete()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def solved_grid(self) -> Sudoku:
+        """A random complete grid: random diagonal boxes, completed by SAT, then shuffled."""
+        br, bc = self.box
+        n = self.n
+        while True:  # diagonal boxes share no unit; on small boards they may not complete
+            assumptions = []
+            for b in range(min(n // br, n // bc)):
+                values = list(range(1, n + 1))
+                self.rng.shuffle(values)
+                cells = [(b * br + i) * n + b * bc + j for i in range(br) for j in range(bc)]
+                assumptions += [self.var[c, v] for c, v in zip(cells, values)]
+            if self.sat.solve(assumptions=assumptions):
+                break
+        model = self.sat.get_model()
+        cells = [0] * (n * n)
+        for (i, v), x in self.var.items():
+            if model[x - 1] > 0:
+                cells[i] = v
+        grid = Sudoku(self.box, tuple(cells))
+        return random_symmetry(self.box, self.rng).apply(grid)
+
+    def reduce(self, solution: Sudoku, givens: int, minimal: bool) -> Sudoku:
+        """Remove givens of `solution` in random order while the puzzle stays unique, down
+        to `givens` (or further, to a minimal puzzle, when `minimal`)."""
+        n = self.n
+        keep = set(range(n * n))
+        order = list(keep)
+        self.rng.shuffle(order)
+        for i in order:
+            if len(keep) <= givens and not minimal:
+                break
+            others = [self.var[c, solution.cells[c]] for c in keep if c != i]
+            if not self.sat.solve(assumptions=others + [-self.var[i, solution.cells[i]]]):
+                keep.discard(i)  # no other grid fits the rest: still unique
+        return solution.with_cells(v if i in keep else 0 for i, v in enumerate(solution.cells))
+
+    def generate(self, givens: int | None = None, minimal: bool = False,
+                 attempts: int = 50) -> Generated:
+        """One unique puzzle with at most `givens` givens (None: a minimal puzzle)."""
+        target = 0 if givens is None else givens
+        for _ in range(attempts):
+            solution = self.solved_grid()
+            puzzle = self.reduce(solution, target, minimal or givens is None)
+            if puzzle.givens <= target or givens is None:
+                counted = count_solutions(puzzle)
+                assert counted.verdict == "unique" and counted.solution == solution
+                return Generated(puzzle, solution, counted.conflicts, counted.decisions)
+        raise PuzzleError(f"no unique {n_label(self.box)} puzzle with at most {givens} givens "
+                          f"in {attempts} attempts; ask for more givens")
+
+
+def n_label(box: tuple[int, int]) -> str:
+    n = box[0] * box[1]
+    return f"{n}x{n} (box {box[0]}x{box[1]})"
