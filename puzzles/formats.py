@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 
 from puzzles.errors import InputError, PuzzleError
-from puzzles.sudoku import Sudoku, default_box, parse_box, size_of_length
+from puzzles.sudoku import Sudoku, default_box, parse_box, size_of_length, value_of
 
 FORMATS = ("lines", "csv", "jsonl")
 PUZZLE_COLUMNS = ("quizzes", "puzzle", "question")
@@ -40,6 +40,7 @@ class Record:
     puzzle: Sudoku
     expected: Sudoku | None = None  # solution column / field, when the file has one
     layout: str = "line"  # how it was written: "line", "grid", "csv" or "jsonl"
+    text: str | None = None  # csv: the puzzle field as written, echoed back in answers
 
     @property
     def source(self) -> str:
@@ -109,6 +110,15 @@ def _parse(path: str, line: int, text: str, box) -> Sudoku:
         raise InputError(path, line, str(e)) from None
 
 
+def _parse_row(path: str, line: int, symbols: str, n: int) -> None:
+    """Raise InputError at `line` if a grid row holds a symbol that is not valid for size n."""
+    try:
+        for ch in symbols:
+            value_of(ch, n)
+    except PuzzleError as e:
+        raise InputError(path, line, str(e)) from None
+
+
 def _blocks(text: str):
     """Consecutive non-blank, non-comment lines as lists of (line number, symbols)."""
     block: list[tuple[int, str]] = []
@@ -155,9 +165,11 @@ def _read_lines(path: str, text: str, box) -> PuzzleFile:
                                      f"{width} like the first row at line {block[0][0]}")
             raise InputError(path, block[0][0], f"grid of {k} rows of {width} symbols is not square")
         if is_grid:
-            start = block[0][0]
-            records.append(Record(path, start, _parse(path, start, "".join(s for _, s in block), box),
-                                  layout="grid"))
+            grid_box = box or default_box(k)
+            for number, s in block:  # name the row holding a bad symbol
+                _parse_row(path, number, s, k)
+            records.append(Record(path, block[0][0], _parse(path, block[0][0], "".join(s for _, s in block),
+                                                            grid_box), layout="grid"))
         else:
             records.extend(Record(path, number, _parse(path, number, s, box)) for number, s in block)
     return PuzzleFile(path, "lines", tuple(records))
@@ -192,7 +204,7 @@ def _read_csv(path: str, text: str, box) -> PuzzleFile:
         expected = None
         if s_col is not None and row[s_col].strip():
             expected = _parse(path, number, row[s_col], puzzle.box)
-        records.append(Record(path, number, puzzle, expected, layout="csv"))
+        records.append(Record(path, number, puzzle, expected, "csv", row[p_col]))
     columns = (header[p_col].strip(), header[s_col].strip() if s_col is not None else "solutions")
     return PuzzleFile(path, "csv", tuple(records), columns, s_col is not None)
 
@@ -264,7 +276,7 @@ def format_answers(pfile: PuzzleFile, outcomes, as_json: bool = False) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(pfile.columns)
         for r, o in zip(pfile.records, outcomes):
-            writer.writerow([r.puzzle.format(), o.solution.format() if o.verified else ""])
+            writer.writerow([r.text, o.solution.format() if o.verified else ""])
         return out.getvalue()
     chunks = []
     for r, o in zip(pfile.records, outcomes):

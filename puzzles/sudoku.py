@@ -103,7 +103,7 @@ def value_of(ch: str, n: int) -> int:
 def size_of_length(length: int) -> int | None:
     """Board size n whose n*n cells make `length` symbols, or None."""
     n = math.isqrt(length)
-    return n if n * n == length and 2 <= n <= MAX_SIZE else None
+    return n if n * n == length and MIN_SIZE <= n <= MAX_SIZE else None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,288 @@
+"""`glauber`: solve, verify, check and generate puzzles from the command line.
+
+Exit codes (the contract scripts rely on):
+  0  every puzzle solved and verified (check: every puzzle has exactly one solution)
+  1  some puzzle unsolved, unsatisfiable, with clashing givens or not unique; it still
+     gets its output line and the others are still answered
+  2  usage error or malformed input: `FILE:LINE: what is wrong` on stderr, nothing written
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+
+import click
+
+from puzzles.errors import InputError, PuzzleError
+
+EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(click.ClickException):
+    """A mistake in the user's input: one line on stderr, exit 2, no traceback."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None):
+        click.echo(self.format_message(), err=True)
+
+
+@contextlib.contextmanager
+def user_errors():
+    """Turn the library's input errors into `UserError`."""
+    try:
+        yield
+    except (InputError, PuzzleError) as e:
+        raise UserError(str(e)) from None
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, label: str, quiet: bool):
+    """A progress bar on stderr when it is a terminal (and not --quiet); else silent.
+    Yields `advance(k)`."""
+    if quiet or total < 2 or not sys.stderr.isatty():
+        yield lambda k=1: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr,
+                           show_pos=True, show_eta=True) as bar:
+        yield bar.update
+
+
+def parse_box_option(ctx, param, value):
+    if value is None:
+        return None
+    from puzzles.sudoku import parse_box
+    try:
+        return parse_box(value)
+    except PuzzleError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def read_files(paths, fmt: str, box):
+    from puzzles.formats import read_file
+    with user_errors():
+        return [read_file(p, fmt, box) for p in paths]
+
+
+def write_output(text: str, out: str | None):
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        raise UserError(f"{out}: cannot write: {e.strerror or e}") from None
+
+
+def make_solver(name: str, seed: int, device: str):
+    """The solver behind `--solver`."""
+    if name == "reference":
+        from puzzles.reference import ReferenceSolver
+        return ReferenceSolver()
+    raise UserError(f"unknown solver {name!r}")
+
+
+FORMAT_CHOICE = click.Choice(["auto", "lines", "csv", "jsonl"])
+BOX_OPTION = click.option("--box", metavar="RxC", callback=parse_box_option,
+                          help="Box shape (rows x cols), e.g. 2x3 for 6x6 boards. "
+                               "Default: from the board size (3x3 for 81 cells).")
+FORMAT_OPTION = click.option("--format", "fmt", type=FORMAT_CHOICE, default="auto",
+                             show_default=True,
+                             help="Input format; auto detects it from the extension and content.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="glauber", prog_name="glauber")
+def cli():
+    """Solve, check and generate constraint puzzles with Glauber dynamics.
+
+    Every answer is checked by an exact verifier before it is reported as solved.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--solver", "solver_name", type=click.Choice(["reference"]), default="reference",
+              show_default=True, help="reference: exact SAT solver.")
+@FORMAT_OPTION
+@BOX_OPTION
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Write answers to this file instead of stdout (not written on exit 2).")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object per puzzle: source, kind, puzzle, solution, verified, "
+                   "error, seconds and solver statistics.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed; the same seed on the same device gives the same answers.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+              show_default=True, help="Torch device for sampling solvers; auto picks CUDA when present.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-puzzle error lines.")
+def solve(files, solver_name, fmt, box, out, as_json, seed, device, quiet):
+    """Solve every puzzle in FILES, in input order.
+
+    Answers are written in each file's own format (unsolved puzzles are written back
+    unchanged, with an empty CSV solution), or as JSON lines with --json.
+    """
+    from puzzles.formats import format_answers
+    from puzzles.solving import solve_all
+
+    pfiles = read_files(files, fmt, box)
+    solver = make_solver(solver_name, seed, device)
+    total = sum(len(p.records) for p in pfiles)
+    chunks, failed = [], 0
+    with progress_bar(total, "solving", quiet) as advance:
+        for pfile in pfiles:
+            outcomes = solve_all(solver, [r.puzzle for r in pfile.records], advance)
+            chunks.append(format_answers(pfile, outcomes, as_json))
+            for record, outcome in zip(pfile.records, outcomes):
+                if not outcome.verified:
+                    failed += 1
+                    if not quiet:
+                        click.echo(f"{record.source}: {outcome.error}", err=True)
+    write_output("".join(chunks), out)
+    if not quiet and total > 1:
+        click.echo(f"solved {total - failed}/{total}", err=True)
+    sys.exit(EXIT_UNSOLVED if failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("puzzle_file", type=click.Path(dir_okay=False))
+@click.argument("solution_file", type=click.Path(dir_okay=False))
+@FORMAT_OPTION
+@BOX_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per puzzle.")
+def verify(puzzle_file, solution_file, fmt, box, as_json):
+    """Check the answers in SOLUTION_FILE against the puzzles in PUZZLE_FILE.
+
+    SOLUTION_FILE may be any puzzle file (for example the output of `glauber solve`,
+    with or without --json); its entries are paired with the puzzles in order.
+    """
+    from puzzles.formats import candidates
+
+    puzzles, answers = read_files([puzzle_file, solution_file], fmt, box)
+    proposed = candidates(answers)
+    if len(proposed) != len(puzzles.records):
+        raise UserError(f"{solution_file}: {len(proposed)} answers for "
+                        f"{len(puzzles.records)} puzzles in {puzzle_file}")
+    failed = 0
+    for record, (answer_record, answer) in zip(puzzles.records, proposed):
+        if answer is None:
+            why = "no solution given"
+        else:
+            why = record.puzzle.explain(answer)
+        failed += why is not None
+        if as_json:
+            click.echo(json.dumps({"source": record.source, "answer": answer_record.source,
+                                   "verified": why is None, "error": why}))
+        else:
+            click.echo(f"{record.source}: {'ok' if why is None else why}")
+    sys.exit(EXIT_UNSOLVED if failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@FORMAT_OPTION
+@BOX_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per puzzle.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def check(files, fmt, box, as_json, quiet):
+    """Check each puzzle: well-formed, givens consistent, and 0, 1 or many solutions.
+
+    Exits 0 when every puzzle has exactly one solution, 1 otherwise.
+    """
+    from puzzles.reference import count_solutions
+
+    pfiles = read_files(files, fmt, box)
+    total = sum(len(p.records) for p in pfiles)
+    bad = 0
+    lines = []
+    with progress_bar(total, "checking", quiet) as advance:
+        for pfile in pfiles:
+            for record in pfile.records:
+                clash = record.puzzle.conflicts()
+                if clash is not None:
+                    verdict, detail = "none", f"conflicting givens: {clash}"
+                    stats = {}
+                else:
+                    counted = count_solutions(record.puzzle)
+                    verdict = counted.verdict
+                    detail = {"none": "no solution", "unique": None,
+                              "many": "more than one solution"}[verdict]
+                    stats = {"conflicts": counted.conflicts, "decisions": counted.decisions}
+                bad += verdict != "unique"
+                if as_json:
+                    lines.append(json.dumps({"source": record.source, "kind": record.puzzle.kind,
+                                             "givens": record.puzzle.givens, "verdict": verdict,
+                                             "error": detail, **stats}))
+                else:
+                    lines.append(f"{record.source}: {verdict}{': ' + detail if detail else ''}"
+                                 f" ({record.puzzle.givens} givens)")
+                advance(1)
+    click.echo("\n".join(lines))
+    sys.exit(EXIT_UNSOLVED if bad else EXIT_OK)
+
+
+@cli.group()
+def generate():
+    """Generate unique-solution puzzles, deterministically for a seed."""
+
+
+@generate.command("sudoku")
+@click.option("--box", metavar="RxC", default="3x3", show_default=True, callback=parse_box_option,
+              help="Box shape: 2x2 (4x4), 2x3 (6x6), 2x4 (8x8), 3x3 (9x9), 3x4 (12x12), "
+                   "4x4 (16x16), 5x5 (25x25), ...")
+@click.option("--count", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Number of puzzles.")
+@click.option("--givens", type=click.IntRange(min=0), default=None,
+              help="At most this many givens (fewer only with --minimal). Default: minimal puzzles.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--minimal", is_flag=True,
+              help="Keep removing givens past --givens while the solution stays unique.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["lines", "csv", "jsonl"]), default="lines",
+              show_default=True,
+              help="lines: one puzzle per line; csv: puzzle,solution,givens,conflicts,decisions; "
+                   "jsonl: objects with box, solution and the difficulty figures.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
+    """Unique Sudoku puzzles with a difficulty figure (SAT conflicts and decisions
+    needed to solve each and prove it unique)."""
+    from puzzles.formats import box_label
+    from puzzles.generate import SudokuGenerator
+
+    cells = (box[0] * box[1]) ** 2
+    if givens is not None and givens > cells:
+        raise UserError(f"--givens {givens} is more than the {cells} cells of the board")
+    rows = []
+    with SudokuGenerator(box, seed) as gen, progress_bar(count, "generating", quiet) as advance:
+        for _ in range(count):
+            with user_errors():
+                g = gen.generate(givens, minimal)
+            rows.append(g)
+            advance(1)
+    if fmt == "lines":
+        text = "".join(f"{g.puzzle.format()}\n" for g in rows)
+    elif fmt == "csv":
+        text = "puzzle,solution,givens,conflicts,decisions\n" + "".join(
+            f"{g.puzzle.format()},{g.solution.format()},{g.puzzle.givens},{g.conflicts},{g.decisions}\n"
+            for g in rows)
+    else:
+        text = "".join(json.dumps({"kind": "sudoku", "box": box_label(box), "puzzle": g.puzzle.format(),
+                                   "solution": g.solution.format(), "givens": g.puzzle.givens,
+                                   "conflicts": g.conflicts, "decisions": g.decisions}) + "\n"
+                       for g in rows)
+    write_output(text, out)
+
+
+def main():
+    try:
+        cli.main(prog_name="glauber")
+    except BrokenPipeError:  # `glauber solve ... | head`: stop quietly
+        sys.stderr.close()
+        sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Encoders: puzzles to token grids with hard-constraint masks, and back."""

@@ -1,0 +1,1 @@
+"""Energies, the Glauber sampler and annealing schedules. Sees only tensors, never puzzles."""

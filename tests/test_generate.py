@@ -1,0 +1,53 @@
+import pytest
+
+from puzzles.errors import PuzzleError
+from puzzles.generate import SudokuGenerator, canonical_grid, random_symmetry
+from puzzles.reference import count_solutions
+from puzzles.sudoku import verify
+
+import random
+
+
+@pytest.mark.parametrize("box", [(2, 2), (2, 3), (3, 2), (2, 4), (3, 3), (3, 4), (4, 4)])
+def test_canonical_and_shuffled_grids_are_valid(box):
+    grid = canonical_grid(box)
+    empty = grid.with_cells([0] * len(grid.cells))
+    assert verify(empty, grid)
+    rng = random.Random(0)
+    for _ in range(5):
+        assert verify(empty, random_symmetry(box, rng).apply(grid))
+
+
+@pytest.mark.parametrize("box,givens", [((2, 2), 6), ((2, 3), 14), ((2, 4), 30), ((3, 3), 30),
+                                        ((3, 4), 80)])
+def test_generated_puzzles_are_unique_with_at_most_k_givens(box, givens):
+    with SudokuGenerator(box, seed=3) as gen:
+        for _ in range(3):
+            g = gen.generate(givens)
+            assert g.puzzle.givens <= givens
+            counted = count_solutions(g.puzzle)
+            assert counted.verdict == "unique" and counted.solution == g.solution
+            assert verify(g.puzzle, g.solution)
+
+
+def test_minimal_puzzles_lose_uniqueness_when_any_given_goes():
+    with SudokuGenerator((3, 3), seed=5) as gen:
+        g = gen.generate(40, minimal=True)
+    for i, v in enumerate(g.puzzle.cells):
+        if v:
+            cells = list(g.puzzle.cells)
+            cells[i] = 0
+            assert count_solutions(g.puzzle.with_cells(cells)).verdict == "many"
+
+
+def test_generation_is_deterministic_for_a_seed():
+    def batch(seed):
+        with SudokuGenerator((2, 3), seed) as gen:
+            return [gen.generate(16).puzzle for _ in range(3)]
+    assert batch(7) == batch(7)
+    assert batch(7) != batch(8)
+
+
+def test_impossible_givens_target_is_a_clear_error():
+    with SudokuGenerator((3, 3), seed=0) as gen, pytest.raises(PuzzleError, match="at most 10 givens"):
+        gen.generate(10, attempts=2)
