@@ -224,6 +224,41 @@ def check(files, fmt, box, as_json, quiet):
     sys.exit(EXIT_UNSOLVED if bad else EXIT_OK)
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--solver", "solver_names", default="reference", show_default=True,
+              help="Comma-separated solvers to compare on the same puzzles.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Only the first N puzzles of each file.")
+@FORMAT_OPTION
+@BOX_OPTION
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+              show_default=True, help="Torch device for sampling solvers.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per table row.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def bench(files, solver_names, limit, fmt, box, seed, device, as_json, quiet):
+    """Benchmark solvers on puzzle files: a table of solved %, ms per puzzle, effort
+    (Glauber sweeps or SAT conflicts) and site-updates per second."""
+    from puzzles.benchmark import Stopwatch, format_table, summarize
+    from puzzles.solving import solve_all
+
+    pfiles = read_files(files, fmt, box)
+    rows = []
+    for name in [s.strip() for s in solver_names.split(",") if s.strip()]:
+        solver = make_solver(name, seed, device)
+        for pfile in pfiles:
+            puzzles = [r.puzzle for r in pfile.records[:limit]]
+            with progress_bar(len(puzzles), f"{name} {pfile.path}", quiet) as advance, \
+                    Stopwatch() as watch:
+                outcomes = solve_all(solver, puzzles, advance)
+            rows.append(summarize(pfile.path, name, outcomes, watch.seconds))
+    if as_json:
+        click.echo("".join(json.dumps(r.as_dict()) + "\n" for r in rows), nl=False)
+    else:
+        click.echo(format_table(rows))
+
+
 @cli.group()
 def generate():
     """Generate unique-solution puzzles, deterministically for a seed."""
