@@ -1,0 +1,178 @@
+"""Unique-solution Zebra puzzle generation, deterministic for a seed, and its text wording.
+
+A random arrangement is drawn first. Clues true of it are then added one at a time until
+it is the only arrangement left: while the SAT solver still finds another arrangement,
+the next clue is drawn (kind uniformly from `RELATIONS`, then positions among those that
+satisfy it in the arrangement, so it is true by construction) until one rules that other
+arrangement out. Finally each clue, in random order, is dropped if the rest still force
+the arrangement, which leaves a minimal clue set. Every clue sits behind a selector
+literal in one incremental solver, so both phases are assumption-only SAT calls.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from pysat.solvers import Solver
+
+from puzzles.errors import PuzzleError
+from puzzles.generate import Generated
+from puzzles.reference import SAT_SOLVER
+from puzzles.zebra import KINDS, Attributes, Clue, Entity, ZebraPuzzle, ZebraSolution, satisfying
+from puzzles.zebra_reference import Encoding, count_solutions
+from puzzles.zebra_text import write_text
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One attribute of the built-in vocabulary and how the text wording names its values."""
+
+    attribute: str  # its name, and the noun of its declaration
+    verb: str  # "Everyone {verb} a different {attribute}: ..."
+    person: str  # the phrase naming the person with value {v}
+    values: tuple[str, ...]  # at least 8; no value is a word of another or of the wording
+
+
+THEMES = (
+    Theme("name", "has", "{v}",
+          ("Alice", "Bob", "Carol", "David", "Emma", "Frank", "Grace", "Henry")),
+    Theme("nationality", "has", "the {v}",
+          ("Brit", "Swede", "Dane", "German", "Norwegian", "Spaniard", "Italian", "Japanese")),
+    Theme("color", "wears", "the person who wears {v}",
+          ("red", "green", "blue", "yellow", "white", "purple", "orange", "black")),
+    Theme("pet", "owns", "the person who owns a {v}",
+          ("cat", "dog", "fish", "bird", "horse", "rabbit", "hamster", "snake")),
+    Theme("drink", "drinks", "the person who drinks {v}",
+          ("tea", "coffee", "milk", "water", "juice", "soda", "cocoa", "lemonade")),
+    Theme("instrument", "plays", "the {v} player",
+          ("harp", "drums", "flute", "piano", "violin", "guitar", "cello", "trumpet")),
+    Theme("sport", "plays", "the person who plays {v}",
+          ("tennis", "soccer", "golf", "hockey", "rugby", "cricket", "baseball", "volleyball")),
+    Theme("food", "eats", "the person who eats {v}",
+          ("pizza", "pasta", "sushi", "tacos", "curry", "salad", "soup", "bread")),
+    Theme("job", "has", "the {v}",
+          ("doctor", "teacher", "pilot", "chef", "lawyer", "farmer", "artist", "nurse")),
+    Theme("flower", "grows", "the person who grows {v}",
+          ("roses", "tulips", "lilies", "daisies", "orchids", "violets", "peonies", "irises")),
+)
+_BY_NAME = {t.attribute: t for t in THEMES}
+
+
+def _generic(index: int, houses: int) -> Theme:
+    """Attribute `attr{index}` with values `v{index}_1..`: for sizes beyond the themes."""
+    return Theme(f"attr{index}", "has", f"the person whose attr{index} is {{v}}",
+                 tuple(f"v{index}_{k}" for k in range(1, houses + 1)))
+
+
+def vocabulary(houses: int, attributes: int, rng: random.Random | None = None
+               ) -> Attributes:
+    """`attributes` attributes of `houses` values each, in THEMES order: the first ones
+    (or, with `rng`, a random choice of themes and of their values); generic names where
+    the themes run out (more attributes than themes, or more houses than values)."""
+    themes = [t for t in THEMES if len(t.values) >= houses]
+    if rng is not None:
+        themes = sorted(rng.sample(themes, min(attributes, len(themes))), key=THEMES.index)
+    chosen = []
+    for i in range(attributes):
+        theme = themes[i] if i < len(themes) else _generic(i + 1, houses)
+        values = theme.values
+        if rng is not None:
+            picked = set(rng.sample(values, houses))
+            values = tuple(v for v in values if v in picked)  # declared in vocabulary order
+        chosen.append((theme.attribute, values[:houses]))
+    return tuple(chosen)
+
+
+def _theme(attribute: str, value: str) -> Theme | None:
+    theme = _BY_NAME.get(attribute)
+    return theme if theme is not None and value in theme.values else None
+
+
+def describe(entity: Entity) -> str:
+    """The phrase naming the person with `entity`: `the person who owns a cat`, `Alice`;
+    `the person whose <attribute> is <value>` outside the vocabulary."""
+    theme = _theme(*entity)
+    template = theme.person if theme else "the person whose {a} is {v}"
+    return template.format(a=entity[0], v=entity[1])
+
+
+def to_text(puzzle: ZebraPuzzle, wording: str = "people") -> str:
+    """The puzzle in the natural-language `wording` ("people" or "houses") that
+    `puzzles.zebra_text.parse_zebra_text` reads back into the same puzzle (for values
+    without commas that are not words of one another or of the wording)."""
+    def verb(attribute: str) -> str:
+        theme = _BY_NAME.get(attribute)
+        return theme.verb if theme and set(puzzle.values[attribute]) <= set(theme.values) else "has"
+    return write_text(puzzle, describe, verb, wording)
+
+
+class ZebraGenerator:
+    """Generates unique puzzles of one size; `seed` fixes the whole sequence."""
+
+    def __init__(self, houses: int, attributes: int, seed: int = 0,
+                 kinds: tuple[str, ...] = KINDS):
+        if houses < 1 or attributes < 1:
+            raise PuzzleError("a Zebra puzzle needs at least one house and one attribute")
+        unknown = set(kinds) - set(KINDS)
+        if not kinds or unknown:
+            raise PuzzleError(f"clue kinds must be among {', '.join(KINDS)}")
+        self.houses = houses
+        self.attributes = attributes
+        self.kinds = tuple(kinds)  # kinds drawn for clues (an `at` clue when none fits)
+        self.rng = random.Random(seed)
+
+    def arrangement(self) -> tuple[Attributes, ZebraSolution]:
+        """A random vocabulary (the declared attributes) and a random arrangement of it."""
+        declared = vocabulary(self.houses, self.attributes, self.rng)
+        return declared, ZebraSolution(self.houses, tuple(
+            (name, tuple(self.rng.sample(values, len(values)))) for name, values in declared))
+
+    def clue_against(self, solution: ZebraSolution, other: ZebraSolution,
+                     tries: int = 1000) -> Clue:
+        """A random clue true of `solution` and false of `other` (which must differ); an
+        `at` clue when `tries` draws of the allowed kinds found none."""
+        names = [name for name, _ in solution.assignment]
+        for _ in range(tries):
+            kind = self.rng.choice(self.kinds)
+            options = satisfying(kind, self.houses)
+            if not options:
+                continue
+            positions, k = self.rng.choice(options)
+            clue = Clue(kind, *[solution.entity_at(self.rng.choice(names), p) for p in positions],
+                        position=k)
+            if not clue.holds([other.position(e) for e in clue.entities], self.houses):
+                return clue
+        return solution.pin_against(other)  # the allowed kinds found none: still progress
+
+    def generate(self) -> Generated:
+        """One puzzle whose only solution is a random arrangement, with a minimal clue set."""
+        declared, solution = self.arrangement()
+        enc = Encoding(self.houses, solution.assignment)
+        clues: list[Clue] = []
+        selectors: list[int] = []
+        with Solver(name=SAT_SOLVER, bootstrap_with=enc.structure()) as sat:
+            other_one = enc.top + 1  # selector of "the arrangement differs from solution"
+            sat.add_clause([-other_one] + enc.differs(solution))
+            while sat.solve(assumptions=selectors + [other_one]):
+                clue = self.clue_against(solution, enc.decode(sat.get_model()))
+                selectors.append(other_one + 1 + len(clues))
+                clues.append(clue)
+                for clause in enc.clause_set(clue):
+                    sat.add_clause([-selectors[-1]] + clause)
+            keep = list(range(len(clues)))
+            for i in self.rng.sample(keep, len(keep)):
+                rest = [selectors[j] for j in keep if j != i]
+                if not sat.solve(assumptions=rest + [other_one]):
+                    keep.remove(i)  # the others alone force the solution
+        kept = tuple(clues[j] for j in keep)
+        puzzle = ZebraPuzzle(self.houses, declared, kept, self.question(declared, kept))
+        counted = count_solutions(puzzle)
+        assert counted.verdict == "unique" and counted.solution == solution
+        return Generated(puzzle, solution, counted.conflicts, counted.decisions)
+
+    def question(self, declared: Attributes, clues: tuple[Clue, ...]) -> Entity:
+        """A random entity, preferring one whose house no `at` clue states outright."""
+        entities = [(name, v) for name, values in declared for v in values]
+        placed = {c.a for c in clues if c.kind == "at"}
+        return self.rng.choice([e for e in entities if e not in placed] or entities)

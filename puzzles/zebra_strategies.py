@@ -1,0 +1,82 @@
+"""Hypothesis strategies for Zebra puzzles, valid by construction.
+
+Use them in your own property-based tests::
+
+    from hypothesis import given
+    from puzzles.zebra_strategies import zebra_puzzles
+
+    @given(zebra_puzzles(houses=4, attributes=3))
+    def test_my_solver(puzzle):
+        assert my_solver(puzzle) ...
+
+Nothing is drawn and then filtered: a solution is one drawn permutation per attribute of
+the built-in vocabulary, and a clue is a kind, positions that satisfy it (from
+`puzzles.zebra.satisfying`) and an attribute per entity, read off the solution, so every
+clue is true of it. Sizes may be given as ints or as strategies of ints.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from puzzles.zebra import KINDS, Clue, ZebraPuzzle, ZebraSolution, satisfying
+from puzzles.zebra_generate import vocabulary
+from puzzles.zebra_reference import count_solutions
+
+
+def _size(draw, size) -> int:
+    return draw(size) if isinstance(size, st.SearchStrategy) else size
+
+
+@st.composite
+def zebra_solutions(draw, houses=3, attributes=3) -> ZebraSolution:
+    """Arrangements of `vocabulary(houses, attributes)`; shrinks toward every attribute in
+    declaration order (house k holds each attribute's k-th value) and smaller sizes."""
+    n, m = _size(draw, houses), _size(draw, attributes)
+    return ZebraSolution(n, tuple((name, tuple(draw(st.permutations(values))))
+                                  for name, values in vocabulary(n, m)))
+
+
+@st.composite
+def true_clues(draw, solution: ZebraSolution, kinds: tuple[str, ...] = KINDS) -> Clue:
+    """Clues true of `solution`; shrinks toward the first usable kind of `kinds` (`same`),
+    its first satisfying positions and the first attribute."""
+    n = solution.houses
+    kind = draw(st.sampled_from([k for k in kinds if satisfying(k, n)]))
+    positions, k = draw(st.sampled_from(satisfying(kind, n)))
+    names = [name for name, _ in solution.assignment]
+    return Clue(kind, *[solution.entity_at(draw(st.sampled_from(names)), p) for p in positions],
+                position=k)
+
+
+@st.composite
+def zebra_puzzles(draw, houses=3, attributes=3, unique: bool = True, max_clues: int = 10,
+                  kinds: tuple[str, ...] = KINDS) -> ZebraPuzzle:
+    """Puzzles over the built-in vocabulary whose clues are all true of a drawn solution
+    (so always solvable), with an optional question.
+
+    With `unique=True` clues are added until the reference solver finds no other
+    solution: each round draws a clue and keeps it if it rules out the other solution
+    found, else adds the `at` clue placing the first entity where the two differ, so
+    every round makes progress. Otherwise at most `max_clues` clues are drawn. Shrinks
+    toward the solution `zebra_solutions` shrinks to, `at` clues (unique) or fewer clues,
+    and no question.
+    """
+    solution = draw(zebra_solutions(houses, attributes))
+    declared = vocabulary(solution.houses, len(solution.assignment))
+
+    def puzzle(clues) -> ZebraPuzzle:
+        return ZebraPuzzle(solution.houses, declared, tuple(clues))
+
+    if unique:
+        clues: list[Clue] = []
+        while (counted := count_solutions(puzzle(clues))).verdict != "unique":
+            other = next(s for s in counted.solutions if s != solution)
+            clue = draw(true_clues(solution, kinds))
+            if clue.holds([other.position(e) for e in clue.entities], solution.houses):
+                clue = solution.pin_against(other)
+            clues.append(clue)
+    else:
+        clues = draw(st.lists(true_clues(solution, kinds), max_size=max_clues))
+    question = draw(st.none() | st.sampled_from(puzzle(()).entities))
+    return ZebraPuzzle(solution.houses, declared, tuple(clues), question)

@@ -1,0 +1,360 @@
+"""Natural-language Zebra puzzles: parse the wording of published benchmarks, and write it.
+
+Two wordings are understood (and written by `write_text`):
+
+- people: `There are 3 people next to each other in a row in positions 1, 2, 3 ...`,
+  `Everyone owns a different pet: cat, dog, fish.`, `Clue 1: The person who owns a cat
+  is the harp player.`, `Question: What position is the person who owns a dog at?`
+- houses: `There are 5 houses, numbered 1 to 5 from left to right ...`, `- Each person
+  has a unique name: ``Alice``, ``Bob``, ...`, `1. Bob is directly left of the Swede.`
+
+Lines are classified as question (`Question: ...`), clue (`Clue N: ...` or `N. ...`),
+attribute declaration (`... different|unique NOUN: v1, v2, ...`) or opening (`There are
+N people|houses`); every other line (instructions, notes, headings) carries no constraint.
+
+A clue is read with `PHRASES`, a table of templates tried in order; the first template
+some split of the sentence fits, with every slot naming one person, decides the clue.
+A slot names a person by a declared value (the longest whole-word match; a value shared
+by several attributes goes to the attribute whose declaration words the phrase uses) or
+by a house (`the person at the 3rd position`, `the second house`). A house reference is
+folded into `at` / `not_at` clues on the other person. Anything unreadable or ambiguous
+raises `InputError(path, line, ...)`; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from puzzles.errors import InputError, PuzzleError
+from puzzles.zebra import RELATIONS, ROLES, Clue, Entity, ZebraPuzzle
+
+_WORD_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen "
+                 "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
+_WORD_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                  "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                  "nineteenth twentieth").split()
+NUMBERS = {w: i for i, w in enumerate(_WORD_NUMBERS, 1)}  # word -> count
+ORDINALS = {w: i for i, w in enumerate(_WORD_ORDINALS, 1)}  # word -> position; also 3rd, last
+# Words of a declaration that say nothing about which attribute it is.
+_STOP_WORDS = frozenset("a an the each every everyone person people of is are has have who "
+                        "whose one".split())
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One way of stating a clue: `{a}`, `{b}`, `{c}` stand for the clue's entities."""
+
+    template: str  # lower case, no final full stop
+    kind: str  # the clue kind (a key of puzzles.zebra.RELATIONS)
+    writes: tuple[str, ...] = ()  # wordings in which `write_text` uses it
+
+
+# Order matters: a more specific template must come before one it also fits
+# (`is not` before `is`, which would read "X is not Y" as X = "not Y").
+PHRASES = (
+    Phrase("{a} is somewhere in between {b} and {c} in that order", "between", ("people",)),
+    Phrase("{a} is somewhere between {b} and {c} in that order", "between", ("houses",)),
+    Phrase("{a} is somewhere to the left of {b}", "left_of", ("people", "houses")),
+    Phrase("{a} is somewhere to the right of {b}", "right_of", ("people", "houses")),
+    Phrase("{a} is immediately to the left of {b}", "immediately_left", ("people",)),
+    Phrase("{b} is immediately to the right of {a}", "immediately_left"),
+    Phrase("{a} is directly left of {b}", "immediately_left", ("houses",)),
+    Phrase("{b} is directly right of {a}", "immediately_left"),
+    Phrase("{a} is next to {b}", "next_to", ("people",)),
+    Phrase("{a} and {b} are next to each other", "next_to", ("houses",)),
+    Phrase("{a} is at one of the ends", "at_end", ("people", "houses")),
+    Phrase("{a} is at an end", "at_end"),
+    Phrase("there is one person between {a} and {b}", "one_between", ("people",)),
+    Phrase("there is one house between {a} and {b}", "one_between", ("houses",)),
+    Phrase("there are two people between {a} and {b}", "two_between", ("people",)),
+    Phrase("there are two houses between {a} and {b}", "two_between", ("houses",)),
+    Phrase("{a} is not {b}", "not_same", ("people", "houses")),
+    Phrase("{a} is {b}", "same", ("people", "houses")),
+)
+QUESTIONS = ("what position is {a} at", "what position is {a} in", "which position is {a} in",
+             "in which position is {a}", "in what position is {a}", "which house is {a} in",
+             "what house is {a} in", "in which house is {a}", "where is {a}")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How `write_text` lays out one wording; `parse_zebra_text` reads every wording."""
+
+    opening: str  # {n} houses, {positions} = "1, 2, 3"
+    declaration: str  # {verb}, {attribute}, {values}
+    value: str  # one value in a declaration list
+    instructions: str  # a line between declarations and clues (carries no constraint)
+    clue: str  # {i} number, {text} the sentence
+    place: str  # a house as a person reference; {ordinal}
+    word_ordinals: bool  # `second` (True) or `2nd` (False)
+    question: str  # {a} the entity
+
+
+WORDINGS = {
+    "people": Wording(
+        "There are {n} people next to each other in a row in positions {positions} who have "
+        "the following characteristics.", "Everyone {verb} a different {attribute}: {values}.",
+        "{v}", "Read the clues below and answer the question.", "Clue {i}: {text}.",
+        "the person at the {ordinal} position", False, "Question: What position is {a} at?"),
+    "houses": Wording(
+        "There are {n} houses, numbered 1 to {n} from left to right, as seen from across the "
+        "street. Each house is occupied by a different person. Each house has a unique "
+        "attribute for each of the following characteristics:",
+        " - Each person {verb} a unique {attribute}: {values}", "`{v}`", "## Clues:",
+        "{i}. {text}.", "in the {ordinal} house", True, "Question: Which house is {a} in?"),
+}
+_PLACED_AS = {"at": "same", "not_at": "not_same"}  # a house clue is "X is <that house>"
+
+_QUESTION = re.compile(r"question\s*\d*\s*[:.]\s*(?P<body>.+)", re.I)
+_CLUE = re.compile(r"(?:clue\s*(?P<n>\d+)\s*[:.)-]|(?P<m>\d+)\s*[.):])\s*(?P<body>.+)", re.I)
+_DECLARATION = re.compile(
+    r"(?:[-*•]\s*)?(?P<lead>[^:]*?)\b(?:different|unique)\s+(?P<noun>[^:]+?)\s*:\s*(?P<values>\S.*)", re.I)
+_OPENING = re.compile(r"\bthere are (?P<n>\w+) (?:people|persons|houses|friends)\b", re.I)
+_PLACE = re.compile(r"(?:the (?:person|one) )?(?:(?:at|in|on|living in) )?(?:the )?"
+                    r"(?:(?P<ord>\w+) (?:position|house|place)|(?:position|house) (?P<num>\d+))")
+_ORDINAL = re.compile(r"(?P<k>\d+)(?:st|nd|rd|th)")
+
+
+class _Unread(Exception):
+    """A slot or clue that cannot be read; the message says why."""
+
+
+def ordinal(k: int, words: bool = False) -> str:
+    """`3rd` (or `third` when `words` and k <= 20)."""
+    if words and k <= len(_WORD_ORDINALS):
+        return _WORD_ORDINALS[k - 1]
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _splits(template: str, text: str) -> Iterator[dict[str, str]]:
+    """Every way `text` fits `template`: slot -> the (non-empty) words it covers."""
+    parts = re.split(r"\{([abc])\}", template)  # literal, slot, literal, ..., literal
+
+    def walk(i: int, pos: int, got: tuple) -> Iterator[dict[str, str]]:
+        if not text.startswith(parts[i], pos):
+            return
+        pos += len(parts[i])
+        if i + 1 == len(parts):
+            if pos == len(text):
+                yield dict(got)
+            return
+        nxt = parts[i + 2]
+        end = len(text) if nxt == "" else text.find(nxt, pos + 1)
+        while end != -1:
+            piece = text[pos:end].strip()
+            if piece:
+                yield from walk(i + 2, end, got + ((parts[i + 1], piece),))
+            end = -1 if nxt == "" else text.find(nxt, end + 1)
+
+    yield from walk(0, 0, ())
+
+
+@dataclass
+class _Declared:
+    name: str  # the attribute, as the declaration's noun
+    values: tuple[str, ...]
+    cues: frozenset[str]  # declaration words that point at this attribute
+    line: int
+
+
+class _Reader:
+    """Resolves phrases against the declared attributes and reads clue sentences."""
+
+    def __init__(self, houses: int, declared: list[_Declared]):
+        self.houses = houses
+        self.cues = {d.name: d.cues for d in declared}
+        self.by_text: dict[str, list[Entity]] = {}
+        for d in declared:
+            for v in d.values:
+                self.by_text.setdefault(v.lower(), []).append((d.name, v))
+        # Longest first, so the regex takes "red wine" over "red" at the same place.
+        alternatives = sorted(self.by_text, key=len, reverse=True)
+        self.values = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
+
+    def place(self, phrase: str) -> int | None:
+        """The house a phrase like `the person at the 2nd position` names, else None."""
+        m = _PLACE.fullmatch(phrase)
+        if m is None:
+            return None
+        if m["num"]:
+            k = int(m["num"])
+        elif m["ord"] == "last":
+            k = self.houses
+        elif numbered := _ORDINAL.fullmatch(m["ord"]):
+            k = int(numbered["k"])
+        elif m["ord"] in ORDINALS:
+            k = ORDINALS[m["ord"]]
+        else:
+            return None  # "the red house": a value, not a place
+        if not 1 <= k <= self.houses:
+            raise _Unread(f"{phrase!r}: there is no house {k} (houses are 1..{self.houses})")
+        return k
+
+    def entity(self, phrase: str) -> Entity | int:
+        """The entity (or house number) a phrase names; _Unread if none or several."""
+        k = self.place(phrase)
+        if k is not None:
+            return k
+        found = list(dict.fromkeys(e for m in self.values.finditer(phrase)
+                                   for e in self.by_text[m[0]]))
+        if len(found) > 1:  # a value shared by attributes: prefer the one the phrase cues
+            words = set(re.findall(r"\w+", phrase))
+            cued = [e for e in found if self.cues[e[0]] & words]
+            found = cued if len(cued) == 1 else found
+        if not found:
+            raise _Unread(f"no declared value in {phrase!r}")
+        if len(found) > 1:
+            options = " or ".join(f"{v} ({a})" for a, v in found)
+            raise _Unread(f"{phrase!r} is ambiguous: it could be {options}")
+        return found[0]
+
+    def clues(self, kind: str, refs: dict[str, Entity | int]) -> tuple[Clue, ...]:
+        """The clues of one reading; a house reference becomes at/not_at on the other person."""
+        relation = RELATIONS[kind]
+        roles = ROLES[:relation.arity]
+        people = [r for r in roles if not isinstance(refs[r], int)]
+        if len(people) == len(roles):
+            return (Clue(kind, *[refs[r] for r in roles]),)  # type: ignore[arg-type]
+        if len(people) != 1:
+            raise _Unread("a clue with a house reference must name exactly one other person")
+        who = refs[people[0]]
+        allowed = [p for p in range(1, self.houses + 1) if relation.test(
+            [p if r == people[0] else refs[r] for r in roles], None, self.houses)]
+        if len(allowed) == 1:
+            return (Clue("at", who, position=allowed[0]),)  # type: ignore[arg-type]
+        return tuple(Clue("not_at", who, position=p)  # type: ignore[arg-type]
+                     for p in range(1, self.houses + 1) if p not in allowed)
+
+    def read(self, sentence: str) -> tuple[Clue, ...]:
+        """The clues one sentence states. Raises _Unread saying why it cannot be read, with
+        an empty message when no template fits at all."""
+        text = _normal(sentence)
+        first_error: tuple[int, str] | None = None  # (slots read, why) of the best failed fit
+        for phrase in PHRASES:
+            readings = set()
+            for split in _splits(phrase.template, text):
+                refs: dict[str, Entity | int] = {}
+                try:
+                    for role, words in split.items():
+                        refs[role] = self.entity(words)
+                    readings.add(self.clues(phrase.kind, refs))
+                except _Unread as e:
+                    if first_error is None or len(refs) > first_error[0]:
+                        first_error = (len(refs), str(e))
+            if len(readings) > 1:
+                raise _Unread("it can be read several ways: " + " / ".join(
+                    "; ".join(map(str, r)) for r in sorted(readings, key=str)))
+            if readings:
+                return readings.pop()
+        raise _Unread(first_error[1] if first_error else "")
+
+    def question(self, sentence: str) -> Entity:
+        """The entity a question sentence asks about; _Unread like `read`."""
+        text = _normal(sentence).rstrip("?").strip()
+        for template in QUESTIONS:
+            for split in _splits(template, text):
+                entity = self.entity(split["a"])
+                if isinstance(entity, int):
+                    raise _Unread("the question must ask about a person, not a house")
+                return entity
+        raise _Unread("")
+
+
+def _normal(sentence: str) -> str:
+    """Lower case, single spaces, no quotes or backticks, no final full stop."""
+    return " ".join(sentence.replace("`", "").replace('"', "").lower().split()).rstrip(".").strip()
+
+
+def _declaration(m: re.Match, number: int) -> _Declared:
+    values = tuple(re.sub(r"^and\s+", "", v.strip().strip("`'\"").strip())
+                   for v in m["values"].rstrip(".").split(","))
+    if any(not v for v in values):
+        raise PuzzleError("empty value in the list")
+    noun = " ".join(m["noun"].replace("`", "").split())
+    words = set(re.findall(r"\w+", f"{m['lead']} {noun}".lower())) - _STOP_WORDS
+    return _Declared(noun, values, frozenset(words), number)
+
+
+def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:
+    """Parse one natural-language puzzle (see the module docstring). Every problem raises
+    InputError naming `path`, the line and what is wrong."""
+    houses: int | None = None
+    declared: list[_Declared] = []
+    clue_lines: list[tuple[int, str]] = []
+    question: tuple[int, str] | None = None
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if _QUESTION.fullmatch(line):
+            question = (number, line)
+        elif _CLUE.fullmatch(line):
+            clue_lines.append((number, line))
+        elif m := _DECLARATION.fullmatch(line):
+            try:
+                declared.append(_declaration(m, number))
+            except PuzzleError as e:
+                raise InputError(path, number, f"attribute declaration: {e}") from None
+        elif (m := _OPENING.search(line)) and houses is None:
+            word = m["n"].lower()
+            houses = int(word) if word.isdigit() else NUMBERS.get(word)
+            if not houses:
+                raise InputError(path, number, f"cannot read the number of houses {m['n']!r}")
+    if not declared:
+        raise InputError(path, None, "no attribute declarations found "
+                         "(lines like `Everyone owns a different pet: cat, dog, fish.`)")
+    houses = houses or len(declared[0].values)
+    for d in declared:
+        if len(d.values) != houses:
+            raise InputError(path, d.line, f"attribute {d.name!r} has {len(d.values)} values, "
+                             f"expected {houses}")
+    reader = _Reader(houses, declared)
+    clues: list[Clue] = []
+    for number, line in clue_lines:
+        m = _CLUE.fullmatch(line)
+        try:
+            clues.extend(reader.read(m["body"]))  # type: ignore[index]
+        except _Unread as e:
+            raise InputError(path, number, f"clue {m['n'] or m['m']}: {e}" if str(e)  # type: ignore[index]
+                             else f"cannot parse clue: {line}") from None
+    asked = None
+    if question is not None:
+        number, line = question
+        try:
+            asked = reader.question(_QUESTION.fullmatch(line)["body"])  # type: ignore[index]
+        except _Unread as e:
+            raise InputError(path, number, f"question: {e}" if str(e)
+                             else f"cannot parse question: {line}") from None
+    try:
+        return ZebraPuzzle(houses, tuple((d.name, d.values) for d in declared), tuple(clues), asked)
+    except PuzzleError as e:
+        raise InputError(path, None, str(e)) from None
+
+
+def write_text(puzzle: ZebraPuzzle, describe: Callable[[Entity], str],
+               verb: Callable[[str], str], wording: str = "people") -> str:
+    """The puzzle in natural language that `parse_zebra_text` reads back to `puzzle`.
+
+    `describe(entity)` is the phrase naming a person (`the person who owns a cat`); it must
+    contain the value as whole words and no other value. `verb(attribute)` is the
+    declaration's verb (`owns` in `Everyone owns a different pet: ...`).
+    """
+    w = WORDINGS[wording]
+    n = puzzle.houses
+    lines = [w.opening.format(n=n, positions=", ".join(map(str, range(1, n + 1))))]
+    lines += [w.declaration.format(verb=verb(name), attribute=name,
+                                   values=", ".join(w.value.format(v=v) for v in values))
+              for name, values in puzzle.attributes]
+    lines.append(w.instructions)
+    for i, clue in enumerate(puzzle.clues, 1):
+        kind = _PLACED_AS.get(clue.kind, clue.kind)
+        phrase = next(p for p in PHRASES if p.kind == kind and wording in p.writes)
+        slots = {role: describe(e) for role, e in zip(ROLES, clue.entities)}
+        if clue.position is not None:
+            slots["b"] = w.place.format(ordinal=ordinal(clue.position, w.word_ordinals))
+        text = phrase.template.format(**slots)
+        lines.append(w.clue.format(i=i, text=text[0].upper() + text[1:]))
+    if puzzle.question is not None:
+        lines.append(w.question.format(a=describe(puzzle.question)))
+    return "\n".join(lines) + "\n"

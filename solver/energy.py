@@ -1,0 +1,154 @@
+"""Energies: the conditional logits of a set of sites across a batch of chains.
+
+The `Energy` protocol splits "compute the conditional" from "sample from it" (the sampler
+does the latter). An energy may keep a cache that it updates incrementally as sites
+change (`prepare` builds it, `commit` updates it); `logits` returns the negative
+conditional energy of every value at the given sites, at temperature 1.
+
+Shapes: B chains, N sites, V values, S sites updated at once per chain.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import torch
+
+
+class Energy(Protocol):
+    def prepare(self, x: torch.Tensor):
+        """Cache for states x: LongTensor[B, N] (anything, or None)."""
+
+    def logits(self, x: torch.Tensor, cache, sites: torch.Tensor) -> torch.Tensor:
+        """-E(x with x_s = v) + const for each site s: FloatTensor[B, S, V].
+        sites: LongTensor[B, S], distinct within a row and sharing no factor."""
+
+    def commit(self, x: torch.Tensor, cache, sites: torch.Tensor, new: torch.Tensor) -> None:
+        """Update the cache for x[b, sites[b]] := new[b] (called before x changes)."""
+
+    def energy(self, x: torch.Tensor, cache) -> torch.Tensor:
+        """Total energy of each chain: FloatTensor[B]."""
+
+    def select(self, cache, keep: torch.Tensor):
+        """The cache of the chains `keep` (LongTensor of chain indices)."""
+
+
+def _site_lists(n_sites: int, owners: list[list[int]], pad: int) -> torch.Tensor:
+    """LongTensor[N, L]: for each site the ids in owners[site], padded with `pad`."""
+    width = max((len(o) for o in owners), default=0)
+    out = torch.full((n_sites, max(width, 1)), pad, dtype=torch.long)
+    for s, ids in enumerate(owners):
+        out[s, :len(ids)] = torch.tensor(ids, dtype=torch.long)
+    return out
+
+
+class PenaltyEnergy:
+    """Weighted count of violated constraints:
+
+        E(x) = group_weight * sum_groups sum_v f(count of v in group)
+             + factor_weight * (sum_i unary[i, x_i] + sum_f table_f[x_i, x_j])
+
+    with f(c) = c*(c-1)/2 (`group_form="pairs"`: same-value pairs) or max(c-1, 0)
+    (`"excess"`). Both are zero exactly when every group is all-different, so a complete
+    invalid grid never has zero energy. The cache is the value count of every group,
+    FloatTensor[B, G+1, V] (row G is an always-empty pad group).
+    """
+
+    def __init__(self, sites: int, values: int, groups: torch.Tensor,
+                 unary: torch.Tensor | None = None, pair_sites: torch.Tensor | None = None,
+                 pair_tables: torch.Tensor | None = None, group_weight: float = 1.0,
+                 factor_weight: float = 1.0, group_form: str = "pairs",
+                 device: torch.device | str = "cpu"):
+        if group_form not in ("pairs", "excess"):
+            raise ValueError("group_form must be 'pairs' or 'excess'")
+        self.N, self.V, self.device = sites, values, torch.device(device)
+        self.group_weight, self.factor_weight, self.group_form = group_weight, factor_weight, group_form
+        self.groups = groups.to(self.device)
+        self.G = groups.shape[0]
+        owners: list[list[int]] = [[] for _ in range(sites)]
+        for g, members in enumerate(groups.tolist()):
+            for s in members:
+                owners[s].append(g)
+        self.site_groups = _site_lists(sites, owners, self.G).to(self.device)  # [N, Gs]
+        self.n_groups = torch.tensor([len(o) for o in owners], dtype=torch.float, device=self.device)
+        self.unary = None if unary is None else unary.to(self.device, torch.float)
+        self.pairs = None
+        if pair_sites is not None and pair_sites.shape[0]:
+            f = pair_sites.shape[0]
+            # Both orientations, plus a zero table for padding: site i of factor k reads
+            # table k at [:, x_j]; site j reads the transposed table at [:, x_i].
+            tables = torch.cat([pair_tables, pair_tables.transpose(1, 2),
+                                torch.zeros(1, values, values)]).to(self.device, torch.float)
+            fac: list[list[int]] = [[] for _ in range(sites)]
+            other: list[list[int]] = [[] for _ in range(sites)]
+            for k, (i, j) in enumerate(pair_sites.tolist()):
+                fac[i].append(k)
+                other[i].append(j)
+                fac[j].append(f + k)
+                other[j].append(i)
+            self.pairs = (pair_sites.to(self.device), tables,
+                          _site_lists(sites, fac, 2 * f).to(self.device),
+                          _site_lists(sites, other, 0).to(self.device))
+
+    @classmethod
+    def from_encoded(cls, enc, device="cpu", **weights) -> "PenaltyEnergy":
+        """Build from an `encoders.Encoded` (duck-typed: solver/ never imports puzzles)."""
+        return cls(enc.sites, enc.values, enc.groups, enc.unary, enc.pair_sites,
+                   enc.pair_tables, device=device, **weights)
+
+    def prepare(self, x: torch.Tensor) -> torch.Tensor:
+        b = x.shape[0]
+        counts = torch.zeros(b, self.G + 1, self.V, device=x.device)
+        if self.G:
+            members = x[:, self.groups]  # [B, G, K]
+            counts[:, :self.G].scatter_add_(2, members, torch.ones_like(members, dtype=counts.dtype))
+        return counts
+
+    def logits(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor) -> torch.Tensor:
+        b, s = sites.shape
+        energy = torch.zeros(b, s, self.V, device=x.device)
+        if self.G:
+            own = self.site_groups[sites]  # [B, S, Gs]
+            seen = cache.gather(1, own.view(b, -1, 1).expand(-1, -1, self.V)).view(b, s, -1, self.V)
+            current = torch.nn.functional.one_hot(x.gather(1, sites), self.V).unsqueeze(2)
+            others = seen - current * (own < self.G).unsqueeze(-1)  # counts without the site itself
+            term = others.sum(2) if self.group_form == "pairs" else (others > 0).sum(2)
+            energy += self.group_weight * term
+        if self.unary is not None:
+            energy += self.factor_weight * self.unary[sites]
+        if self.pairs is not None:
+            _, tables, fac, other = self.pairs
+            partner = x.gather(1, other[sites].view(b, -1)).view(b, s, -1)  # [B, S, Fs]
+            energy += self.factor_weight * tables[fac[sites], :, partner].sum(2)
+        return -energy
+
+    def commit(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor, new: torch.Tensor):
+        if not self.G:
+            return
+        b = x.shape[0]
+        own = self.site_groups[sites].view(b, -1)  # [B, S*Gs]
+        gs = self.site_groups.shape[1]
+        old = x.gather(1, sites).repeat_interleave(gs, dim=1)
+        fresh = new.repeat_interleave(gs, dim=1)
+        flat = cache.view(b, -1)
+        ones = torch.ones_like(own, dtype=cache.dtype)
+        flat.scatter_add_(1, own * self.V + old, -ones)
+        flat.scatter_add_(1, own * self.V + fresh, ones)
+        cache[:, self.G] = 0  # the pad group absorbs updates of sites in fewer groups
+
+    def energy(self, x: torch.Tensor, cache: torch.Tensor) -> torch.Tensor:
+        total = torch.zeros(x.shape[0], device=x.device)
+        if self.G:
+            c = cache[:, :self.G]
+            per = c * (c - 1) / 2 if self.group_form == "pairs" else (c - 1).clamp(min=0)
+            total += self.group_weight * per.sum((1, 2))
+        if self.unary is not None:
+            total += self.factor_weight * self.unary[torch.arange(self.N, device=x.device), x].sum(1)
+        if self.pairs is not None:
+            pair_sites, tables, _, _ = self.pairs
+            k = torch.arange(pair_sites.shape[0], device=x.device)
+            total += self.factor_weight * tables[k, x[:, pair_sites[:, 0]], x[:, pair_sites[:, 1]]].sum(1)
+        return total
+
+    def select(self, cache: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
+        return cache[keep]

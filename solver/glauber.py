@@ -1,0 +1,173 @@
+"""The Glauber sampler: annealed heat-bath dynamics over many chains of many problems.
+
+All P problems of a batch share one energy structure (same sites, groups and factors)
+and differ in their hard masks `allowed` (givens and propagation). Each problem runs C
+chains, so the state is x: LongTensor[B = P*C, N]. One sweep visits every site once:
+
+- `chromatic`: one colour class at a time, every site of the class in every chain at
+  once (exact: the sites of a class share no factor);
+- `sweep`: one site at a time in index order, all chains at once;
+- `random`: one uniformly drawn site per chain per step, N steps per sweep.
+
+A problem stops as soon as one of its chains reaches zero energy (its chains leave the
+batch); a chain whose best energy has not improved for `patience` sweeps restarts from a
+fresh random state and anneals again. Hard constraints are a projection: disallowed
+values get -inf before sampling, so a clamped site (one allowed value) never changes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import torch
+
+from solver.energy import Energy
+from solver.schedule import AnnealSchedule
+
+ORDERS = ("chromatic", "sweep", "random")
+
+
+@dataclass(frozen=True)
+class SamplerConfig:
+    chains: int = 32  # chains per problem
+    sweeps: int = 3000  # sweep budget per problem
+    time_limit: float = 30.0  # wall-clock budget per batch, seconds
+    order: str = "chromatic"  # site update order, one of ORDERS
+    schedule: AnnealSchedule = field(default_factory=AnnealSchedule)
+    patience: int = 300  # sweeps without a new best energy before a chain restarts (0: never)
+    tolerance: float = 1e-6  # energy at or below which a chain counts as solved
+
+    def __post_init__(self):
+        if self.order not in ORDERS:
+            raise ValueError(f"order must be one of {ORDERS}")
+        if self.chains < 1 or self.sweeps < 0 or self.time_limit <= 0:
+            raise ValueError("chains >= 1, sweeps >= 0 and time_limit > 0 required")
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    """Per problem: the best state found and how it was found."""
+
+    states: torch.Tensor  # LongTensor[P, N]: zero-energy state if solved, else lowest energy
+    energies: torch.Tensor  # FloatTensor[P]
+    solved: torch.Tensor  # BoolTensor[P]: some chain reached zero energy
+    sweeps: torch.Tensor  # LongTensor[P]: sweeps run until solved (or until stopped)
+    seconds: torch.Tensor  # FloatTensor[P]: wall time until solved (or until stopped)
+    restarts: torch.Tensor  # LongTensor[P]: chain restarts
+    site_updates: torch.Tensor  # LongTensor[P]: heat-bath site updates of each problem
+
+
+def gumbel_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """One draw from softmax(logits) along the last axis (Gumbel-max; -inf never drawn)."""
+    u = torch.rand(logits.shape, generator=generator, device=logits.device)
+    gumbel = -torch.log(-torch.log(u.clamp(1e-20, 1 - 1e-7)))
+    return (logits + gumbel).argmax(-1)
+
+
+class GlauberSampler:
+    def __init__(self, energy: Energy, colour_classes: list[torch.Tensor],
+                 config: SamplerConfig = SamplerConfig(), device="cpu"):
+        self.energy, self.config, self.device = energy, config, torch.device(device)
+        self.classes = [c.to(self.device) for c in colour_classes]
+        self.n_sites = int(sum(len(c) for c in self.classes))
+
+    def _blocks(self, b: int, generator: torch.Generator):
+        """The site blocks of one sweep: LongTensor[B, S] each."""
+        if self.config.order == "chromatic":
+            return [c.expand(b, -1) for c in self.classes]
+        if self.config.order == "sweep":
+            return [torch.full((b, 1), s, device=self.device) for s in range(self.n_sites)]
+        picks = torch.randint(self.n_sites, (self.n_sites, b, 1), generator=generator, device=self.device)
+        return list(picks)
+
+    def _random_states(self, mask: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Uniform draws from the allowed values: mask FloatTensor[B, N, V] (0 / -inf)."""
+        return gumbel_sample(mask, generator)
+
+    def run(self, allowed: torch.Tensor, generator: torch.Generator,
+            init: torch.Tensor | None = None, on_done=None) -> SampleResult:
+        """Anneal P problems. allowed: BoolTensor[P, N, V]; init: optional LongTensor[P, C, N]
+        starting states; on_done(k) is called as k problems finish (progress)."""
+        cfg = self.config
+        p, n, v = allowed.shape
+        c = cfg.chains
+        mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(~allowed.to(self.device), float("-inf"))
+        owner = torch.arange(p, device=self.device).repeat_interleave(c)  # problem of each chain
+        x = (init.to(self.device).reshape(p * c, n) if init is not None
+             else self._random_states(mask[owner], generator))
+        cache = self.energy.prepare(x)
+        age = torch.zeros(p * c, dtype=torch.long, device=self.device)
+        best = torch.full((p * c,), float("inf"), device=self.device)
+        since = torch.zeros(p * c, dtype=torch.long, device=self.device)
+
+        out_states = torch.zeros(p, n, dtype=torch.long, device=self.device)
+        out_energy = torch.full((p,), float("inf"), device=self.device)
+        out_solved = torch.zeros(p, dtype=torch.bool, device=self.device)
+        out_sweeps = torch.zeros(p, dtype=torch.long)
+        out_seconds = torch.zeros(p)
+        out_restarts = torch.zeros(p, dtype=torch.long)
+        active = torch.ones(p, dtype=torch.bool)
+        out_updates = torch.zeros(p, dtype=torch.long)
+        start = time.perf_counter()
+        sweep = 0
+        while True:
+            energy = self.energy.energy(x, cache)
+            self._record(owner, x, energy, out_states, out_energy, out_solved)
+            elapsed = time.perf_counter() - start
+            finished = out_solved.cpu() & active
+            if sweep >= cfg.sweeps or elapsed >= cfg.time_limit:
+                finished = active.clone()
+            if finished.any():
+                idx = finished.nonzero().squeeze(1)
+                out_sweeps[idx], out_seconds[idx] = sweep, elapsed
+                active &= ~finished
+                if on_done:
+                    on_done(int(finished.sum()))
+                keep = (~finished.to(self.device))[owner].nonzero().squeeze(1)
+                x, owner, age, best, since = x[keep], owner[keep], age[keep], best[keep], since[keep]
+                cache = self.energy.select(cache, keep)
+                energy = energy[keep]
+            if not active.any():
+                break
+            # restarts: chains stuck for `patience` sweeps start afresh
+            improved = energy < best - cfg.tolerance
+            best = torch.where(improved, energy, best)
+            since = torch.where(improved, 0, since + 1)
+            if cfg.patience:
+                stuck = (since >= cfg.patience).nonzero().squeeze(1)
+                if len(stuck):
+                    x[stuck] = self._random_states(mask[owner[stuck]], generator)
+                    age[stuck], since[stuck] = 0, 0
+                    best[stuck] = float("inf")
+                    out_restarts.index_add_(0, owner[stuck].cpu(), torch.ones(len(stuck), dtype=torch.long))
+                    cache = self.energy.prepare(x)
+            beta = cfg.schedule.beta(age)[:, None, None]
+            chain_mask = mask[owner]
+            for sites in self._blocks(len(x), generator):
+                logits = self.energy.logits(x, cache, sites) * beta
+                logits = logits + chain_mask.gather(1, sites.unsqueeze(-1).expand(-1, -1, v))
+                new = gumbel_sample(logits, generator)
+                self.energy.commit(x, cache, sites, new)
+                x.scatter_(1, sites, new)
+            out_updates += torch.bincount(owner, minlength=p).cpu() * self.n_sites
+            age += 1
+            sweep += 1
+        return SampleResult(out_states.cpu(), out_energy.cpu(), out_solved.cpu(), out_sweeps,
+                            out_seconds, out_restarts, out_updates)
+
+    def _record(self, owner, x, energy, out_states, out_energy, out_solved):
+        """Keep, per problem, the lowest-energy state seen (solved once it reaches zero)."""
+        p = out_energy.shape[0]
+        low = torch.full((p,), float("inf"), device=x.device).scatter_reduce(
+            0, owner, energy, reduce="amin")
+        better = low < out_energy
+        if better.any():
+            # the first chain of each problem that attains its minimum
+            hit = (energy == low[owner]) & better[owner]
+            first = torch.full((p,), len(owner), device=x.device).scatter_reduce(
+                0, owner[hit], hit.nonzero().squeeze(1), reduce="amin")
+            prob = better.nonzero().squeeze(1)
+            out_states[prob] = x[first[prob]]
+            out_energy[prob] = low[prob]
+        out_solved |= out_energy <= self.config.tolerance

@@ -1,0 +1,36 @@
+"""Annealing schedules: inverse temperature beta as a function of a chain's age in sweeps.
+
+Each chain has its own age (sweeps since it started or was last restarted), so a
+restarted chain anneals again from the start while the others carry on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+KINDS = ("geometric", "linear", "constant")
+
+
+@dataclass(frozen=True)
+class AnnealSchedule:
+    kind: str = "geometric"  # geometric: equal ratios per sweep; linear; constant (beta_end)
+    beta_start: float = 0.5  # hot enough to leave the random start freely
+    beta_end: float = 3.0  # cold enough that a single violated pair is rarely accepted
+    sweeps: int = 150  # sweeps from beta_start to beta_end; constant afterwards
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"schedule kind must be one of {KINDS}")
+        if self.beta_start <= 0 or self.beta_end <= 0 or self.sweeps < 1:
+            raise ValueError("betas must be positive and sweeps >= 1")
+
+    def beta(self, age: torch.Tensor) -> torch.Tensor:
+        """Inverse temperature per chain: age LongTensor[B] -> FloatTensor[B]."""
+        if self.kind == "constant":
+            return torch.full(age.shape, self.beta_end, device=age.device)
+        t = (age.float() / self.sweeps).clamp(max=1.0)
+        if self.kind == "linear":
+            return self.beta_start + (self.beta_end - self.beta_start) * t
+        return self.beta_start * (self.beta_end / self.beta_start) ** t

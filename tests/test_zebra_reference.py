@@ -1,0 +1,94 @@
+"""The SAT reference solver against brute-force counting, its solver interface, its speed,
+and the Hypothesis strategies it backs."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from puzzles.solving import solve_all
+from puzzles.zebra import Clue, ZebraPuzzle, satisfying, verify
+from puzzles.zebra_generate import ZebraGenerator, vocabulary
+from puzzles.zebra_reference import ZebraReferenceSolver, count_solutions
+from puzzles.zebra_strategies import true_clues, zebra_puzzles, zebra_solutions
+from test_zebra import any_clues, brute_solutions
+
+SIZES = [(3, 2), (3, 3), (4, 2), (2, 3)]
+
+
+@st.composite
+def small_puzzles(draw):
+    """Arbitrary clues (solvable or not) on a small vocabulary."""
+    houses, attributes = draw(st.sampled_from(SIZES))
+    declared = vocabulary(houses, attributes)
+    return ZebraPuzzle(houses, declared, tuple(draw(any_clues(declared, houses, max_size=6))))
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_puzzles())
+def test_verdict_matches_brute_force_counting(puzzle):
+    expected = brute_solutions(puzzle)
+    counted = count_solutions(puzzle, limit=2)
+    assert counted.verdict == ("none", "unique", "many")[min(len(expected), 2)]
+    assert len(set(counted.solutions)) == len(counted.solutions) == min(len(expected), 2)
+    assert set(counted.solutions) <= set(expected)
+    if counted.verdict == "unique":
+        assert counted.solution == expected[0]
+
+
+@settings(max_examples=30, deadline=None)
+@given(small_puzzles(), st.integers(2, 8))
+def test_counts_up_to_the_limit(puzzle, limit):
+    counted = count_solutions(puzzle, limit=limit)
+    assert len(counted.solutions) == min(len(brute_solutions(puzzle)), limit)
+    assert all(verify(puzzle, s) for s in counted.solutions)
+
+
+def test_limit_below_two_is_refused():
+    with pytest.raises(ValueError):
+        count_solutions(ZebraPuzzle(2, vocabulary(2, 1), ()), limit=1)
+
+
+def test_solver_interface_and_judging():
+    unique = ZebraGenerator(4, 3, seed=5).generate()
+    contradictory = ZebraPuzzle(3, vocabulary(3, 2), (
+        Clue("at", ("name", "Alice"), position=1), Clue("next_to", ("name", "Alice"), ("name", "Bob")),
+        Clue("at", ("name", "Bob"), position=3)))
+    solver = ZebraReferenceSolver()
+    assert solver.name == "reference"
+    attempt = solver.solve(unique.puzzle)
+    assert attempt.solution == unique.solution and attempt.error is None
+    assert attempt.stats["verdict"] == "unique"
+    assert set(attempt.stats) == {"verdict", "conflicts", "decisions"}
+    failed = solver.solve(contradictory)
+    assert failed.solution is None and "no solution" in failed.error
+    assert failed.stats["verdict"] == "none"
+    judged = solve_all(solver, [unique.puzzle, contradictory])
+    assert judged[0].verified and judged[0].solution == unique.solution
+    assert not judged[1].verified
+
+
+@pytest.mark.parametrize("houses, attributes", [(8, 8), (7, 18)])
+def test_large_puzzles_solve_well_under_a_second(houses, attributes):
+    generated = ZebraGenerator(houses, attributes, seed=1).generate()
+    start = time.perf_counter()
+    counted = count_solutions(generated.puzzle)
+    assert time.perf_counter() - start < 0.5
+    assert counted.verdict == "unique" and counted.solution == generated.solution
+
+
+@settings(max_examples=30, deadline=None)
+@given(zebra_puzzles(houses=st.integers(1, 4), attributes=st.integers(1, 3)))
+def test_unique_strategy_is_unique_by_brute_force(puzzle):
+    assert len(brute_solutions(puzzle)) == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data(), zebra_solutions(houses=st.integers(1, 6), attributes=st.integers(1, 4)))
+def test_drawn_clues_are_true_of_their_solution(data, solution):
+    clue = data.draw(true_clues(solution))
+    assert clue.holds([solution.position(e) for e in clue.entities], solution.houses)
+    assert (tuple(solution.position(e) for e in clue.entities), clue.position) in \
+        satisfying(clue.kind, solution.houses)
