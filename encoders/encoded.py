@@ -29,6 +29,8 @@ class Encoded:
     unary: torch.Tensor | None = None  # FloatTensor[N, V]: penalty of a value at a site
     pair_sites: torch.Tensor | None = None  # LongTensor[F, 2]: sites (i, j) of each pair factor
     pair_tables: torch.Tensor | None = None  # FloatTensor[F, V, V]: penalty of (x_i, x_j)
+    perm_groups: torch.Tensor | None = None  # LongTensor[Gp, V]: disjoint groups covering
+    # all sites that swap moves keep as permutations (Sudoku boxes, Zebra attribute rows)
     meta: dict = field(default_factory=dict, compare=False)  # encoder-specific facts
 
     @property
@@ -67,9 +69,26 @@ class Encoded:
     def colour_classes(self) -> list[torch.Tensor]:
         """Independent sets covering all sites (greedy largest-first colouring), each a
         LongTensor[S] of site indices; classes are sorted, largest first."""
-        colouring = nx.greedy_color(self.graph(), strategy="largest_first")
-        classes: dict[int, list[int]] = {}
-        for site, colour in colouring.items():
-            classes.setdefault(colour, []).append(site)
-        ordered = sorted(classes.values(), key=lambda sites: (-len(sites), sites[0]))
-        return [torch.tensor(sorted(c), dtype=torch.long) for c in ordered]
+        return _classes(self.graph())
+
+    def perm_group_classes(self) -> list[torch.Tensor]:
+        """Sets of perm groups (LongTensor[Gc] of indices into perm_groups) whose sites
+        share no factor, so one swap in each of them at once is still exact."""
+        site_graph = self.graph()
+        members = [set(g) for g in self.perm_groups.tolist()]
+        near = [set().union(*(set(site_graph[s]) | {s} for s in m)) for m in members]
+        g = nx.Graph()
+        g.add_nodes_from(range(len(members)))
+        g.add_edges_from((a, b) for a in range(len(members)) for b in range(a + 1, len(members))
+                         if near[a] & members[b])
+        return _classes(g)
+
+
+def _classes(graph: nx.Graph) -> list[torch.Tensor]:
+    """Colour classes of a greedy largest-first colouring, largest class first."""
+    colouring = nx.greedy_color(graph, strategy="largest_first")
+    classes: dict[int, list[int]] = {}
+    for node, colour in colouring.items():
+        classes.setdefault(colour, []).append(node)
+    ordered = sorted(classes.values(), key=lambda nodes: (-len(nodes), min(nodes)))
+    return [torch.tensor(sorted(c), dtype=torch.long) for c in ordered]

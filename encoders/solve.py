@@ -77,9 +77,11 @@ class GlauberSolver:
         first = members[0][1]
         energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
         key = first.structure_key
-        if key not in self._classes:  # colouring is per structure, not per puzzle
-            self._classes[key] = first.colour_classes()
-        sampler = GlauberSampler(energy, self._classes[key], self.config, device)
+        if key not in self._classes:  # colourings are per structure, not per puzzle
+            self._classes[key] = (first.colour_classes(),
+                                  first.perm_group_classes() if first.perm_groups is not None else None)
+        sites, groups = self._classes[key]
+        sampler = GlauberSampler(energy, sites, self.config, device, first.perm_groups, groups)
         allowed = torch.stack([enc.allowed for _, enc in members])
         result = sampler.run(allowed, generator, on_done=progress)
         for j, (i, enc) in enumerate(members):

@@ -120,7 +120,7 @@ class SudokuEncoder:
         allowed = (bits[:, None] >> torch.arange(n)) & 1 == 1
         tokens = torch.tensor([v - 1 if v else n for v in puzzle.cells], dtype=torch.long)
         groups = torch.tensor(geometry(puzzle.box).units, dtype=torch.long)
-        return Encoded(tokens, tokens < n, allowed, groups,
+        return Encoded(tokens, tokens < n, allowed, groups, perm_groups=groups[2 * n:],
                        meta={"shape": ("sudoku", puzzle.box), "propagate": self.propagate})
 
     @staticmethod

@@ -46,9 +46,9 @@ RELATIONS: dict[str, Relation] = {
     "immediately_left": Relation(2, False, lambda a, b, c, k, n: a + 1 == b,
                                  "{a} is immediately left of {b}"),
     "next_to": Relation(2, False, lambda a, b, c, k, n: abs(a - b) == 1, "{a} is next to {b}"),
-    "between": Relation(3, False, lambda a, b, c, k, n: b < a < c,
+    "between": Relation(3, False, lambda a, b, c, k, n: (b < a) & (a < c),
                         "{a} is between {b} and {c} in that order"),
-    "at_end": Relation(1, False, lambda a, b, c, k, n: a in (1, n), "{a} is at an end"),
+    "at_end": Relation(1, False, lambda a, b, c, k, n: (a == 1) | (a == n), "{a} is at an end"),
     "at": Relation(1, True, lambda a, b, c, k, n: a == k, "{a} is in house {k}"),
     "not_at": Relation(1, True, lambda a, b, c, k, n: a != k, "{a} is not in house {k}"),
     # Beyond the issue's list: the house wording of published benchmarks
@@ -58,6 +58,9 @@ RELATIONS: dict[str, Relation] = {
     "two_between": Relation(2, False, lambda a, b, c, k, n: abs(a - b) == 3,
                             "two houses are between {a} and {b}"),
 }
+"""Clue kind -> meaning. The predicates use only operators that also work elementwise on
+integer arrays and tensors (`&`, `|`, `abs`, comparisons), so an energy can evaluate a
+whole batch of position tensors with the same table."""
 KINDS = tuple(RELATIONS)
 ROLES = ("a", "b", "c")  # entity slots of a clue, in order
 
@@ -102,8 +105,8 @@ class Clue:
                 need = "needs" if i < rel.arity else "takes no"
                 raise PuzzleError(f"{self.kind} clue {need} entity {role!r}")
         if (self.position is None) == rel.positional:
-            need = "needs" if rel.positional else "takes no"
-            raise PuzzleError(f"{self.kind} clue {need} a position")
+            need = "needs a" if rel.positional else "takes no"
+            raise PuzzleError(f"{self.kind} clue {need} position")
 
     @property
     def relation(self) -> Relation:
@@ -192,7 +195,8 @@ class ZebraSolution:
 
     def pin_against(self, other: "ZebraSolution") -> Clue:
         """An `at` clue true of this arrangement and false of `other` (which must differ):
-        it places the first entity, in declaration order, that `other` puts elsewhere."""
+        it places the first entity (attribute by attribute, house by house) that `other`
+        puts elsewhere."""
         entity = next(e for e in self._positions if other.position(e) != self.position(e))
         return Clue("at", entity, position=self.position(entity))
 

@@ -2,11 +2,11 @@
 
 A random arrangement is drawn first. Clues true of it are then added one at a time until
 it is the only arrangement left: while the SAT solver still finds another arrangement,
-the next clue is drawn (kind uniformly from `RELATIONS`, then positions among those that
-satisfy it in the arrangement, so it is true by construction) until one rules that other
-arrangement out. Finally each clue, in random order, is dropped if the rest still force
-the arrangement, which leaves a minimal clue set. Every clue sits behind a selector
-literal in one incremental solver, so both phases are assumption-only SAT calls.
+the next clue is drawn (kind uniformly among the allowed ones of `RELATIONS`, then
+positions among those that satisfy it in the arrangement, so it is true by construction)
+until one rules that other arrangement out. Finally each clue, in random order, is
+dropped if the rest still force the arrangement, which leaves a minimal clue set. Both
+phases ask one incremental solver (`zebra_reference.Rivals`) with assumptions only.
 """
 
 from __future__ import annotations
@@ -14,13 +14,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from pysat.solvers import Solver
-
 from puzzles.errors import PuzzleError
 from puzzles.generate import Generated
-from puzzles.reference import SAT_SOLVER
 from puzzles.zebra import KINDS, Attributes, Clue, Entity, ZebraPuzzle, ZebraSolution, satisfying
-from puzzles.zebra_reference import Encoding, count_solutions
+from puzzles.zebra_reference import Rivals, count_solutions
 from puzzles.zebra_text import write_text
 
 
@@ -31,7 +28,8 @@ class Theme:
     attribute: str  # its name, and the noun of its declaration
     verb: str  # "Everyone {verb} a different {attribute}: ..."
     person: str  # the phrase naming the person with value {v}
-    values: tuple[str, ...]  # at least 8; no value is a word of another or of the wording
+    values: tuple[str, ...]  # 8 (the largest themed size); no value is a word of another
+    #                          value or of the wording, so every phrase resolves
 
 
 THEMES = (
@@ -59,42 +57,34 @@ THEMES = (
 _BY_NAME = {t.attribute: t for t in THEMES}
 
 
-def _generic(index: int, houses: int) -> Theme:
-    """Attribute `attr{index}` with values `v{index}_1..`: for sizes beyond the themes."""
-    return Theme(f"attr{index}", "has", f"the person whose attr{index} is {{v}}",
-                 tuple(f"v{index}_{k}" for k in range(1, houses + 1)))
-
-
-def vocabulary(houses: int, attributes: int, rng: random.Random | None = None
-               ) -> Attributes:
+def vocabulary(houses: int, attributes: int, rng: random.Random | None = None) -> Attributes:
     """`attributes` attributes of `houses` values each, in THEMES order: the first ones
-    (or, with `rng`, a random choice of themes and of their values); generic names where
-    the themes run out (more attributes than themes, or more houses than values)."""
+    (or, with `rng`, a random choice of themes and of their values). Where the themes run
+    out (more attributes than themes, or more houses than values) attribute i is
+    `attr{i}` with values `v{i}_1`, `v{i}_2`, ..."""
     themes = [t for t in THEMES if len(t.values) >= houses]
     if rng is not None:
         themes = sorted(rng.sample(themes, min(attributes, len(themes))), key=THEMES.index)
     chosen = []
-    for i in range(attributes):
-        theme = themes[i] if i < len(themes) else _generic(i + 1, houses)
-        values = theme.values
+    for i in range(1, attributes + 1):
+        if i > len(themes):
+            chosen.append((f"attr{i}", tuple(f"v{i}_{k}" for k in range(1, houses + 1))))
+            continue
+        values = themes[i - 1].values
         if rng is not None:
             picked = set(rng.sample(values, houses))
             values = tuple(v for v in values if v in picked)  # declared in vocabulary order
-        chosen.append((theme.attribute, values[:houses]))
+        chosen.append((themes[i - 1].attribute, values[:houses]))
     return tuple(chosen)
-
-
-def _theme(attribute: str, value: str) -> Theme | None:
-    theme = _BY_NAME.get(attribute)
-    return theme if theme is not None and value in theme.values else None
 
 
 def describe(entity: Entity) -> str:
     """The phrase naming the person with `entity`: `the person who owns a cat`, `Alice`;
     `the person whose <attribute> is <value>` outside the vocabulary."""
-    theme = _theme(*entity)
-    template = theme.person if theme else "the person whose {a} is {v}"
-    return template.format(a=entity[0], v=entity[1])
+    theme = _BY_NAME.get(entity[0])
+    if theme is None or entity[1] not in theme.values:
+        return f"the person whose {entity[0]} is {entity[1]}"
+    return theme.person.format(v=entity[1])
 
 
 def to_text(puzzle: ZebraPuzzle, wording: str = "people") -> str:
@@ -148,22 +138,13 @@ class ZebraGenerator:
     def generate(self) -> Generated:
         """One puzzle whose only solution is a random arrangement, with a minimal clue set."""
         declared, solution = self.arrangement()
-        enc = Encoding(self.houses, solution.assignment)
-        clues: list[Clue] = []
-        selectors: list[int] = []
-        with Solver(name=SAT_SOLVER, bootstrap_with=enc.structure()) as sat:
-            other_one = enc.top + 1  # selector of "the arrangement differs from solution"
-            sat.add_clause([-other_one] + enc.differs(solution))
-            while sat.solve(assumptions=selectors + [other_one]):
-                clue = self.clue_against(solution, enc.decode(sat.get_model()))
-                selectors.append(other_one + 1 + len(clues))
-                clues.append(clue)
-                for clause in enc.clause_set(clue):
-                    sat.add_clause([-selectors[-1]] + clause)
+        with Rivals(solution) as rivals:
+            while (other := rivals.rival()) is not None:
+                rivals.add(self.clue_against(solution, other))
+            clues = rivals.clues
             keep = list(range(len(clues)))
             for i in self.rng.sample(keep, len(keep)):
-                rest = [selectors[j] for j in keep if j != i]
-                if not sat.solve(assumptions=rest + [other_one]):
+                if rivals.rival(j for j in keep if j != i) is None:
                     keep.remove(i)  # the others alone force the solution
         kept = tuple(clues[j] for j in keep)
         puzzle = ZebraPuzzle(self.houses, declared, kept, self.question(declared, kept))

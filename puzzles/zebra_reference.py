@@ -7,8 +7,8 @@ clauses generated from its row of `puzzles.zebra.RELATIONS`, never hand-written 
 - a nogood per position tuple the predicate rejects (complete on its own), and
 - a support clause per entity and house: "if a is in house p, then b is in one of the
   houses some satisfying tuple pairs with p". These are implied by the nogoods plus
-  exactly-one, but let unit propagation reach arc consistency, which keeps the search
-  tiny (8x8 puzzles and 7x18 puzzles with 60 clues take milliseconds).
+  exactly-one, but let unit propagation reach arc consistency: 30-100x fewer conflicts.
+  An 8x8 or 7x18 puzzle takes a few tens of milliseconds, mostly building clauses.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import itertools
 import time
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Iterable
 
 from pysat.solvers import Solver
 
@@ -105,6 +106,43 @@ def count_solutions(puzzle: ZebraPuzzle, limit: int = 2) -> Counted:
         stats = sat.accum_stats()
     verdict = ("none", "unique")[len(found)] if len(found) < 2 else "many"
     return Counted(verdict, tuple(found), stats.get("conflicts", 0), stats.get("decisions", 0))
+
+
+class Rivals:
+    """Arrangements other than `solution` that a growing list of clues (each true of
+    `solution`) still allows. One incremental solver, each clue behind a selector literal,
+    so asking about any subset of the clues is a call with assumptions only and what the
+    solver learnt carries over. Use as a context manager (or call `close`)."""
+
+    def __init__(self, solution: ZebraSolution):
+        self.solution = solution
+        self.clues: list[Clue] = []
+        self._enc = Encoding(solution.houses, solution.assignment)
+        self._sat = Solver(name=SAT_SOLVER, bootstrap_with=self._enc.structure())
+        self._differs = self._enc.top + 1  # selects "the arrangement is not `solution`"
+        self._sat.add_clause([-self._differs] + self._enc.differs(solution))
+
+    def add(self, clue: Clue) -> None:
+        selector = self._differs + 1 + len(self.clues)
+        self.clues.append(clue)
+        for clause in self._enc.clause_set(clue):
+            self._sat.add_clause([-selector] + clause)
+
+    def rival(self, among: Iterable[int] | None = None) -> ZebraSolution | None:
+        """An arrangement other than `solution` allowed by the clues with indices `among`
+        (all clues by default), or None when those clues force `solution`."""
+        chosen = range(len(self.clues)) if among is None else among
+        assumptions = [self._differs] + [self._differs + 1 + i for i in chosen]
+        return self._enc.decode(self._sat.get_model()) if self._sat.solve(assumptions) else None
+
+    def close(self):
+        self._sat.delete()
+
+    def __enter__(self) -> "Rivals":
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 @dataclass(frozen=True)

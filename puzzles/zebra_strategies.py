@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from puzzles.zebra import KINDS, Clue, ZebraPuzzle, ZebraSolution, satisfying
 from puzzles.zebra_generate import vocabulary
-from puzzles.zebra_reference import count_solutions
+from puzzles.zebra_reference import Rivals
 
 
 def _size(draw, size) -> int:
@@ -55,28 +55,25 @@ def zebra_puzzles(draw, houses=3, attributes=3, unique: bool = True, max_clues: 
     """Puzzles over the built-in vocabulary whose clues are all true of a drawn solution
     (so always solvable), with an optional question.
 
-    With `unique=True` clues are added until the reference solver finds no other
-    solution: each round draws a clue and keeps it if it rules out the other solution
-    found, else adds the `at` clue placing the first entity where the two differ, so
-    every round makes progress. Otherwise at most `max_clues` clues are drawn. Shrinks
-    toward the solution `zebra_solutions` shrinks to, `at` clues (unique) or fewer clues,
-    and no question.
+    With `unique=True` clues are added until the SAT solver finds no other solution:
+    each round draws a clue and keeps it if it rules out the other solution found, else
+    adds the `at` clue placing the first entity where the two differ, so every round
+    makes progress. Otherwise at most `max_clues` clues are drawn. Shrinks toward the
+    solution `zebra_solutions` shrinks to, `at` clues (unique) or fewer clues (not
+    unique), and no question.
     """
     solution = draw(zebra_solutions(houses, attributes))
     declared = vocabulary(solution.houses, len(solution.assignment))
-
-    def puzzle(clues) -> ZebraPuzzle:
-        return ZebraPuzzle(solution.houses, declared, tuple(clues))
-
     if unique:
-        clues: list[Clue] = []
-        while (counted := count_solutions(puzzle(clues))).verdict != "unique":
-            other = next(s for s in counted.solutions if s != solution)
-            clue = draw(true_clues(solution, kinds))
-            if clue.holds([other.position(e) for e in clue.entities], solution.houses):
-                clue = solution.pin_against(other)
-            clues.append(clue)
+        with Rivals(solution) as rivals:
+            while (other := rivals.rival()) is not None:
+                clue = draw(true_clues(solution, kinds))
+                if clue.holds([other.position(e) for e in clue.entities], solution.houses):
+                    clue = solution.pin_against(other)
+                rivals.add(clue)
+            clues = rivals.clues
     else:
         clues = draw(st.lists(true_clues(solution, kinds), max_size=max_clues))
-    question = draw(st.none() | st.sampled_from(puzzle(()).entities))
+    entities = [(name, v) for name, values in declared for v in values]
+    question = draw(st.none() | st.sampled_from(entities))
     return ZebraPuzzle(solution.houses, declared, tuple(clues), question)

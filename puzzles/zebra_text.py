@@ -9,12 +9,13 @@ Two wordings are understood (and written by `write_text`):
   has a unique name: ``Alice``, ``Bob``, ...`, `1. Bob is directly left of the Swede.`
 
 Lines are classified as question (`Question: ...`), clue (`Clue N: ...` or `N. ...`),
-attribute declaration (`... different|unique NOUN: v1, v2, ...`) or opening (`There are
-N people|houses`); every other line (instructions, notes, headings) carries no constraint.
+attribute declaration (`... different|unique NOUN: v1, v2, ...`, or a bullet `- NOUN: v1,
+v2, ...`) or opening (`There are N people|houses`); every other line (instructions,
+notes, headings) carries no constraint.
 
 A clue is read with `PHRASES`, a table of templates tried in order; the first template
-some split of the sentence fits, with every slot naming one person, decides the clue.
-A slot names a person by a declared value (the longest whole-word match; a value shared
+the sentence fits decides the clue, and each of its slots must name exactly one person
+(when several splits of the sentence do, they must agree). A slot names a person by a declared value (the longest whole-word match; a value shared
 by several attributes goes to the attribute whose declaration words the phrase uses) or
 by a house (`the person at the 3rd position`, `the second house`). A house reference is
 folded into `at` / `not_at` clues on the other person. Anything unreadable or ambiguous
@@ -39,7 +40,7 @@ NUMBERS = {w: i for i, w in enumerate(_WORD_NUMBERS, 1)}  # word -> count
 ORDINALS = {w: i for i, w in enumerate(_WORD_ORDINALS, 1)}  # word -> position; also 3rd, last
 # Words of a declaration that say nothing about which attribute it is.
 _STOP_WORDS = frozenset("a an the each every everyone person people of is are has have who "
-                        "whose one".split())
+                        "whose one in".split())
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,15 @@ WORDINGS = {
         "{i}. {text}.", "in the {ordinal} house", True, "Question: Which house is {a} in?"),
 }
 _PLACED_AS = {"at": "same", "not_at": "not_same"}  # a house clue is "X is <that house>"
+_PLACE_KINDS = {v: k for k, v in _PLACED_AS.items()}
 
 _QUESTION = re.compile(r"question\s*\d*\s*[:.]\s*(?P<body>.+)", re.I)
 _CLUE = re.compile(r"(?:clue\s*(?P<n>\d+)\s*[:.)-]|(?P<m>\d+)\s*[.):])\s*(?P<body>.+)", re.I)
+# `Everyone owns a different pet: ...`, or a bullet with a list: `- The people are of
+# nationalities: dane, brit` (the noun is then the lead without its leading stop words).
 _DECLARATION = re.compile(
-    r"(?:[-*•]\s*)?(?P<lead>[^:]*?)\b(?:different|unique)\s+(?P<noun>[^:]+?)\s*:\s*(?P<values>\S.*)", re.I)
+    r"(?:[-*•]\s*)?(?P<lead>[^:]*?)\b(?:different|unique)\s+(?P<noun>[^:]+?)\s*:\s*(?P<values>\S.*)"
+    r"|[-*•]\s*(?P<bullet>[^:]+?)\s*:\s*(?P<list>[^,]+(?:,[^,]*)+)", re.I)
 _OPENING = re.compile(r"\bthere are (?P<n>\w+) (?:people|persons|houses|friends)\b", re.I)
 _PLACE = re.compile(r"(?:the (?:person|one) )?(?:(?:at|in|on|living in) )?(?:the )?"
                     r"(?:(?P<ord>\w+) (?:position|house|place)|(?:position|house) (?P<num>\d+))")
@@ -152,7 +157,7 @@ def _splits(template: str, text: str) -> Iterator[dict[str, str]]:
     yield from walk(0, 0, ())
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Declared:
     name: str  # the attribute, as the declaration's noun
     values: tuple[str, ...]
@@ -221,6 +226,9 @@ class _Reader:
         if len(people) != 1:
             raise _Unread("a clue with a house reference must name exactly one other person")
         who = refs[people[0]]
+        if kind in _PLACE_KINDS:  # "X is (not) <house>": the at / not_at clue itself
+            house = next(refs[r] for r in roles if isinstance(refs[r], int))
+            return (Clue(_PLACE_KINDS[kind], who, position=house),)  # type: ignore[arg-type]
         allowed = [p for p in range(1, self.houses + 1) if relation.test(
             [p if r == people[0] else refs[r] for r in roles], None, self.houses)]
         if len(allowed) == 1:
@@ -229,12 +237,13 @@ class _Reader:
                      for p in range(1, self.houses + 1) if p not in allowed)
 
     def read(self, sentence: str) -> tuple[Clue, ...]:
-        """The clues one sentence states. Raises _Unread saying why it cannot be read, with
-        an empty message when no template fits at all."""
+        """The clues one sentence states. The first template the sentence fits decides:
+        a generic one further down (`{a} is {b}`) would misread it. Raises _Unread saying
+        why it cannot be read, with an empty message when no template fits at all."""
         text = _normal(sentence)
-        first_error: tuple[int, str] | None = None  # (slots read, why) of the best failed fit
         for phrase in PHRASES:
             readings = set()
+            best: tuple[int, str] | None = None  # (slots read, why) of the best failed split
             for split in _splits(phrase.template, text):
                 refs: dict[str, Entity | int] = {}
                 try:
@@ -242,14 +251,16 @@ class _Reader:
                         refs[role] = self.entity(words)
                     readings.add(self.clues(phrase.kind, refs))
                 except _Unread as e:
-                    if first_error is None or len(refs) > first_error[0]:
-                        first_error = (len(refs), str(e))
+                    if best is None or len(refs) > best[0]:
+                        best = (len(refs), str(e))
             if len(readings) > 1:
                 raise _Unread("it can be read several ways: " + " / ".join(
                     "; ".join(map(str, r)) for r in sorted(readings, key=str)))
             if readings:
                 return readings.pop()
-        raise _Unread(first_error[1] if first_error else "")
+            if best is not None:
+                raise _Unread(best[1])
+        raise _Unread("")
 
     def question(self, sentence: str) -> Entity:
         """The entity a question sentence asks about; _Unread like `read`."""
@@ -269,13 +280,17 @@ def _normal(sentence: str) -> str:
 
 
 def _declaration(m: re.Match, number: int) -> _Declared:
-    values = tuple(re.sub(r"^and\s+", "", v.strip().strip("`'\"").strip())
-                   for v in m["values"].rstrip(".").split(","))
+    lead, noun = (m["lead"], m["noun"]) if m["noun"] else ("", m["bullet"])
+    words = noun.replace("`", "").split()
+    if not m["noun"]:  # "the people are of nationalities" -> "nationalities"
+        while len(words) > 1 and words[0].lower() in _STOP_WORDS:
+            words.pop(0)
+    values = tuple(" ".join(re.sub(r"^and\s+", "", v.strip().strip("`'\"").strip()).split())
+                   for v in (m["values"] or m["list"]).rstrip(".").split(","))
     if any(not v for v in values):
         raise PuzzleError("empty value in the list")
-    noun = " ".join(m["noun"].replace("`", "").split())
-    words = set(re.findall(r"\w+", f"{m['lead']} {noun}".lower())) - _STOP_WORDS
-    return _Declared(noun, values, frozenset(words), number)
+    cues = set(re.findall(r"\w+", f"{lead} {noun}".lower())) - _STOP_WORDS
+    return _Declared(" ".join(words), values, frozenset(cues), number)
 
 
 def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:
@@ -283,14 +298,14 @@ def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:
     InputError naming `path`, the line and what is wrong."""
     houses: int | None = None
     declared: list[_Declared] = []
-    clue_lines: list[tuple[int, str]] = []
-    question: tuple[int, str] | None = None
+    clue_lines: list[tuple[int, re.Match]] = []
+    question: tuple[int, re.Match] | None = None
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
-        if _QUESTION.fullmatch(line):
-            question = (number, line)
-        elif _CLUE.fullmatch(line):
-            clue_lines.append((number, line))
+        if m := _QUESTION.fullmatch(line):
+            question = (number, m)
+        elif m := _CLUE.fullmatch(line):
+            clue_lines.append((number, m))
         elif m := _DECLARATION.fullmatch(line):
             try:
                 declared.append(_declaration(m, number))
@@ -311,21 +326,20 @@ def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:
                              f"expected {houses}")
     reader = _Reader(houses, declared)
     clues: list[Clue] = []
-    for number, line in clue_lines:
-        m = _CLUE.fullmatch(line)
+    for number, m in clue_lines:
         try:
-            clues.extend(reader.read(m["body"]))  # type: ignore[index]
+            clues.extend(reader.read(m["body"]))
         except _Unread as e:
-            raise InputError(path, number, f"clue {m['n'] or m['m']}: {e}" if str(e)  # type: ignore[index]
-                             else f"cannot parse clue: {line}") from None
+            raise InputError(path, number, f"clue {m['n'] or m['m']}: {e}" if str(e)
+                             else f"cannot parse clue: {m[0]}") from None
     asked = None
     if question is not None:
-        number, line = question
+        number, m = question
         try:
-            asked = reader.question(_QUESTION.fullmatch(line)["body"])  # type: ignore[index]
+            asked = reader.question(m["body"])
         except _Unread as e:
             raise InputError(path, number, f"question: {e}" if str(e)
-                             else f"cannot parse question: {line}") from None
+                             else f"cannot parse question: {m[0]}") from None
     try:
         return ZebraPuzzle(houses, tuple((d.name, d.values) for d in declared), tuple(clues), asked)
     except PuzzleError as e:

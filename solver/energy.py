@@ -32,6 +32,10 @@ class Energy(Protocol):
     def select(self, cache, keep: torch.Tensor):
         """The cache of the chains `keep` (LongTensor of chain indices)."""
 
+    def swap_delta(self, x: torch.Tensor, cache, i: torch.Tensor, j: torch.Tensor) -> torch.Tensor:
+        """E(x with x_i and x_j exchanged) - E(x): FloatTensor[B, S]; i, j LongTensor[B, S]
+        (optional: only energies that support swap moves)."""
+
 
 def _site_lists(n_sites: int, owners: list[list[int]], pad: int) -> torch.Tensor:
     """LongTensor[N, L]: for each site the ids in owners[site], padded with `pad`."""
@@ -89,6 +93,7 @@ class PenaltyEnergy:
             self.pairs = (pair_sites.to(self.device), tables,
                           _site_lists(sites, fac, 2 * f).to(self.device),
                           _site_lists(sites, other, 0).to(self.device))
+        self._shared = None  # swap-move tables, built on first use
 
     @classmethod
     def from_encoded(cls, enc, device="cpu", **weights) -> "PenaltyEnergy":
@@ -152,3 +157,40 @@ class PenaltyEnergy:
 
     def select(self, cache: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
         return cache[keep]
+
+    def _swap_tables(self):
+        """shared[i, j]: groups holding both sites; dense[i, j, u, w]: pair-factor penalty
+        of x_i = u, x_j = w summed over all factors on (i, j) (None without factors)."""
+        if self._shared is None:
+            member = torch.zeros(self.N, self.G + 1, device=self.device)
+            member.scatter_(1, self.site_groups, 1.0)
+            member[:, self.G] = 0
+            dense = None
+            if self.pairs is not None:
+                pair_sites, tables, _, _ = self.pairs
+                f = pair_sites.shape[0]
+                dense = torch.zeros(self.N, self.N, self.V, self.V, device=self.device)
+                i, j = pair_sites[:, 0], pair_sites[:, 1]
+                dense.index_put_((i, j), tables[:f], accumulate=True)
+                dense.index_put_((j, i), tables[f:2 * f], accumulate=True)
+            self._shared = (member @ member.T, dense)
+        return self._shared
+
+    def swap_delta(self, x, cache, i, j):
+        if self.group_form != "pairs":
+            raise ValueError("swap moves need group_form='pairs'")
+        b, s = i.shape
+        shared, dense = self._swap_tables()
+        lg = self.logits(x, cache, torch.stack([i, j], -1).view(b, 2 * s)).view(b, s, 2, self.V)
+        a, c = x.gather(1, i), x.gather(1, j)
+        pick = lambda t, val: t.gather(-1, val.unsqueeze(-1)).squeeze(-1)  # noqa: E731
+        # each site's change on its own, taken from its conditional given the other ...
+        delta = (pick(lg[:, :, 0], a) - pick(lg[:, :, 0], c)) + (pick(lg[:, :, 1], c) - pick(lg[:, :, 1], a))
+        # ... double-counts what they share: in a common group the multiset is unchanged
+        # (the two conditionals add 2 per group), and pair factors on (i, j) need the joint
+        delta -= 2 * self.group_weight * shared[i, j] * (a != c)  # (equal values: no change)
+        if dense is not None:
+            flat = dense[i, j].flatten(-2)  # [B, S, V*V]: index u*V + w is (x_i=u, x_j=w)
+            at = lambda u, w: flat.gather(-1, (u * self.V + w).unsqueeze(-1)).squeeze(-1)  # noqa: E731
+            delta += self.factor_weight * (at(c, a) - at(c, c) - at(a, a) + at(a, c))
+        return delta

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 import torch
 
 from solver.energy import Energy
+from solver.permutations import random_permutations
 from solver.schedule import AnnealSchedule
 
 ORDERS = ("chromatic", "sweep", "random")
+MOVES = ("site", "swap")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ class SamplerConfig:
     chains: int = 32  # chains per problem
     sweeps: int = 3000  # sweep budget per problem
     time_limit: float = 30.0  # wall-clock budget per batch, seconds
-    order: str = "chromatic"  # site update order, one of ORDERS
+    order: str = "chromatic"  # site update order, one of ORDERS (site moves)
+    move: str = "site"  # site: single-site heat bath; swap: exchange two sites of a perm group
     schedule: AnnealSchedule = field(default_factory=AnnealSchedule)
     patience: int = 300  # sweeps without a new best energy before a chain restarts (0: never)
     tolerance: float = 1e-6  # energy at or below which a chain counts as solved
@@ -41,6 +44,8 @@ class SamplerConfig:
     def __post_init__(self):
         if self.order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}")
+        if self.move not in MOVES:
+            raise ValueError(f"move must be one of {MOVES}")
         if self.chains < 1 or self.sweeps < 0 or self.time_limit <= 0:
             raise ValueError("chains >= 1, sweeps >= 0 and time_limit > 0 required")
 
@@ -66,11 +71,25 @@ def gumbel_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Ten
 
 
 class GlauberSampler:
+    """Anneals batches of problems that share `energy`'s structure.
+
+    colour_classes: site sets sharing no factor (LongTensor[S] each), for site moves;
+    perm_groups LongTensor[Gp, V] and perm_classes (LongTensor[Gc] indices into it, groups
+    sharing no factor), for swap moves.
+    """
+
     def __init__(self, energy: Energy, colour_classes: list[torch.Tensor],
-                 config: SamplerConfig = SamplerConfig(), device="cpu"):
+                 config: SamplerConfig = SamplerConfig(), device="cpu",
+                 perm_groups: torch.Tensor | None = None,
+                 perm_classes: list[torch.Tensor] | None = None):
         self.energy, self.config, self.device = energy, config, torch.device(device)
         self.classes = [c.to(self.device) for c in colour_classes]
         self.n_sites = int(sum(len(c) for c in self.classes))
+        if config.move == "swap":
+            if perm_groups is None or perm_classes is None:
+                raise ValueError("swap moves need perm_groups and perm_classes")
+            self.perm_groups = perm_groups.to(self.device)
+            self.perm_classes = [self.perm_groups[c.to(self.device)] for c in perm_classes]
 
     def _blocks(self, b: int, generator: torch.Generator):
         """The site blocks of one sweep: LongTensor[B, S] each."""
@@ -82,8 +101,48 @@ class GlauberSampler:
         return list(picks)
 
     def _random_states(self, mask: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        """Uniform draws from the allowed values: mask FloatTensor[B, N, V] (0 / -inf)."""
+        """Fresh states from the hard mask FloatTensor[B, N, V] (0 / -inf): uniform allowed
+        values (site moves), or random valid permutations of every perm group (swaps)."""
+        if self.config.move == "swap":
+            return random_permutations(mask == 0, self.perm_groups, generator)
         return gumbel_sample(mask, generator)
+
+    def _site_sweep(self, x, cache, beta, chain_mask, generator):
+        """One heat-bath sweep: every site once, block by block."""
+        v = chain_mask.shape[-1]
+        for sites in self._blocks(len(x), generator):
+            logits = self.energy.logits(x, cache, sites) * beta
+            logits = logits + chain_mask.gather(1, sites.unsqueeze(-1).expand(-1, -1, v))
+            new = gumbel_sample(logits, generator)
+            self.energy.commit(x, cache, sites, new)
+            x.scatter_(1, sites, new)
+
+    def _swap_sweep(self, x, cache, beta, allowed, generator):
+        """N/2 swap proposals per chain: in each perm group of a class, a uniformly drawn
+        pair (i, j) is exchanged with the heat-bath (Barker) probability
+        1 / (1 + exp(beta * dE)); pairs that would break the hard mask stay."""
+        b = len(x)
+        beta = beta.view(b, 1)
+        rows = torch.arange(b, device=self.device)[:, None]
+        proposals = 0
+        while proposals < self.n_sites / 2:
+            for groups in self.perm_classes:  # [Gc, K]
+                gc, k = groups.shape
+                u = torch.randint(k, (b, gc), generator=generator, device=self.device)
+                w = torch.randint(k - 1, (b, gc), generator=generator, device=self.device)
+                w = w + (w >= u)  # a uniformly drawn second position, different from u
+                col = torch.arange(gc, device=self.device)
+                i, j = groups[col, u], groups[col, w]
+                a, c = x.gather(1, i), x.gather(1, j)
+                legal = allowed[rows, i, c] & allowed[rows, j, a]
+                delta = self.energy.swap_delta(x, cache, i, j)
+                coin = torch.rand(b, gc, generator=generator, device=self.device)
+                accept = legal & (coin < torch.sigmoid(-beta * delta))
+                sites = torch.cat([i, j], 1)
+                new = torch.cat([torch.where(accept, c, a), torch.where(accept, a, c)], 1)
+                self.energy.commit(x, cache, sites, new)
+                x.scatter_(1, sites, new)
+                proposals += gc
 
     def run(self, allowed: torch.Tensor, generator: torch.Generator,
             init: torch.Tensor | None = None, on_done=None) -> SampleResult:
@@ -92,7 +151,8 @@ class GlauberSampler:
         cfg = self.config
         p, n, v = allowed.shape
         c = cfg.chains
-        mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(~allowed.to(self.device), float("-inf"))
+        allowed_dev = allowed.to(self.device)
+        mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(~allowed_dev, float("-inf"))
         owner = torch.arange(p, device=self.device).repeat_interleave(c)  # problem of each chain
         x = (init.to(self.device).reshape(p * c, n) if init is not None
              else self._random_states(mask[owner], generator))
@@ -109,6 +169,8 @@ class GlauberSampler:
         out_restarts = torch.zeros(p, dtype=torch.long)
         active = torch.ones(p, dtype=torch.bool)
         out_updates = torch.zeros(p, dtype=torch.long)
+        tempering = cfg.schedule.kind == "tempering"
+        ladder = cfg.schedule.ladder(c, self.device)
         start = time.perf_counter()
         sweep = 0
         while True:
@@ -130,11 +192,16 @@ class GlauberSampler:
                 energy = energy[keep]
             if not active.any():
                 break
-            # restarts: chains stuck for `patience` sweeps start afresh
+            if tempering:
+                perm = self._exchange(energy.view(-1, c), ladder, sweep, generator)
+                x, age, best, since, energy = x[perm], age[perm], best[perm], since[perm], energy[perm]
+                cache = self.energy.select(cache, perm)
+            # restarts: chains stuck for `patience` sweeps start afresh (checked every
+            # 10 sweeps, so that fresh states are drawn in batches)
             improved = energy < best - cfg.tolerance
             best = torch.where(improved, energy, best)
             since = torch.where(improved, 0, since + 1)
-            if cfg.patience:
+            if cfg.patience and sweep % 10 == 0:
                 stuck = (since >= cfg.patience).nonzero().squeeze(1)
                 if len(stuck):
                     x[stuck] = self._random_states(mask[owner[stuck]], generator)
@@ -142,19 +209,34 @@ class GlauberSampler:
                     best[stuck] = float("inf")
                     out_restarts.index_add_(0, owner[stuck].cpu(), torch.ones(len(stuck), dtype=torch.long))
                     cache = self.energy.prepare(x)
-            beta = cfg.schedule.beta(age)[:, None, None]
-            chain_mask = mask[owner]
-            for sites in self._blocks(len(x), generator):
-                logits = self.energy.logits(x, cache, sites) * beta
-                logits = logits + chain_mask.gather(1, sites.unsqueeze(-1).expand(-1, -1, v))
-                new = gumbel_sample(logits, generator)
-                self.energy.commit(x, cache, sites, new)
-                x.scatter_(1, sites, new)
+            beta = (ladder.repeat(len(x) // c) if tempering else cfg.schedule.beta(age))[:, None, None]
+            if cfg.move == "swap":
+                self._swap_sweep(x, cache, beta, allowed_dev[owner], generator)
+            else:
+                self._site_sweep(x, cache, beta, mask[owner], generator)
             out_updates += torch.bincount(owner, minlength=p).cpu() * self.n_sites
             age += 1
             sweep += 1
         return SampleResult(out_states.cpu(), out_energy.cpu(), out_solved.cpu(), out_sweeps,
                             out_seconds, out_restarts, out_updates)
+
+    @staticmethod
+    def _exchange(energy: torch.Tensor, ladder: torch.Tensor, sweep: int,
+                  generator: torch.Generator) -> torch.Tensor:
+        """Replica exchange between rungs (k, k+1), k even on even sweeps and odd on odd
+        ones, accepted with probability min(1, exp((b_k - b_k+1) (E_k - E_k+1))).
+        energy FloatTensor[P, C] -> LongTensor[P*C]: new order of the chains."""
+        p, c = energy.shape
+        k = torch.arange(sweep % 2, c - 1, 2, device=energy.device)
+        perm = torch.arange(p * c, device=energy.device).view(p, c).clone()
+        if len(k):
+            log_a = (ladder[k] - ladder[k + 1]) * (energy[:, k] - energy[:, k + 1])
+            u = torch.rand(log_a.shape, generator=generator, device=energy.device)
+            accept = torch.log(u.clamp_min(1e-30)) < log_a
+            lo, hi = perm[:, k].clone(), perm[:, k + 1].clone()
+            perm[:, k] = torch.where(accept, hi, lo)
+            perm[:, k + 1] = torch.where(accept, lo, hi)
+        return perm.view(-1)
 
     def _record(self, owner, x, energy, out_states, out_energy, out_solved):
         """Keep, per problem, the lowest-energy state seen (solved once it reaches zero)."""

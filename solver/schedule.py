@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 import torch
 
-KINDS = ("geometric", "linear", "constant")
+KINDS = ("geometric", "linear", "constant", "tempering")
 
 
 @dataclass(frozen=True)
 class AnnealSchedule:
-    kind: str = "geometric"  # geometric: equal ratios per sweep; linear; constant (beta_end)
+    kind: str = "geometric"  # geometric: equal ratios per sweep; linear; constant (beta_end);
+    # tempering: no annealing, a fixed geometric ladder beta_start..beta_end across the
+    # chains of a problem, with replica exchange between neighbouring rungs every sweep
     beta_start: float = 0.5  # hot enough to leave the random start freely
     beta_end: float = 3.0  # cold enough that a single violated pair is rarely accepted
     sweeps: int = 150  # sweeps from beta_start to beta_end; constant afterwards
@@ -26,9 +28,14 @@ class AnnealSchedule:
         if self.beta_start <= 0 or self.beta_end <= 0 or self.sweeps < 1:
             raise ValueError("betas must be positive and sweeps >= 1")
 
+    def ladder(self, chains: int, device=None) -> torch.Tensor:
+        """Tempering rungs, hottest first: FloatTensor[chains]."""
+        t = torch.linspace(0.0, 1.0, chains, device=device) if chains > 1 else torch.ones(1, device=device)
+        return self.beta_start * (self.beta_end / self.beta_start) ** t
+
     def beta(self, age: torch.Tensor) -> torch.Tensor:
         """Inverse temperature per chain: age LongTensor[B] -> FloatTensor[B]."""
-        if self.kind == "constant":
+        if self.kind in ("constant", "tempering"):
             return torch.full(age.shape, self.beta_end, device=age.device)
         t = (age.float() / self.sweeps).clamp(max=1.0)
         if self.kind == "linear":

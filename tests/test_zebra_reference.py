@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from puzzles.solving import solve_all
 from puzzles.zebra import Clue, ZebraPuzzle, satisfying, verify
@@ -26,7 +26,6 @@ def small_puzzles(draw):
     return ZebraPuzzle(houses, declared, tuple(draw(any_clues(declared, houses, max_size=6))))
 
 
-@settings(max_examples=80, deadline=None)
 @given(small_puzzles())
 def test_verdict_matches_brute_force_counting(puzzle):
     expected = brute_solutions(puzzle)
@@ -38,7 +37,6 @@ def test_verdict_matches_brute_force_counting(puzzle):
         assert counted.solution == expected[0]
 
 
-@settings(max_examples=30, deadline=None)
 @given(small_puzzles(), st.integers(2, 8))
 def test_counts_up_to_the_limit(puzzle, limit):
     counted = count_solutions(puzzle, limit=limit)
@@ -79,13 +77,11 @@ def test_large_puzzles_solve_well_under_a_second(houses, attributes):
     assert counted.verdict == "unique" and counted.solution == generated.solution
 
 
-@settings(max_examples=30, deadline=None)
 @given(zebra_puzzles(houses=st.integers(1, 4), attributes=st.integers(1, 3)))
 def test_unique_strategy_is_unique_by_brute_force(puzzle):
     assert len(brute_solutions(puzzle)) == 1
 
 
-@settings(max_examples=30, deadline=None)
 @given(st.data(), zebra_solutions(houses=st.integers(1, 6), attributes=st.integers(1, 4)))
 def test_drawn_clues_are_true_of_their_solution(data, solution):
     clue = data.draw(true_clues(solution))

@@ -1,0 +1,97 @@
+"""The Zebra generator: uniqueness (checked by brute force), minimality, determinism,
+clue kinds, vocabulary, and the text it writes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from puzzles.errors import PuzzleError
+from puzzles.zebra import KINDS, ZebraPuzzle
+from puzzles.zebra_generate import THEMES, ZebraGenerator, to_text, vocabulary
+from puzzles.zebra_reference import count_solutions
+from puzzles.zebra_text import parse_zebra_text
+from test_zebra import brute_solutions
+
+
+@pytest.mark.parametrize("houses, attributes, seed", [
+    (4, 4, 0), (4, 4, 1), (5, 5, 0), (5, 5, 1), (6, 4, 0), (6, 4, 1), (6, 6, 2)])
+def test_generated_puzzles_are_unique_by_brute_force(houses, attributes, seed):
+    generated = ZebraGenerator(houses, attributes, seed=seed).generate()
+    puzzle = generated.puzzle
+    assert (puzzle.houses, len(puzzle.attributes)) == (houses, attributes)
+    assert brute_solutions(puzzle) == [generated.solution]
+    assert puzzle.explain(generated.solution) is None
+    assert 1 <= puzzle.answer(generated.solution) <= houses
+    assert generated.conflicts >= 0 and generated.decisions >= 0
+
+
+def test_clue_sets_are_minimal():
+    puzzle = ZebraGenerator(5, 4, seed=3).generate().puzzle
+    for i in range(len(puzzle.clues)):
+        fewer = ZebraPuzzle(puzzle.houses, puzzle.attributes, puzzle.clues[:i] + puzzle.clues[i + 1:])
+        assert count_solutions(fewer).verdict == "many"
+
+
+def test_a_seed_fixes_the_sequence():
+    def run(seed):
+        generator = ZebraGenerator(5, 4, seed=seed)
+        return [generator.generate() for _ in range(3)]
+
+    first = run(7)
+    assert first == run(7)
+    assert first != run(8)
+    assert len({g.puzzle for g in first}) == 3
+
+
+def test_every_clue_kind_is_used():
+    generator = ZebraGenerator(5, 5, seed=0)
+    used = Counter(c.kind for _ in range(30) for c in generator.generate().puzzle.clues)
+    assert set(used) == set(KINDS)
+
+
+def test_kinds_can_be_restricted():
+    kinds = ("same", "next_to", "at")
+    generator = ZebraGenerator(4, 3, seed=2, kinds=kinds)
+    for _ in range(5):
+        generated = generator.generate()
+        assert {c.kind for c in generated.puzzle.clues} <= set(kinds)
+        assert count_solutions(generated.puzzle).verdict == "unique"
+    with pytest.raises(PuzzleError, match="clue kinds must be among"):
+        ZebraGenerator(4, 3, kinds=("above",))
+
+
+@pytest.mark.parametrize("houses, attributes", [(1, 1), (2, 1), (2, 3), (3, 8)])
+def test_small_and_degenerate_sizes(houses, attributes):
+    generated = ZebraGenerator(houses, attributes, seed=1).generate()
+    assert count_solutions(generated.puzzle).solution == generated.solution
+
+
+def test_vocabulary_is_themed_up_to_eight_by_ten_then_generic():
+    themed = vocabulary(8, 8)
+    assert [name for name, _ in themed] == [t.attribute for t in THEMES[:8]]
+    values = [v.lower() for _, vs in vocabulary(8, len(THEMES)) for v in vs]
+    assert len(values) == len(set(values)) == 8 * len(THEMES)
+    assert vocabulary(3, 12)[-1] == ("attr12", ("v12_1", "v12_2", "v12_3"))
+    assert vocabulary(9, 2) == (("attr1", tuple(f"v1_{k}" for k in range(1, 10))),
+                                ("attr2", tuple(f"v2_{k}" for k in range(1, 10))))
+
+
+@pytest.mark.parametrize("wording", ["people", "houses"])
+def test_generated_text_parses_back_and_solves(wording):
+    generated = ZebraGenerator(6, 6, seed=4).generate()
+    text = to_text(generated.puzzle, wording)
+    puzzle = parse_zebra_text("g.txt", text)
+    assert puzzle == generated.puzzle
+    counted = count_solutions(puzzle)
+    assert counted.solution == generated.solution
+    assert puzzle.answer(counted.solution) == generated.puzzle.answer(generated.solution)
+
+
+def test_the_people_wording_reads_naturally():
+    text = to_text(ZebraGenerator(3, 3, seed=0).generate().puzzle)
+    lines = text.splitlines()
+    assert lines[0].startswith("There are 3 people next to each other in a row")
+    assert lines[4] == "Read the clues below and answer the question."
+    assert lines[5].startswith("Clue 1: ") and lines[-1].startswith("Question: What position is ")
