@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 
 import click
@@ -85,13 +86,14 @@ def make_solver(name: str, seed: int, device: str):
     raise UserError(f"unknown solver {name!r}")
 
 
-FORMAT_CHOICE = click.Choice(["auto", "lines", "csv", "jsonl"])
+FORMAT_CHOICE = click.Choice(["auto", "lines", "csv", "jsonl", "text"])
 BOX_OPTION = click.option("--box", metavar="RxC", callback=parse_box_option,
                           help="Box shape (rows x cols), e.g. 2x3 for 6x6 boards. "
                                "Default: from the board size (3x3 for 81 cells).")
 FORMAT_OPTION = click.option("--format", "fmt", type=FORMAT_CHOICE, default="auto",
                              show_default=True,
-                             help="Input format; auto detects it from the extension and content.")
+                             help="Input format; auto detects it from the extension and content. "
+                                  "text: one natural-language Zebra puzzle per file.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -123,7 +125,9 @@ def solve(files, solver_name, fmt, box, out, as_json, seed, device, quiet):
     """Solve every puzzle in FILES, in input order.
 
     Answers are written in each file's own format (unsolved puzzles are written back
-    unchanged, with an empty CSV solution), or as JSON lines with --json.
+    unchanged, with an empty CSV solution), or as JSON lines with --json. Zebra puzzles
+    (.json, .jsonl, or natural-language .txt files) are always answered in JSON lines,
+    with "answer": the house of the puzzle's question entity.
     """
     from puzzles.formats import format_answers
     from puzzles.solving import solve_all
@@ -168,8 +172,11 @@ def verify(puzzle_file, solution_file, fmt, box, as_json):
                         f"{len(puzzles.records)} puzzles in {puzzle_file}")
     failed = 0
     for record, (answer_record, answer) in zip(puzzles.records, proposed):
+        kind, answer_kind = record.puzzle.kind, answer_record.puzzle.kind
         if answer is None:
             why = "no solution given"
+        elif answer_kind != kind:
+            why = f"the answer is for a {answer_kind} puzzle, this is a {kind} puzzle"
         else:
             why = record.puzzle.explain(answer)
         failed += why is not None
@@ -188,11 +195,13 @@ def verify(puzzle_file, solution_file, fmt, box, as_json):
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per puzzle.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def check(files, fmt, box, as_json, quiet):
-    """Check each puzzle: well-formed, givens consistent, and 0, 1 or many solutions.
+    """Check each puzzle: well-formed, givens (Zebra: clues) consistent, and 0, 1 or many
+    solutions.
 
     Exits 0 when every puzzle has exactly one solution, 1 otherwise.
     """
-    from puzzles.reference import count_solutions
+    from puzzles.reference import count
+    from puzzles.solving import clash, stated
 
     pfiles = read_files(files, fmt, box)
     total = sum(len(p.records) for p in pfiles)
@@ -201,24 +210,24 @@ def check(files, fmt, box, as_json, quiet):
     with progress_bar(total, "checking", quiet) as advance:
         for pfile in pfiles:
             for record in pfile.records:
-                clash = record.puzzle.conflicts()
-                if clash is not None:
-                    verdict, detail = "none", f"conflicting givens: {clash}"
-                    stats = {}
+                detail = clash(record.puzzle)
+                if detail is not None:
+                    verdict, stats = "none", {}
                 else:
-                    counted = count_solutions(record.puzzle)
+                    counted = count(record.puzzle)
                     verdict = counted.verdict
                     detail = {"none": "no solution", "unique": None,
                               "many": "more than one solution"}[verdict]
                     stats = {"conflicts": counted.conflicts, "decisions": counted.decisions}
                 bad += verdict != "unique"
+                noun, number = stated(record.puzzle)  # givens (Sudoku) or clues (Zebra)
                 if as_json:
                     lines.append(json.dumps({"source": record.source, "kind": record.puzzle.kind,
-                                             "givens": record.puzzle.givens, "verdict": verdict,
+                                             noun: number, "verdict": verdict,
                                              "error": detail, **stats}))
                 else:
                     lines.append(f"{record.source}: {verdict}{': ' + detail if detail else ''}"
-                                 f" ({record.puzzle.givens} givens)")
+                                 f" ({number} {noun})")
                 advance(1)
     click.echo("\n".join(lines))
     sys.exit(EXIT_UNSOLVED if bad else EXIT_OK)
@@ -309,6 +318,62 @@ def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
                                    "conflicts": g.conflicts, "decisions": g.decisions}) + "\n"
                        for g in rows)
     write_output(text, out)
+
+
+@generate.command("zebra")
+@click.option("--houses", type=click.IntRange(min=2), default=5, show_default=True,
+              help="Houses (people) in a row.")
+@click.option("--attributes", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Attributes per house (name, pet, drink, ...); past the 10 built-in ones "
+                   "(or past 8 houses) they are attrN with values vN_K.")
+@click.option("--count", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Number of puzzles.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--out", type=click.Path(),
+              help="jsonl: the file to write (default stdout). text: the file for one puzzle "
+                   "(default stdout), or the directory (created if needed) that gets one file "
+                   "per puzzle, zebra_001.txt, ...; required for --count > 1.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "text"]), default="jsonl",
+              show_default=True,
+              help="jsonl: one JSON object per puzzle with houses, attributes, clues, question, "
+                   "solution and the difficulty figures; text: natural language, without the "
+                   "solution (the same --seed in jsonl gives the same puzzles with solutions).")
+@click.option("--wording", type=click.Choice(["people", "houses"]), default="people",
+              show_default=True,
+              help="text: 'There are N people ... in positions 1, 2, ...' or 'There are N "
+                   "houses, numbered 1 to N ...'.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def generate_zebra(houses, attributes, count, seed, out, fmt, wording, quiet):
+    """Unique Zebra puzzles with a minimal clue set, a question, and a difficulty figure
+    (SAT conflicts and decisions needed to solve each and prove it unique)."""
+    from puzzles.zebra_generate import ZebraGenerator, to_text
+
+    # Several text puzzles cannot share one file (a text file holds one puzzle).
+    to_directory = fmt == "text" and (count > 1 or (out is not None and os.path.isdir(out)))
+    if to_directory and out is None:
+        raise UserError("--format text with --count > 1 writes one file per puzzle: "
+                        "give --out DIRECTORY")
+    gen = ZebraGenerator(houses, attributes, seed)
+    rows = []
+    with progress_bar(count, "generating", quiet) as advance:
+        for _ in range(count):
+            rows.append(gen.generate())
+            advance(1)
+    if fmt == "jsonl":
+        write_output("".join(json.dumps({"kind": "zebra", **g.puzzle.to_json(),
+                                         "solution": g.solution.to_json(),
+                                         "conflicts": g.conflicts, "decisions": g.decisions}) + "\n"
+                             for g in rows), out)
+    elif not to_directory:
+        write_output(to_text(rows[0].puzzle, wording), out)
+    else:
+        try:
+            os.makedirs(out, exist_ok=True)
+        except OSError as e:
+            raise UserError(f"{out}: cannot create directory: {e.strerror or e}") from None
+        width = max(3, len(str(count)))
+        for i, g in enumerate(rows, 1):
+            write_output(to_text(g.puzzle, wording), os.path.join(out, f"zebra_{i:0{width}d}.txt"))
 
 
 def main():

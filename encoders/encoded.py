@@ -53,8 +53,18 @@ class Encoded:
                 self.pair_sites is None, self.meta.get("shape"))
 
     def is_consistent(self) -> bool:
-        """Every site still has an allowed value (propagation found no contradiction)."""
-        return bool(self.allowed.any(dim=1).all())
+        """Every site still has an allowed value (propagation found no contradiction), and
+        every perm group can still be completed as a permutation (Hall's condition)."""
+        if not self.allowed.any(dim=1).all():
+            return False
+        if self.perm_groups is None:
+            return True
+        masks = self._masks()
+        return all(_fillings([masks[s] for s in group], cap=0) for group in self.perm_groups.tolist())
+
+    def _masks(self) -> list[int]:
+        """allowed as one bitmask per site (bit v: value v allowed)."""
+        return (self.allowed.long() << torch.arange(self.values)).sum(1).tolist()
 
     def graph(self) -> nx.Graph:
         """Site interaction graph: an edge wherever two sites share a group or factor."""
@@ -71,6 +81,26 @@ class Encoded:
         LongTensor[S] of site indices; classes are sorted, largest first."""
         return _classes(self.graph())
 
+    def block_fillings(self, cap: int = 4096):
+        """Every way to fill each perm group as a permutation within `allowed`, for exact
+        block heat-bath moves: (LongTensor[Gp, F, K] values, BoolTensor[Gp, F] real rows),
+        F the largest count (shorter lists padded); None when a group has more than `cap`
+        fillings (too loose for block moves) or none at all (no solution)."""
+        masks = self._masks()
+        lists = []
+        for group in self.perm_groups.tolist():
+            found = _fillings([masks[s] for s in group], cap)
+            if not found or len(found) > cap:
+                return None
+            lists.append(found)
+        width = max(len(f) for f in lists)
+        values = torch.zeros(len(lists), width, self.perm_groups.shape[1], dtype=torch.long)
+        real = torch.zeros(len(lists), width, dtype=torch.bool)
+        for g, found in enumerate(lists):
+            values[g, :len(found)] = torch.tensor(found)
+            real[g, :len(found)] = True
+        return values, real
+
     def perm_group_classes(self) -> list[torch.Tensor]:
         """Sets of perm groups (LongTensor[Gc] of indices into perm_groups) whose sites
         share no factor, so one swap in each of them at once is still exact."""
@@ -82,6 +112,31 @@ class Encoded:
         g.add_edges_from((a, b) for a in range(len(members)) for b in range(a + 1, len(members))
                          if near[a] & members[b])
         return _classes(g)
+
+
+def _fillings(masks: list[int], cap: int) -> list[list[int]]:
+    """Value lists (one per site, all different, bit v of masks[k] set) in lexicographic
+    order of the most constrained sites first; stops after cap + 1."""
+    order = sorted(range(len(masks)), key=lambda k: bin(masks[k]).count("1"))
+    found: list[list[int]] = []
+    chosen = [0] * len(masks)
+
+    def extend(depth: int, used: int) -> None:
+        if len(found) > cap:
+            return
+        if depth == len(order):
+            found.append(chosen.copy())
+            return
+        k = order[depth]
+        free = masks[k] & ~used
+        while free:
+            bit = free & -free
+            free ^= bit
+            chosen[k] = bit.bit_length() - 1
+            extend(depth + 1, used | bit)
+
+    extend(0, 0)
+    return found
 
 
 def _classes(graph: nx.Graph) -> list[torch.Tensor]:

@@ -9,9 +9,10 @@ reaches zero energy.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
+from torch import nn
 
 from encoders.encoded import Encoded
 from encoders.sudoku import SudokuEncoder
@@ -45,6 +46,8 @@ class GlauberSolver:
     device: str = "auto"  # auto, cpu or cuda
     seed: int = 0  # same seed, same device, same puzzles: same answers
     batch_size: int = 512  # puzzles per batch (chains = batch_size * config.chains)
+    fill_cap: int = 4096  # block moves only where each perm group has at most this many fillings
+    fill_budget: int = 24_000  # block-move batches: puzzles x largest filling count
     group_form: str = "pairs"  # all-different penalty: pairs or excess
     name: str = "glauber"
     _classes: dict = field(default_factory=dict, init=False, repr=False)
@@ -56,24 +59,43 @@ class GlauberSolver:
         device = resolve_device(self.device)
         generator = torch.Generator(device=device).manual_seed(self.seed)
         attempts: list[Attempt | None] = [None] * len(puzzles)
-        batches: dict[tuple, list[tuple[int, Encoded]]] = {}
+        batches: dict[tuple, list[tuple[int, Encoded, object]]] = {}
         for i, puzzle in enumerate(puzzles):
             start = time.perf_counter()
             enc = encoder_for(puzzle.kind, self.propagate).encode(puzzle)
+            fills = enc.block_fillings(self.fill_cap) if self.config.move == "block" else None
             if not enc.is_consistent():
                 attempts[i] = Attempt(None, time.perf_counter() - start,
                                       "no solution (propagation found a contradiction)")
                 if progress:
                     progress(1)
                 continue
-            batches.setdefault(enc.structure_key, []).append((i, enc))
-        for members in batches.values():
-            for k in range(0, len(members), self.batch_size):
-                self._run_batch(puzzles, members[k:k + self.batch_size], device, generator,
-                                attempts, progress)
+            # block moves where every group's fillings fit the cap, swap moves otherwise
+            move = "block" if fills is not None else (
+                "swap" if self.config.move == "block" else self.config.move)
+            batches.setdefault((enc.structure_key, move), []).append((i, enc, fills))
+        for (_, move), members in batches.items():
+            for batch in self._split(members, move):
+                self._run_batch(puzzles, batch, move, device, generator, attempts, progress)
         return attempts  # type: ignore[return-value]
 
-    def _run_batch(self, puzzles, members, device, generator, attempts, progress):
+    def _split(self, members, move):
+        """Batches of at most batch_size puzzles; block-move batches also keep
+        puzzles x fillings under fill_budget (members sorted by their filling count)."""
+        if move != "block":
+            return [members[k:k + self.batch_size] for k in range(0, len(members), self.batch_size)]
+        members = sorted(members, key=lambda m: m[2][0].shape[1])
+        batches, current = [], []
+        for m in members:
+            width = m[2][0].shape[1]
+            if current and (len(current) == self.batch_size
+                            or (len(current) + 1) * width > self.fill_budget):
+                batches.append(current)
+                current = []
+            current.append(m)
+        return batches + [current]
+
+    def _run_batch(self, puzzles, members, move, device, generator, attempts, progress):
         first = members[0][1]
         energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
         key = first.structure_key
@@ -81,12 +103,18 @@ class GlauberSolver:
             self._classes[key] = (first.colour_classes(),
                                   first.perm_group_classes() if first.perm_groups is not None else None)
         sites, groups = self._classes[key]
-        sampler = GlauberSampler(energy, sites, self.config, device, first.perm_groups, groups)
-        allowed = torch.stack([enc.allowed for _, enc in members])
+        fillings = None
+        if move == "block":
+            width = max(m[2][0].shape[1] for m in members)
+            fillings = (torch.stack([nn.functional.pad(f, (0, 0, 0, width - f.shape[1])) for _, _, (f, _) in members]),
+                        torch.stack([nn.functional.pad(r, (0, width - r.shape[1])) for _, _, (_, r) in members]))
+        config = replace(self.config, move=move)
+        sampler = GlauberSampler(energy, sites, config, device, first.perm_groups, groups, fillings)
+        allowed = torch.stack([enc.allowed for _, enc, _ in members])
         result = sampler.run(allowed, generator, on_done=progress)
-        for j, (i, enc) in enumerate(members):
+        for j, (i, enc, _) in enumerate(members):
             puzzle = puzzles[i]
-            stats = {"sweeps": int(result.sweeps[j]), "chains": self.config.chains,
+            stats = {"sweeps": int(result.sweeps[j]), "chains": config.chains, "move": move,
                      "energy": float(result.energies[j]), "restarts": int(result.restarts[j]),
                      "site_updates": int(result.site_updates[j]), "device": str(device)}
             if result.solved[j]:

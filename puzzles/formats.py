@@ -1,18 +1,23 @@
-"""Puzzle files: read line, grid, CSV and JSON-lines files; write answers in the same format.
+"""Puzzle files: read line, grid, CSV, JSON(-lines) and Zebra text files; write answers.
 
 Formats (detected from the extension, then the content; forced with `format=`):
 
-- `lines`: one puzzle per line of n*n symbols, `#` comment lines and blank lines skipped;
+- `lines`: one Sudoku per line of n*n symbols, `#` comment lines and blank lines skipped;
   or a grid drawn over n lines (one block per puzzle, blocks separated by blank lines,
   spaces and `|-+` ignored). A block of k lines of k symbols is a grid, except that k
   lines each holding a whole board (16 lines of 4x4 puzzles) stay line puzzles; a `box`
   removes any doubt.
 - `csv`: a header naming the puzzle column (`quizzes`, `puzzle` or `question`) and
   optionally the expected solution (`solutions`, `solution` or `answer`).
-- `jsonl`: one JSON object per line with `puzzle` (and optionally `solution`, `box`), as
-  written by `glauber solve --json`.
+- `jsonl`: one JSON object per line (a `.json` file: one object, which may span lines),
+  as written by `glauber solve --json`. A Sudoku object has a `puzzle` string (and
+  optionally `solution`, `box`); a Zebra object has `houses`, `attributes`, `clues` (and
+  optionally `question`, `solution`), at the top or under `puzzle`; `"kind"` may say
+  which. One file may mix both kinds.
+- `text`: one natural-language Zebra puzzle per file (`puzzles.zebra_text`).
 
-Every problem is raised as `InputError(path, line, message)`.
+Answers are written in the input's format; Zebra answers (from `jsonl` or `text` files)
+are always JSON lines. Every problem is raised as `InputError(path, line, message)`.
 """
 
 from __future__ import annotations
@@ -23,9 +28,12 @@ import json
 from dataclasses import dataclass
 
 from puzzles.errors import InputError, PuzzleError
+from puzzles.solving import Outcome, Puzzle, Solution
 from puzzles.sudoku import Sudoku, default_box, parse_box, size_of_length, value_of
+from puzzles.zebra import ZebraPuzzle, ZebraSolution
+from puzzles.zebra_text import looks_like_zebra_text, parse_zebra_text
 
-FORMATS = ("lines", "csv", "jsonl")
+FORMATS = ("lines", "csv", "jsonl", "text")
 PUZZLE_COLUMNS = ("quizzes", "puzzle", "question")
 SOLUTION_COLUMNS = ("solutions", "solution", "answer")
 _DRAWING = str.maketrans("", "", " \t|-+")
@@ -37,9 +45,9 @@ class Record:
 
     path: str  # the file it came from
     line: int  # 1-based line where it starts
-    puzzle: Sudoku
-    expected: Sudoku | None = None  # solution column / field, when the file has one
-    layout: str = "line"  # how it was written: "line", "grid", "csv" or "jsonl"
+    puzzle: Puzzle
+    expected: Solution | None = None  # solution column / field, when the file has one
+    layout: str = "line"  # how it was written: "line", "grid", "csv", "jsonl" or "text"
     text: str | None = None  # csv: the puzzle field as written, echoed back in answers
 
     @property
@@ -59,7 +67,8 @@ class PuzzleFile:
 
 
 def detect_format(path: str, text: str) -> str:
-    """Guess the format from the extension, else from the first meaningful line."""
+    """Guess the format from the extension, else from the first meaningful line; a
+    natural-language Zebra puzzle is told from a Sudoku line file by its sentences."""
     lower = path.lower()
     if lower.endswith(".csv"):
         return "csv"
@@ -74,8 +83,8 @@ def detect_format(path: str, text: str) -> str:
         head = [c.strip().lower() for c in line.split(",")]
         if len(head) > 1 and any(c in PUZZLE_COLUMNS for c in head):
             return "csv"
-        return "lines"
-    return "lines"
+        break
+    return "text" if looks_like_zebra_text(text) else "lines"
 
 
 def read_file(path: str, format: str = "auto", box: tuple[int, int] | None = None) -> PuzzleFile:
@@ -96,7 +105,8 @@ def read_text(path: str, text: str, format: str = "auto",
     fmt = detect_format(path, text) if format == "auto" else format
     if fmt not in FORMATS:
         raise InputError(path, None, f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
-    reader = {"lines": _read_lines, "csv": _read_csv, "jsonl": _read_jsonl}[fmt]
+    reader = {"lines": _read_lines, "csv": _read_csv, "jsonl": _read_jsonl,
+              "text": _read_zebra_text}[fmt]
     parsed = reader(path, text, box)
     if not parsed.records:
         raise InputError(path, None, "no puzzles found")
@@ -209,50 +219,105 @@ def _read_csv(path: str, text: str, box) -> PuzzleFile:
     return PuzzleFile(path, "csv", tuple(records), columns, s_col is not None)
 
 
-def _read_jsonl(path: str, text: str, box) -> PuzzleFile:
-    records = []
-    any_solution = False
+def _json_objects(path: str, text: str):
+    """(line, value) of each JSON value: the whole document of a `.json` file, else one per
+    non-blank, non-`#` line."""
+    if path.lower().endswith(".json"):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(path, e.lineno, f"invalid JSON: {e.msg} (column {e.colno})") from None
+        start = len(text) - len(text.lstrip())
+        yield text.count("\n", 0, start) + 1, value
+        return
     for number, raw in enumerate(text.splitlines(), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         try:
-            obj = json.loads(raw)
+            yield number, json.loads(raw)
         except json.JSONDecodeError as e:
             raise InputError(path, number, f"invalid JSON: {e.msg} (column {e.colno})") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("puzzle"), str):
-            raise InputError(path, number, 'expected a JSON object with a "puzzle" string')
-        kind = obj.get("kind", "sudoku")
-        if kind != "sudoku":
-            raise InputError(path, number, f"unsupported puzzle kind {kind!r}")
-        line_box = box
-        if box is None and obj.get("box") is not None:
-            try:
-                line_box = parse_box(str(obj["box"]))
-            except PuzzleError as e:
-                raise InputError(path, number, str(e)) from None
-        puzzle = _parse(path, number, obj["puzzle"], line_box)
-        solution = obj.get("solution")
-        if solution is not None and not isinstance(solution, str):
-            raise InputError(path, number, '"solution" must be a string or null')
+
+
+def _sudoku_from_json(obj: dict, box) -> tuple[Sudoku, Sudoku | None]:
+    if not isinstance(obj.get("puzzle"), str):
+        raise PuzzleError('expected a JSON object with a "puzzle" string')
+    if box is None and obj.get("box") is not None:
+        box = parse_box(str(obj["box"]))
+    puzzle = Sudoku.parse(obj["puzzle"], box)
+    solution = obj.get("solution")
+    if solution is not None and not isinstance(solution, str):
+        raise PuzzleError('"solution" must be a string or null')
+    return puzzle, Sudoku.parse(solution, puzzle.box) if solution else None
+
+
+def _zebra_from_json(obj: dict, box) -> tuple[ZebraPuzzle, ZebraSolution | None]:
+    # The issue's shape keeps the puzzle's fields at the top; `solve --json` output nests
+    # them under "puzzle". The solution sits at the top in both.
+    puzzle = ZebraPuzzle.from_json(obj["puzzle"] if isinstance(obj.get("puzzle"), dict) else obj)
+    solution = obj.get("solution")
+    return puzzle, ZebraSolution.from_json(puzzle, solution) if solution is not None else None
+
+
+_FROM_JSON = {"sudoku": _sudoku_from_json, "zebra": _zebra_from_json}  # kind -> reader
+
+
+def _json_kind(obj: dict) -> str:
+    """The puzzle kind of a JSON object: its "kind" field, else guessed from its keys."""
+    if "kind" in obj:
+        return obj["kind"]
+    zebra = "houses" in obj or "attributes" in obj or isinstance(obj.get("puzzle"), dict)
+    return "zebra" if zebra else "sudoku"
+
+
+def _read_jsonl(path: str, text: str, box) -> PuzzleFile:
+    records = []
+    any_solution = False
+    for number, obj in _json_objects(path, text):
+        if not isinstance(obj, dict):
+            raise InputError(path, number, "expected a JSON object (one puzzle)")
+        kind = _json_kind(obj)
+        if not isinstance(kind, str) or kind not in _FROM_JSON:
+            raise InputError(path, number, f"unsupported puzzle kind {kind!r} "
+                             f"(use one of {', '.join(_FROM_JSON)})")
+        try:
+            puzzle, expected = _FROM_JSON[kind](obj, box)
+        except PuzzleError as e:
+            raise InputError(path, number, str(e)) from None
         any_solution |= "solution" in obj
-        expected = _parse(path, number, solution, puzzle.box) if solution else None
         records.append(Record(path, number, puzzle, expected, layout="jsonl"))
     return PuzzleFile(path, "jsonl", tuple(records), has_solutions=any_solution)
+
+
+def _read_zebra_text(path: str, text: str, box) -> PuzzleFile:
+    """One natural-language Zebra puzzle; its record starts at the first non-blank line."""
+    puzzle = parse_zebra_text(path, text)
+    first = next((i for i, line in enumerate(text.splitlines(), 1) if line.strip()), 1)
+    return PuzzleFile(path, "text", (Record(path, first, puzzle, layout="text"),))
 
 
 def box_label(box: tuple[int, int]) -> str:
     return f"{box[0]}x{box[1]}"
 
 
-def outcome_json(record: Record, outcome) -> dict:
-    """The `solve --json` object of one answered record."""
+def outcome_json(record: Record, outcome: Outcome) -> dict:
+    """The `solve --json` object of one answered record. A Sudoku's puzzle and solution
+    are symbol strings; a Zebra's are JSON objects in the input shape, plus the `answer`
+    (the question entity's house, or null). It reads back as a `jsonl` record."""
     puzzle = record.puzzle
     attempt = outcome.attempt
-    obj = {"source": record.source, "kind": puzzle.kind, "puzzle": puzzle.format()}
-    if puzzle.box != default_box(puzzle.n):
-        obj["box"] = box_label(puzzle.box)
+    solved = outcome.solution  # None unless verified
+    obj: dict = {"source": record.source, "kind": puzzle.kind}
+    if isinstance(puzzle, ZebraPuzzle):
+        obj["puzzle"] = puzzle.to_json()
+        obj["solution"] = solved.to_json() if solved is not None else None
+        obj["answer"] = puzzle.answer(solved) if solved is not None else None
+    else:
+        obj["puzzle"] = puzzle.format()
+        if puzzle.box != default_box(puzzle.n):
+            obj["box"] = box_label(puzzle.box)
+        obj["solution"] = solved.format() if solved is not None else None
     obj.update({
-        "solution": outcome.solution.format() if outcome.verified else None,
         "verified": outcome.verified,
         "error": outcome.error,
         "seconds": round(attempt.seconds, 6),
@@ -263,13 +328,14 @@ def outcome_json(record: Record, outcome) -> dict:
     return obj
 
 
-def format_answers(pfile: PuzzleFile, outcomes, as_json: bool = False) -> str:
+def format_answers(pfile: PuzzleFile, outcomes: list[Outcome], as_json: bool = False) -> str:
     """Answers of one file as text: JSON lines, or the file's own format.
 
     In `lines` format an unsolved puzzle is written back unchanged (its givens only), so
     the output keeps one entry per input puzzle; CSV leaves the solution field empty.
+    Natural-language Zebra files (`text`) are answered in JSON lines.
     """
-    if as_json or pfile.format == "jsonl":
+    if as_json or pfile.format in ("jsonl", "text"):
         return "".join(json.dumps(outcome_json(r, o)) + "\n" for r, o in zip(pfile.records, outcomes))
     if pfile.format == "csv":
         out = io.StringIO()
@@ -285,9 +351,10 @@ def format_answers(pfile: PuzzleFile, outcomes, as_json: bool = False) -> str:
     return "".join(chunks)
 
 
-def candidates(pfile: PuzzleFile) -> list[tuple[Record, Sudoku | None]]:
+def candidates(pfile: PuzzleFile) -> list[tuple[Record, Solution | None]]:
     """Proposed solutions in a file, for `glauber verify`: the solution column or field
-    where the file has one (None where it is empty), else each puzzle itself."""
+    where the file has one (None where it is empty), else each Sudoku itself (a line file
+    of filled grids is a file of answers; a Zebra puzzle is never its own answer)."""
     if pfile.has_solutions:
         return [(r, r.expected) for r in pfile.records]
-    return [(r, r.puzzle) for r in pfile.records]
+    return [(r, r.puzzle if isinstance(r.puzzle, Sudoku) else None) for r in pfile.records]

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pysat.solvers import Solver
 
 from puzzles.errors import PuzzleError
-from puzzles.reference import SAT_SOLVER, _formula, count_solutions
+from puzzles.reference import _formula, count_solutions
+from puzzles.solving import SAT_SOLVER, Puzzle, Solution
 from puzzles.sudoku import Sudoku
 
 
@@ -70,8 +71,10 @@ def random_symmetry(box: tuple[int, int], rng: random.Random) -> Symmetry:
 
 @dataclass(frozen=True)
 class Generated:
-    puzzle: Sudoku
-    solution: Sudoku
+    """A generated puzzle of any kind (Sudoku here, Zebra in `zebra_generate`)."""
+
+    puzzle: Puzzle
+    solution: Solution
     conflicts: int  # SAT conflicts to solve and prove unique: the difficulty figure
     decisions: int  # SAT decisions (guesses) to solve and prove unique
 

@@ -1,10 +1,13 @@
-"""Exact reference solver for Sudoku: count solutions up to a limit (none / unique / many).
+"""The exact reference solver: count solutions up to a limit (none / unique / many).
 
-Why SAT: a CDCL solver (MiniSat via python-sat) answers the hardest 9x9 puzzles in a few
-milliseconds and scales to 25x25, where a pure-Python search does not. The givens are
-first propagated by peer elimination in Python, so the formula holds only the candidates
-that remain; a fresh solver per puzzle keeps the statistics (our difficulty figure)
-independent of what was solved before.
+`count` and `ReferenceSolver` take a puzzle of any kind and dispatch on `puzzle.kind` to
+that kind's SAT counter: Sudoku's is here, Zebra's in `puzzles.zebra_reference`.
+
+Why SAT for Sudoku: a CDCL solver (MiniSat via python-sat) answers the hardest 9x9
+puzzles in a few milliseconds and scales to 25x25, where a pure-Python search does not.
+The givens are first propagated by peer elimination in Python, so the formula holds only
+the candidates that remain; a fresh solver per puzzle keeps the statistics (our
+difficulty figure) independent of what was solved before.
 """
 
 from __future__ import annotations
@@ -15,24 +18,9 @@ from dataclasses import dataclass
 
 from pysat.solvers import Solver
 
-from puzzles.solving import Attempt
+from puzzles import zebra_reference
+from puzzles.solving import SAT_SOLVER, Attempt, Counted, Puzzle, stated
 from puzzles.sudoku import Sudoku
-
-SAT_SOLVER = "minisat22"
-
-
-@dataclass(frozen=True)
-class Counted:
-    """Result of counting a puzzle's solutions up to `limit`."""
-
-    verdict: str  # "none", "unique" or "many" (at least `limit` solutions)
-    solutions: tuple[Sudoku, ...]  # the solutions found, at most `limit`
-    conflicts: int  # CDCL conflicts while counting: the difficulty figure
-    decisions: int  # CDCL decisions (guesses) while counting
-
-    @property
-    def solution(self) -> Sudoku | None:
-        return self.solutions[0] if self.solutions else None
 
 
 def _candidates(puzzle: Sudoku) -> list[int] | None:
@@ -83,7 +71,7 @@ def _formula(puzzle: Sudoku, cand: list[int]):
 
 
 def count_solutions(puzzle: Sudoku, limit: int = 2) -> Counted:
-    """Find up to `limit` solutions of `puzzle` (limit >= 2); verdict none/unique/many."""
+    """Find up to `limit` solutions of a Sudoku (limit >= 2); verdict none/unique/many."""
     if limit < 2:
         raise ValueError("limit must be >= 2 to tell unique from many")
     cand = _candidates(puzzle)
@@ -106,18 +94,30 @@ def count_solutions(puzzle: Sudoku, limit: int = 2) -> Counted:
     return Counted(verdict, tuple(found), stats.get("conflicts", 0), stats.get("decisions", 0))
 
 
+COUNTERS = {"sudoku": count_solutions, "zebra": zebra_reference.count_solutions}
+"""Puzzle kind -> its exact counter."""
+
+
+def count(puzzle: Puzzle, limit: int = 2) -> Counted:
+    """Find up to `limit` solutions of a puzzle of any kind (limit >= 2); verdict
+    none/unique/many. Conflicts and decisions are the kind's difficulty figure."""
+    return COUNTERS[puzzle.kind](puzzle, limit)
+
+
 @dataclass(frozen=True)
 class ReferenceSolver:
-    """The exact solver behind the common solve signature (`puzzles.solving.Solver`)."""
+    """The exact solver behind the common solve signature (`puzzles.solving.Solver`), for
+    every puzzle kind."""
 
     name: str = "reference"
 
-    def solve(self, puzzle: Sudoku) -> Attempt:
+    def solve(self, puzzle: Puzzle) -> Attempt:
         start = time.perf_counter()
-        counted = count_solutions(puzzle, limit=2)
+        counted = count(puzzle, limit=2)
         stats = {"verdict": counted.verdict, "conflicts": counted.conflicts,
                  "decisions": counted.decisions}
         seconds = time.perf_counter() - start
         if counted.verdict == "none":
-            return Attempt(None, seconds, "no solution (givens are contradictory)", stats)
+            why = f"no solution ({stated(puzzle)[0]} are contradictory)"
+            return Attempt(None, seconds, why, stats)
         return Attempt(counted.solution, seconds, None, stats)

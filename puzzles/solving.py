@@ -4,6 +4,9 @@ A solver is anything with `name` and `solve(puzzle) -> Attempt`; batch solvers (
 Glauber sampler) may also offer `solve_many(puzzles) -> list[Attempt]`. `run` answers a
 list of records in order and passes every answer through the puzzle's exact verifier,
 so nothing unverified is ever reported as solved.
+
+It also holds what every puzzle kind shares: the `Puzzle` and `Solution` types, the
+result of the exact counters (`Counted`) and the SAT backend they use.
 """
 
 from __future__ import annotations
@@ -11,21 +14,55 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol, Sequence
 
+from puzzles.sudoku import Sudoku
+from puzzles.zebra import ZebraPuzzle, ZebraSolution
+
+Puzzle = Sudoku | ZebraPuzzle  # every puzzle kind; `puzzle.kind` names it
+Solution = Sudoku | ZebraSolution  # a complete answer of one of those kinds
+SAT_SOLVER = "minisat22"  # the CDCL solver (python-sat name) behind counters and generators
+
 
 @dataclass(frozen=True)
 class Attempt:
     """What a solver returns for one puzzle (before verification)."""
 
-    solution: object | None  # a complete grid of the puzzle's type, or None
+    solution: Solution | None  # a complete answer of the puzzle's kind, or None
     seconds: float  # wall time spent on this puzzle
     error: str | None = None  # why there is no solution, when the solver knows
     stats: dict = field(default_factory=dict)  # solver statistics (sweeps, conflicts, ...)
 
 
+@dataclass(frozen=True)
+class Counted:
+    """Result of counting a puzzle's solutions up to `limit` (the exact reference counters)."""
+
+    verdict: str  # "none", "unique" or "many" (at least `limit` solutions)
+    solutions: tuple[Solution, ...]  # the solutions found, at most `limit`
+    conflicts: int  # CDCL conflicts while counting: the difficulty figure
+    decisions: int  # CDCL decisions (guesses) while counting
+
+    @property
+    def solution(self) -> Solution | None:
+        return self.solutions[0] if self.solutions else None
+
+
+def stated(puzzle: Puzzle) -> tuple[str, int]:
+    """What a puzzle states up front, named and counted for messages: its givens (Sudoku)
+    or its clues (Zebra)."""
+    return ("clues", len(puzzle.clues)) if puzzle.kind == "zebra" else ("givens", puzzle.givens)
+
+
+def clash(puzzle: Puzzle) -> str | None:
+    """Why the puzzle contradicts itself on its face (two equal givens in a unit, a clue
+    that can never hold, ...), or None. Such puzzles are never sent to a solver."""
+    found = puzzle.conflicts()
+    return None if found is None else f"conflicting {stated(puzzle)[0]}: {found}"
+
+
 class Solver(Protocol):
     name: str
 
-    def solve(self, puzzle) -> Attempt: ...
+    def solve(self, puzzle: Puzzle) -> Attempt: ...
 
 
 @dataclass(frozen=True)
@@ -37,11 +74,11 @@ class Outcome:
     error: str | None  # None exactly when verified
 
     @property
-    def solution(self):
+    def solution(self) -> Solution | None:
         return self.attempt.solution if self.verified else None
 
 
-def judge(puzzle, attempt: Attempt) -> Outcome:
+def judge(puzzle: Puzzle, attempt: Attempt) -> Outcome:
     """Verify an attempt: a solution counts only if `puzzle.explain(solution)` is None."""
     if attempt.solution is None:
         return Outcome(attempt, False, attempt.error or "no solution found")
@@ -51,17 +88,17 @@ def judge(puzzle, attempt: Attempt) -> Outcome:
     return Outcome(attempt, True, None)
 
 
-def solve_all(solver: Solver, puzzles: Sequence, progress: Callable[[int], None] | None = None
-              ) -> list[Outcome]:
-    """Solve and verify `puzzles` in order. Puzzles whose givens clash are not sent to the
+def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
+              progress: Callable[[int], None] | None = None) -> list[Outcome]:
+    """Solve and verify `puzzles` in order. Puzzles that `clash` are not sent to the
     solver: they get an Outcome with that error. `progress(k)` is called as k more are done.
     """
     outcomes: list[Outcome | None] = [None] * len(puzzles)
     todo = []
     for i, puzzle in enumerate(puzzles):
-        clash = puzzle.conflicts()
-        if clash is not None:
-            outcomes[i] = Outcome(Attempt(None, 0.0), False, f"conflicting givens: {clash}")
+        why = clash(puzzle)
+        if why is not None:
+            outcomes[i] = Outcome(Attempt(None, 0.0), False, why)
             if progress:
                 progress(1)
         else:

@@ -14,15 +14,13 @@ clauses generated from its row of `puzzles.zebra.RELATIONS`, never hand-written 
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable
 
 from pysat.solvers import Solver
 
-from puzzles.reference import SAT_SOLVER, Counted
-from puzzles.solving import Attempt
+from puzzles.solving import SAT_SOLVER, Counted
 from puzzles.zebra import Attributes, Clue, Entity, ZebraPuzzle, ZebraSolution, satisfying
 
 
@@ -143,20 +141,3 @@ class Rivals:
 
     def __exit__(self, *exc):
         self.close()
-
-
-@dataclass(frozen=True)
-class ZebraReferenceSolver:
-    """The exact solver behind the common solve signature (`puzzles.solving.Solver`)."""
-
-    name: str = "reference"
-
-    def solve(self, puzzle: ZebraPuzzle) -> Attempt:
-        start = time.perf_counter()
-        counted = count_solutions(puzzle, limit=2)
-        stats = {"verdict": counted.verdict, "conflicts": counted.conflicts,
-                 "decisions": counted.decisions}
-        seconds = time.perf_counter() - start
-        if counted.verdict == "none":
-            return Attempt(None, seconds, "no solution (clues are contradictory)", stats)
-        return Attempt(counted.solution, seconds, None, stats)

@@ -24,6 +24,7 @@ raises `InputError(path, line, ...)`; nothing is guessed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -291,6 +292,16 @@ def _declaration(m: re.Match, number: int) -> _Declared:
         raise PuzzleError("empty value in the list")
     cues = set(re.findall(r"\w+", f"{lead} {noun}".lower())) - _STOP_WORDS
     return _Declared(" ".join(words), values, frozenset(cues), number)
+
+
+def looks_like_zebra_text(text: str, lines: int = 20) -> bool:
+    """Does `text` read like a natural-language puzzle: an opening sentence (`There are N
+    people|houses`) or an attribute declaration among its first `lines` lines (not
+    counting blank and `#` lines)? Tells these files from Sudoku line files, which hold
+    neither; only the head is read, so that large Sudoku files are detected quickly."""
+    head = itertools.islice((line.strip() for line in text.splitlines()
+                             if line.strip() and not line.lstrip().startswith("#")), lines)
+    return any(_OPENING.search(line) or _DECLARATION.fullmatch(line) for line in head)
 
 
 def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:

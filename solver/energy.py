@@ -127,19 +127,45 @@ class PenaltyEnergy:
             energy += self.factor_weight * tables[fac[sites], :, partner].sum(2)
         return -energy
 
-    def commit(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor, new: torch.Tensor):
-        if not self.G:
-            return
-        b = x.shape[0]
-        own = self.site_groups[sites].view(b, -1)  # [B, S*Gs]
+    def _count(self, cache: torch.Tensor, sites: torch.Tensor, values: torch.Tensor, sign: float):
+        """Add `sign` to the group counts of values[b, s] at sites[b, s]."""
+        b = sites.shape[0]
         gs = self.site_groups.shape[1]
-        old = x.gather(1, sites).repeat_interleave(gs, dim=1)
-        fresh = new.repeat_interleave(gs, dim=1)
+        own = self.site_groups[sites].view(b, -1)  # [B, S*Gs]
         flat = cache.view(b, -1)
-        ones = torch.ones_like(own, dtype=cache.dtype)
-        flat.scatter_add_(1, own * self.V + old, -ones)
-        flat.scatter_add_(1, own * self.V + fresh, ones)
+        flat.scatter_add_(1, own * self.V + values.repeat_interleave(gs, dim=1),
+                          torch.full(own.shape, sign, device=cache.device))
         cache[:, self.G] = 0  # the pad group absorbs updates of sites in fewer groups
+
+    def commit(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor, new: torch.Tensor):
+        if self.G:
+            self._count(cache, sites, x.gather(1, sites), -1.0)
+            self._count(cache, sites, new, 1.0)
+
+    def lift(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor) -> torch.Tensor:
+        """Remove a block's sites (LongTensor[B, K]) from the counts and return the cost of
+        each value at each of them given everything outside the block: FloatTensor[B, K, V].
+
+        A block filling's energy is then the sum of its sites' costs, provided no two
+        block sites can repeat a value in a shared group (a permutation group's fillings)
+        and no pair factor joins two block sites. `place` puts the new filling back.
+        """
+        if self.pairs is not None or self.group_form != "pairs":
+            raise ValueError("block moves need group_form='pairs' and no pair factors")
+        b, k = sites.shape
+        cost = torch.zeros(b, k, self.V, device=x.device)
+        if self.G:
+            self._count(cache, sites, x.gather(1, sites), -1.0)
+            own = self.site_groups[sites].view(b, -1, 1).expand(-1, -1, self.V)
+            cost += self.group_weight * cache.gather(1, own).view(b, k, -1, self.V).sum(2)
+        if self.unary is not None:
+            cost += self.factor_weight * self.unary[sites]
+        return cost
+
+    def place(self, cache: torch.Tensor, sites: torch.Tensor, new: torch.Tensor) -> None:
+        """Put lifted sites back with values `new` (LongTensor[B, K])."""
+        if self.G:
+            self._count(cache, sites, new, 1.0)
 
     def energy(self, x: torch.Tensor, cache: torch.Tensor) -> torch.Tensor:
         total = torch.zeros(x.shape[0], device=x.device)

@@ -2,12 +2,14 @@
 
 All P problems of a batch share one energy structure (same sites, groups and factors)
 and differ in their hard masks `allowed` (givens and propagation). Each problem runs C
-chains, so the state is x: LongTensor[B = P*C, N]. One sweep visits every site once:
+chains, so the state is x: LongTensor[B = P*C, N]. One sweep touches every site about
+once, by one of the move kernels of `solver.moves`:
 
-- `chromatic`: one colour class at a time, every site of the class in every chain at
-  once (exact: the sites of a class share no factor);
-- `sweep`: one site at a time in index order, all chains at once;
-- `random`: one uniformly drawn site per chain per step, N steps per sweep.
+- `site` moves in `chromatic` order: one colour class at a time, every site of the class
+  in every chain at once (exact: the sites of a class share no factor); `sweep`: one
+  site at a time in index order; `random`: one uniformly drawn site per chain per step;
+- `swap` moves: value exchanges inside permutation groups (Kawasaki dynamics);
+- `block` moves: whole permutation groups redrawn from their exact conditional.
 
 A problem stops as soon as one of its chains reaches zero energy (its chains leave the
 batch); a chain whose best energy has not improved for `patience` sweeps restarts from a
@@ -23,11 +25,11 @@ from dataclasses import dataclass, field
 import torch
 
 from solver.energy import Energy
-from solver.permutations import random_permutations
+from solver.moves import BlockMoves, SiteMoves, SwapMoves
 from solver.schedule import AnnealSchedule
 
 ORDERS = ("chromatic", "sweep", "random")
-MOVES = ("site", "swap")
+MOVES = ("site", "swap", "block")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class SamplerConfig:
     sweeps: int = 3000  # sweep budget per problem
     time_limit: float = 30.0  # wall-clock budget per batch, seconds
     order: str = "chromatic"  # site update order, one of ORDERS (site moves)
-    move: str = "site"  # site: single-site heat bath; swap: exchange two sites of a perm group
+    move: str = "block"  # site: single-site heat bath; swap: exchange two sites of a perm
+    # group; block: redraw a whole perm group from its exact conditional
     schedule: AnnealSchedule = field(default_factory=AnnealSchedule)
     patience: int = 300  # sweeps without a new best energy before a chain restarts (0: never)
     tolerance: float = 1e-6  # energy at or below which a chain counts as solved
@@ -63,86 +66,31 @@ class SampleResult:
     site_updates: torch.Tensor  # LongTensor[P]: heat-bath site updates of each problem
 
 
-def gumbel_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """One draw from softmax(logits) along the last axis (Gumbel-max; -inf never drawn)."""
-    u = torch.rand(logits.shape, generator=generator, device=logits.device)
-    gumbel = -torch.log(-torch.log(u.clamp(1e-20, 1 - 1e-7)))
-    return (logits + gumbel).argmax(-1)
-
-
 class GlauberSampler:
     """Anneals batches of problems that share `energy`'s structure.
 
     colour_classes: site sets sharing no factor (LongTensor[S] each), for site moves;
     perm_groups LongTensor[Gp, V] and perm_classes (LongTensor[Gc] indices into it, groups
-    sharing no factor), for swap moves.
+    sharing no factor), for swap and block moves; fillings (LongTensor[P, Gp, F, K],
+    BoolTensor[P, Gp, F]) from `Encoded.block_fillings`, for block moves.
     """
 
     def __init__(self, energy: Energy, colour_classes: list[torch.Tensor],
                  config: SamplerConfig = SamplerConfig(), device="cpu",
                  perm_groups: torch.Tensor | None = None,
-                 perm_classes: list[torch.Tensor] | None = None):
+                 perm_classes: list[torch.Tensor] | None = None, fillings=None):
         self.energy, self.config, self.device = energy, config, torch.device(device)
-        self.classes = [c.to(self.device) for c in colour_classes]
-        self.n_sites = int(sum(len(c) for c in self.classes))
-        if config.move == "swap":
-            if perm_groups is None or perm_classes is None:
-                raise ValueError("swap moves need perm_groups and perm_classes")
-            self.perm_groups = perm_groups.to(self.device)
-            self.perm_classes = [self.perm_groups[c.to(self.device)] for c in perm_classes]
-
-    def _blocks(self, b: int, generator: torch.Generator):
-        """The site blocks of one sweep: LongTensor[B, S] each."""
-        if self.config.order == "chromatic":
-            return [c.expand(b, -1) for c in self.classes]
-        if self.config.order == "sweep":
-            return [torch.full((b, 1), s, device=self.device) for s in range(self.n_sites)]
-        picks = torch.randint(self.n_sites, (self.n_sites, b, 1), generator=generator, device=self.device)
-        return list(picks)
-
-    def _random_states(self, mask: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        """Fresh states from the hard mask FloatTensor[B, N, V] (0 / -inf): uniform allowed
-        values (site moves), or random valid permutations of every perm group (swaps)."""
-        if self.config.move == "swap":
-            return random_permutations(mask == 0, self.perm_groups, generator)
-        return gumbel_sample(mask, generator)
-
-    def _site_sweep(self, x, cache, beta, chain_mask, generator):
-        """One heat-bath sweep: every site once, block by block."""
-        v = chain_mask.shape[-1]
-        for sites in self._blocks(len(x), generator):
-            logits = self.energy.logits(x, cache, sites) * beta
-            logits = logits + chain_mask.gather(1, sites.unsqueeze(-1).expand(-1, -1, v))
-            new = gumbel_sample(logits, generator)
-            self.energy.commit(x, cache, sites, new)
-            x.scatter_(1, sites, new)
-
-    def _swap_sweep(self, x, cache, beta, allowed, generator):
-        """N/2 swap proposals per chain: in each perm group of a class, a uniformly drawn
-        pair (i, j) is exchanged with the heat-bath (Barker) probability
-        1 / (1 + exp(beta * dE)); pairs that would break the hard mask stay."""
-        b = len(x)
-        beta = beta.view(b, 1)
-        rows = torch.arange(b, device=self.device)[:, None]
-        proposals = 0
-        while proposals < self.n_sites / 2:
-            for groups in self.perm_classes:  # [Gc, K]
-                gc, k = groups.shape
-                u = torch.randint(k, (b, gc), generator=generator, device=self.device)
-                w = torch.randint(k - 1, (b, gc), generator=generator, device=self.device)
-                w = w + (w >= u)  # a uniformly drawn second position, different from u
-                col = torch.arange(gc, device=self.device)
-                i, j = groups[col, u], groups[col, w]
-                a, c = x.gather(1, i), x.gather(1, j)
-                legal = allowed[rows, i, c] & allowed[rows, j, a]
-                delta = self.energy.swap_delta(x, cache, i, j)
-                coin = torch.rand(b, gc, generator=generator, device=self.device)
-                accept = legal & (coin < torch.sigmoid(-beta * delta))
-                sites = torch.cat([i, j], 1)
-                new = torch.cat([torch.where(accept, c, a), torch.where(accept, a, c)], 1)
-                self.energy.commit(x, cache, sites, new)
-                x.scatter_(1, sites, new)
-                proposals += gc
+        if config.move != "site" and (perm_groups is None or perm_classes is None):
+            raise ValueError(f"{config.move} moves need perm_groups and perm_classes")
+        if config.move == "block" and fillings is None:
+            raise ValueError("block moves need the fillings of every perm group")
+        if config.move == "site":
+            self.moves = SiteMoves(energy, colour_classes, config.order, self.device)
+        elif config.move == "swap":
+            self.moves = SwapMoves(energy, perm_groups, perm_classes, self.device)
+        else:
+            self.moves = BlockMoves(energy, perm_groups, perm_classes, *fillings, self.device)
+        self.n_sites = self.moves.n_sites
 
     def run(self, allowed: torch.Tensor, generator: torch.Generator,
             init: torch.Tensor | None = None, on_done=None) -> SampleResult:
@@ -151,11 +99,11 @@ class GlauberSampler:
         cfg = self.config
         p, n, v = allowed.shape
         c = cfg.chains
-        allowed_dev = allowed.to(self.device)
-        mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(~allowed_dev, float("-inf"))
+        mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(
+            ~allowed.to(self.device), float("-inf"))
         owner = torch.arange(p, device=self.device).repeat_interleave(c)  # problem of each chain
         x = (init.to(self.device).reshape(p * c, n) if init is not None
-             else self._random_states(mask[owner], generator))
+             else self.moves.fresh(mask, owner, generator))
         cache = self.energy.prepare(x)
         age = torch.zeros(p * c, dtype=torch.long, device=self.device)
         best = torch.full((p * c,), float("inf"), device=self.device)
@@ -204,16 +152,13 @@ class GlauberSampler:
             if cfg.patience and sweep % 10 == 0:
                 stuck = (since >= cfg.patience).nonzero().squeeze(1)
                 if len(stuck):
-                    x[stuck] = self._random_states(mask[owner[stuck]], generator)
+                    x[stuck] = self.moves.fresh(mask, owner[stuck], generator)
                     age[stuck], since[stuck] = 0, 0
                     best[stuck] = float("inf")
                     out_restarts.index_add_(0, owner[stuck].cpu(), torch.ones(len(stuck), dtype=torch.long))
                     cache = self.energy.prepare(x)
-            beta = (ladder.repeat(len(x) // c) if tempering else cfg.schedule.beta(age))[:, None, None]
-            if cfg.move == "swap":
-                self._swap_sweep(x, cache, beta, allowed_dev[owner], generator)
-            else:
-                self._site_sweep(x, cache, beta, mask[owner], generator)
+            beta = ladder.repeat(len(x) // c) if tempering else cfg.schedule.beta(age)
+            self.moves.sweep(x, cache, beta, owner, mask, generator)
             out_updates += torch.bincount(owner, minlength=p).cpu() * self.n_sites
             age += 1
             sweep += 1

@@ -4,10 +4,15 @@ import pytest
 from hypothesis import given, strategies as st
 
 from puzzles.errors import InputError
-from puzzles.formats import candidates, format_answers, read_text
+from puzzles.formats import candidates, detect_format, format_answers, read_text
 from puzzles.reference import ReferenceSolver
 from puzzles.solving import solve_all
 from puzzles.strategies import sudoku_puzzles
+from puzzles.sudoku import Sudoku
+from puzzles.zebra import ZebraPuzzle, ZebraSolution
+from puzzles.zebra_generate import to_text
+from puzzles.zebra_strategies import zebra_puzzles
+from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
 
 BOXES = [(2, 2), (2, 3), (3, 2), (2, 4), (3, 3), (4, 4)]
 puzzles_any_box = st.sampled_from(BOXES).flatmap(
@@ -90,6 +95,18 @@ def test_kaggle_style_csv_with_expected_solutions():
     ("a.jsonl", '{"puzzle": "' + "." * 16 + '"}\n{"puzzle": 3}\n', "a.jsonl:2", '"puzzle" string'),
     ("a.jsonl", '{"puzzle": \n', "a.jsonl:1", "invalid JSON"),
     ("a.jsonl", '{"puzzle": "' + "." * 36 + '", "box": "3x3"}\n', "a.jsonl:1", "expected 81 symbols"),
+    ("a.jsonl", '{"puzzle": "' + "." * 16 + '"}\n{"kind": "kakuro"}\n', "a.jsonl:2",
+     "unsupported puzzle kind 'kakuro'"),
+    ("a.jsonl", '{"kind": ["zebra"]}\n', "a.jsonl:1", "unsupported puzzle kind"),
+    ("a.jsonl", '[1, 2]\n', "a.jsonl:1", "expected a JSON object"),
+    ("a.jsonl", '{"houses": 2, "attributes": {"pet": ["cat", "cat"]}}\n', "a.jsonl:1",
+     "lists value 'cat' twice"),
+    ("a.jsonl", '{"kind": "zebra", "puzzle": {"houses": "3"}}\n', "a.jsonl:1",
+     '"houses" must be an integer'),
+    ("a.json", '{"houses": 2, "attributes": {"pet": ["cat", "dog"]}}\n{}\n', "a.json:2",
+     "invalid JSON: Extra data"),
+    ("a.txt", "There are 2 people in a row.\nEveryone owns a different pet: cat, dog, fish.\n",
+     "a.txt:2", "attribute 'pet' has 3 values, expected 2"),
 ])
 def test_malformed_input_names_file_line_and_problem(path, text, where, message):
     with pytest.raises(InputError) as info:
@@ -102,3 +119,58 @@ def test_box_option_disambiguates_shape():
     text = "." * 36 + "\n"
     assert read_text("p.txt", text).records[0].puzzle.box == (2, 3)
     assert read_text("p.txt", text, box=(3, 2)).records[0].puzzle.box == (3, 2)
+
+
+zebra_sizes = {"houses": st.integers(2, 4), "attributes": st.integers(1, 3)}
+
+
+@given(st.lists(zebra_puzzles(**zebra_sizes), min_size=1, max_size=3), st.booleans())
+def test_zebra_json_lines_answers_read_back(puzzles, nested):
+    """Issue-shape objects (or `solve --json` objects, puzzle nested) in, JSON lines out,
+    and the answers read back as expected solutions."""
+    objs = [{"kind": "zebra", "puzzle": p.to_json()} if nested else p.to_json() for p in puzzles]
+    text = "".join(json.dumps(o) + "\n" for o in objs)
+    pfile, outcomes, back = answer_round_trip("z.jsonl", text)
+    assert [r.puzzle for r in pfile.records] == puzzles
+    assert all(o.verified for o in outcomes) and not pfile.has_solutions
+    assert [r.expected for r in back.records] == [o.solution for o in outcomes]
+    assert [s for _, s in candidates(back)] == [o.solution for o in outcomes]
+    assert [r.puzzle for r in back.records] == puzzles
+
+
+@given(zebra_puzzles(**zebra_sizes), st.sampled_from(["people", "houses"]))
+def test_zebra_text_is_detected_and_answered_in_json_lines(puzzle, wording):
+    text = to_text(puzzle, wording)
+    assert detect_format("p.txt", text) == "text"
+    pfile, outcomes, back = answer_round_trip("p.txt", "\n" + text)
+    (record,) = pfile.records
+    assert record.puzzle == puzzle and record.source == "p.txt:2" and record.layout == "text"
+    assert back.format == "jsonl" and back.records[0].expected == outcomes[0].solution
+    row = json.loads(format_answers(pfile, outcomes))
+    assert row["answer"] == puzzle.answer(outcomes[0].solution)
+
+
+def test_json_file_holds_one_object_over_many_lines_with_its_solution():
+    text = "\n\n" + json.dumps({**EXAMPLE, "solution": EXAMPLE_SOLUTION}, indent=2) + "\n"
+    pfile = read_text("e.json", text)
+    (record,) = pfile.records
+    assert record.line == 3 and pfile.has_solutions
+    assert record.puzzle == ZebraPuzzle.from_json(EXAMPLE)
+    assert record.expected == ZebraSolution.from_json(record.puzzle, EXAMPLE_SOLUTION)
+
+
+def test_one_jsonl_file_mixes_sudoku_and_zebra_and_kind_may_be_explicit():
+    text = "\n".join([json.dumps({"puzzle": "1" + "." * 15}), json.dumps(EXAMPLE),
+                      json.dumps({"kind": "zebra", **EXAMPLE}),
+                      json.dumps({"kind": "sudoku", "puzzle": "." * 16})])
+    pfile = read_text("m.jsonl", text)
+    assert [r.puzzle.kind for r in pfile.records] == ["sudoku", "zebra", "zebra", "sudoku"]
+    assert [r.line for r in pfile.records] == [1, 2, 3, 4]
+    assert candidates(pfile)[1][1] is None  # a Zebra puzzle is not its own answer
+    assert candidates(pfile)[0][1] == Sudoku.parse("1" + "." * 15)
+
+
+def test_sudoku_line_files_are_not_taken_for_zebra_text():
+    assert detect_format("s.txt", "# There are 4 people in a row\n" + "." * 16 + "\n") == "lines"
+    assert detect_format("s.txt", "." * 81 + "\n") == "lines"
+    assert detect_format("z.txt", "Everyone owns a different pet: cat, dog.\n") == "text"

@@ -8,10 +8,11 @@ import time
 import pytest
 from hypothesis import given, strategies as st
 
+from puzzles.reference import ReferenceSolver, count
 from puzzles.solving import solve_all
 from puzzles.zebra import Clue, ZebraPuzzle, satisfying, verify
 from puzzles.zebra_generate import ZebraGenerator, vocabulary
-from puzzles.zebra_reference import ZebraReferenceSolver, count_solutions
+from puzzles.zebra_reference import count_solutions
 from puzzles.zebra_strategies import true_clues, zebra_puzzles, zebra_solutions
 from test_zebra import any_clues, brute_solutions
 
@@ -54,18 +55,24 @@ def test_solver_interface_and_judging():
     contradictory = ZebraPuzzle(3, vocabulary(3, 2), (
         Clue("at", ("name", "Alice"), position=1), Clue("next_to", ("name", "Alice"), ("name", "Bob")),
         Clue("at", ("name", "Bob"), position=3)))
-    solver = ZebraReferenceSolver()
+    solver = ReferenceSolver()
     assert solver.name == "reference"
     attempt = solver.solve(unique.puzzle)
     assert attempt.solution == unique.solution and attempt.error is None
     assert attempt.stats["verdict"] == "unique"
     assert set(attempt.stats) == {"verdict", "conflicts", "decisions"}
     failed = solver.solve(contradictory)
-    assert failed.solution is None and "no solution" in failed.error
+    assert failed.solution is None and failed.error == "no solution (clues are contradictory)"
     assert failed.stats["verdict"] == "none"
     judged = solve_all(solver, [unique.puzzle, contradictory])
     assert judged[0].verified and judged[0].solution == unique.solution
     assert not judged[1].verified
+
+
+def test_count_dispatches_on_the_puzzle_kind():
+    generated = ZebraGenerator(3, 3, seed=2).generate()
+    assert count(generated.puzzle) == count_solutions(generated.puzzle)
+    assert count(generated.puzzle).solution == generated.solution
 
 
 @pytest.mark.parametrize("houses, attributes", [(8, 8), (7, 18)])

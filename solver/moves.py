@@ -1,0 +1,155 @@
+"""Move kernels of the Glauber sampler: one sweep of heat-bath updates over all chains.
+
+Every kernel is exact for the Gibbs distribution exp(-beta E) at fixed beta:
+
+- `SiteMoves`: single-site heat bath (the conditional over a site's allowed values);
+  sites updated together share no factor.
+- `SwapMoves`: Kawasaki steps inside permutation groups: a uniformly drawn pair of sites
+  exchanges values with the Barker probability 1 / (1 + exp(beta dE)).
+- `BlockMoves`: block heat bath: a whole permutation group redrawn from the exact
+  conditional over all its fillings allowed by the hard mask (listed by the encoder).
+
+Shapes: B chains (P problems x C chains, problem-major), N sites, V values. `owner`
+LongTensor[B] maps chains to problems; masks are per problem and indexed through it.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from solver.permutations import random_permutations
+
+
+def gumbel_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """One draw from softmax(logits) along the last axis (Gumbel-max; -inf never drawn)."""
+    u = torch.rand(logits.shape, generator=generator, device=logits.device)
+    return (logits - torch.log(-torch.log(u.clamp(1e-20, 1 - 1e-7)))).argmax(-1)
+
+
+class SiteMoves:
+    """Single-site heat bath in `chromatic`, `sweep` or `random` order."""
+
+    def __init__(self, energy, colour_classes: list[torch.Tensor], order: str, device):
+        self.energy, self.order, self.device = energy, order, device
+        self.classes = [c.to(device) for c in colour_classes]
+        self.n_sites = int(sum(len(c) for c in self.classes))
+
+    def fresh(self, mask: torch.Tensor, owner: torch.Tensor, generator) -> torch.Tensor:
+        """Uniform allowed values for chains `owner`: mask FloatTensor[P, N, V] (0 / -inf)."""
+        return gumbel_sample(mask[owner], generator)
+
+    def _blocks(self, b: int, generator):
+        if self.order == "chromatic":
+            return [c.expand(b, -1) for c in self.classes]
+        if self.order == "sweep":
+            return [torch.full((b, 1), s, device=self.device) for s in range(self.n_sites)]
+        return list(torch.randint(self.n_sites, (self.n_sites, b, 1), generator=generator,
+                                  device=self.device))
+
+    def sweep(self, x, cache, beta, owner, mask, generator):
+        chain_mask = mask[owner]
+        v = chain_mask.shape[-1]
+        for sites in self._blocks(len(x), generator):
+            logits = self.energy.logits(x, cache, sites) * beta[:, None, None]
+            logits = logits + chain_mask.gather(1, sites.unsqueeze(-1).expand(-1, -1, v))
+            new = gumbel_sample(logits, generator)
+            self.energy.commit(x, cache, sites, new)
+            x.scatter_(1, sites, new)
+
+
+class SwapMoves:
+    """Pair exchanges inside permutation groups; one swap per group of a class at once."""
+
+    def __init__(self, energy, perm_groups: torch.Tensor, perm_classes: list[torch.Tensor], device):
+        self.energy, self.device = energy, device
+        self.perm_groups = perm_groups.to(device)
+        self.classes = [self.perm_groups[c.to(device)] for c in perm_classes]
+        self.n_sites = perm_groups.numel()
+
+    def fresh(self, mask, owner, generator):
+        """Random valid permutations of every group within the hard mask."""
+        return random_permutations(mask[owner] == 0, self.perm_groups, generator)
+
+    def sweep(self, x, cache, beta, owner, mask, generator):
+        """N/2 proposals per chain; pairs that would break the hard mask stay put."""
+        b = len(x)
+        rows = torch.arange(b, device=self.device)[:, None]
+        allowed = mask[owner] == 0
+        proposals = 0
+        while proposals < self.n_sites / 2:
+            for groups in self.classes:  # [Gc, K]
+                gc, k = groups.shape
+                u = torch.randint(k, (b, gc), generator=generator, device=self.device)
+                w = torch.randint(k - 1, (b, gc), generator=generator, device=self.device)
+                w = w + (w >= u)  # a uniformly drawn second position, different from u
+                col = torch.arange(gc, device=self.device)
+                i, j = groups[col, u], groups[col, w]
+                a, c = x.gather(1, i), x.gather(1, j)
+                legal = allowed[rows, i, c] & allowed[rows, j, a]
+                delta = self.energy.swap_delta(x, cache, i, j)
+                coin = torch.rand(b, gc, generator=generator, device=self.device)
+                accept = legal & (coin < torch.sigmoid(-beta[:, None] * delta))
+                sites = torch.cat([i, j], 1)
+                new = torch.cat([torch.where(accept, c, a), torch.where(accept, a, c)], 1)
+                self.energy.commit(x, cache, sites, new)
+                x.scatter_(1, sites, new)
+                proposals += gc
+
+
+class BlockMoves:
+    """Exact heat bath over whole permutation groups.
+
+    fillings LongTensor[P, Gp, F, K]: the values of group g's K sites in filling f of
+    problem p; real BoolTensor[P, Gp, F] marks real fillings (the rest is padding).
+    """
+
+    def __init__(self, energy, perm_groups, perm_classes, fillings, real, device):
+        self.energy, self.device = energy, device
+        self.perm_groups = perm_groups.to(device)
+        self.classes = [c.to(device) for c in perm_classes]
+        self.n_sites = perm_groups.numel()
+        k, v = perm_groups.shape[1], energy.V
+        self.all_fillings = fillings.to(device)
+        # filling f as a one-hot over (site k, value): its energy is a matrix product
+        # with the flattened [K * V] cost table. FloatTensor[P, Gp, K*V, F]
+        self.all_onehot = torch.nn.functional.one_hot(self.all_fillings, v).float() \
+            .flatten(-2).transpose(-1, -2).contiguous()
+        self.all_logmask = torch.zeros(real.shape, device=device).masked_fill_(~real.to(device), float("-inf"))
+        self.alive = None
+
+    def _tables(self, owner):
+        """Fillings of the problems still running, re-indexed when problems finish."""
+        alive = torch.unique_consecutive(owner)
+        if self.alive is None or not torch.equal(alive, self.alive):
+            self.alive = alive
+            self.fillings = self.all_fillings[alive]
+            self.onehot = self.all_onehot[alive]
+            self.logmask = self.all_logmask[alive]
+        return self.fillings, self.onehot, self.logmask
+
+    def fresh(self, mask, owner, generator):
+        """A uniformly drawn filling of every group."""
+        pick = gumbel_sample(self.all_logmask[owner], generator)  # [B, Gp]
+        groups = torch.arange(self.perm_groups.shape[0], device=self.device)
+        values = self.all_fillings[owner[:, None], groups, pick]  # [B, Gp, K]
+        x = torch.empty(len(owner), mask.shape[1], dtype=torch.long, device=self.device)
+        x[:, self.perm_groups.reshape(-1)] = values.flatten(1)
+        return x
+
+    def sweep(self, x, cache, beta, owner, mask, generator):
+        fillings, onehot, logmask = self._tables(owner)
+        p = len(self.alive)
+        c = len(x) // p
+        k = self.perm_groups.shape[1]
+        for cls in self.classes:
+            gc = len(cls)
+            sites = self.perm_groups[cls].reshape(1, -1).expand(len(x), -1)
+            cost = self.energy.lift(x, cache, sites) * beta[:, None, None]  # [B, Gc*K, V]
+            cost = cost.view(p, c, gc, -1).transpose(1, 2)  # [P, Gc, C, K*V]
+            energy = (cost @ onehot[:, cls]).transpose(1, 2)  # [P, C, Gc, F]
+            pick = gumbel_sample(logmask[:, cls].unsqueeze(1) - energy, generator)  # [P, C, Gc]
+            chosen = fillings[:, cls].unsqueeze(1).expand(-1, c, -1, -1, -1)
+            new = chosen.gather(3, pick[..., None, None].expand(-1, -1, -1, 1, k))
+            new = new.reshape(len(x), gc * k)
+            self.energy.place(cache, sites, new)
+            x.scatter_(1, sites, new)
