@@ -63,7 +63,9 @@ class GlauberSolver:
         for i, puzzle in enumerate(puzzles):
             start = time.perf_counter()
             enc = encoder_for(puzzle.kind, self.propagate).encode(puzzle)
-            fills = enc.block_fillings(self.fill_cap) if self.config.move == "block" else None
+            # block moves need a linear block energy: no pair factors (Zebra clues) inside
+            fills = (enc.block_fillings(self.fill_cap)
+                     if self.config.move == "block" and enc.pair_sites is None else None)
             if not enc.is_consistent():
                 attempts[i] = Attempt(None, time.perf_counter() - start,
                                       "no solution (propagation found a contradiction)")
