@@ -78,12 +78,76 @@ def write_output(text: str, out: str | None):
         raise UserError(f"{out}: cannot write: {e.strerror or e}") from None
 
 
-def make_solver(name: str, seed: int, device: str):
-    """The solver behind `--solver`."""
+def sampler_options(command):
+    """The Glauber solver's options, shared by `solve` and `bench` (seed and device too)."""
+    options = [
+        click.option("--seed", type=int, default=0, show_default=True,
+                     help="Random seed; the same seed on the same device gives the same answers."),
+        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+                     show_default=True, help="Torch device for the Glauber solver; auto picks "
+                     "CUDA when present."),
+        click.option("--chains", type=click.IntRange(min=1), default=32, show_default=True,
+                     help="Glauber: parallel chains per puzzle."),
+        click.option("--sweeps", type=click.IntRange(min=0), default=3000, show_default=True,
+                     help="Glauber: sweep budget per puzzle (a sweep updates every cell once)."),
+        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=30.0,
+                     show_default=True, help="Glauber: seconds per puzzle; puzzles solved side "
+                     "by side in one batch share this budget."),
+        click.option("--move", type=click.Choice(["block", "swap", "site"]), default="block",
+                     show_default=True, help="Glauber update: block redraws a whole box / "
+                     "attribute row from its exact conditional (falls back to swap where a row "
+                     "has too many fillings or pair factors), swap exchanges two cells of one, "
+                     "site is the single-cell heat bath."),
+        click.option("--order", type=click.Choice(["chromatic", "sweep", "random"]),
+                     default="chromatic", show_default=True,
+                     help="Site moves: all cells of a colour class at once (chromatic), one cell "
+                     "at a time in order (sweep), or random cells (random)."),
+        click.option("--schedule", type=click.Choice(["tempering", "geometric", "linear", "constant"]),
+                     default="tempering", show_default=True,
+                     help="tempering: each puzzle's chains sit on a geometric ladder of inverse "
+                     "temperatures from --beta-start to --beta-end and exchange states; the "
+                     "others anneal every chain from --beta-start to --beta-end over "
+                     "--anneal-sweeps (constant: --beta-end throughout)."),
+        click.option("--beta-start", type=click.FloatRange(min=0, min_open=True), default=1.0,
+                     show_default=True, help="Hottest inverse temperature."),
+        click.option("--beta-end", type=click.FloatRange(min=0, min_open=True), default=6.0,
+                     show_default=True, help="Coldest inverse temperature (1/beta per violated pair)."),
+        click.option("--anneal-sweeps", type=click.IntRange(min=1), default=150, show_default=True,
+                     help="Annealing schedules: sweeps from --beta-start to --beta-end."),
+        click.option("--patience", type=click.IntRange(min=0), default=30, show_default=True,
+                     help="A chain whose best energy has not improved for this many sweeps "
+                     "restarts from a fresh random state (0: never)."),
+        click.option("--propagate", type=click.Choice(["none", "singles", "full"]), default="full",
+                     show_default=True, help="Hard-mask propagation before sampling: none; "
+                     "singles (naked and hidden singles); full (singles plus locked candidates "
+                     "for Sudoku, arc consistency for Zebra)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def make_solver(name: str, opts: dict):
+    """The solver behind `--solver`, configured from the sampler options."""
     if name == "reference":
         from puzzles.reference import ReferenceSolver
         return ReferenceSolver()
-    raise UserError(f"unknown solver {name!r}")
+    if name == "glauber":
+        from encoders.solve import GlauberSolver, resolve_device
+        from solver.glauber import SamplerConfig
+        from solver.schedule import AnnealSchedule
+        try:
+            resolve_device(opts["device"])
+            schedule = AnnealSchedule(opts["schedule"], opts["beta_start"], opts["beta_end"],
+                                      opts["anneal_sweeps"])
+        except ValueError as e:
+            raise UserError(str(e)) from None
+        config = SamplerConfig(chains=opts["chains"], sweeps=opts["sweeps"],
+                               time_limit=opts["time_limit"], order=opts["order"],
+                               move=opts["move"], schedule=schedule, patience=opts["patience"])
+        return GlauberSolver(config, propagate=opts["propagate"], device=opts["device"],
+                             seed=opts["seed"])
+    raise UserError(f"unknown solver {name!r} (use glauber or reference)")
 
 
 FORMAT_CHOICE = click.Choice(["auto", "lines", "csv", "jsonl", "text"])
@@ -107,8 +171,10 @@ def cli():
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--solver", "solver_name", type=click.Choice(["reference"]), default="reference",
-              show_default=True, help="reference: exact SAT solver.")
+@click.option("--solver", "solver_name", type=click.Choice(["glauber", "reference"]),
+              default="glauber", show_default=True,
+              help="glauber: annealed Glauber dynamics under the penalty energy; "
+                   "reference: the exact SAT solver.")
 @FORMAT_OPTION
 @BOX_OPTION
 @click.option("--out", type=click.Path(dir_okay=False),
@@ -116,12 +182,9 @@ def cli():
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per puzzle: source, kind, puzzle, solution, verified, "
                    "error, seconds and solver statistics.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Random seed; the same seed on the same device gives the same answers.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-              show_default=True, help="Torch device for sampling solvers; auto picks CUDA when present.")
+@sampler_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-puzzle error lines.")
-def solve(files, solver_name, fmt, box, out, as_json, seed, device, quiet):
+def solve(files, solver_name, fmt, box, out, as_json, quiet, **opts):
     """Solve every puzzle in FILES, in input order.
 
     Answers are written in each file's own format (unsolved puzzles are written back
@@ -133,7 +196,7 @@ def solve(files, solver_name, fmt, box, out, as_json, seed, device, quiet):
     from puzzles.solving import solve_all
 
     pfiles = read_files(files, fmt, box)
-    solver = make_solver(solver_name, seed, device)
+    solver = make_solver(solver_name, opts)
     total = sum(len(p.records) for p in pfiles)
     chunks, failed = [], 0
     with progress_bar(total, "solving", quiet) as advance:
@@ -235,18 +298,16 @@ def check(files, fmt, box, as_json, quiet):
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--solver", "solver_names", default="reference", show_default=True,
-              help="Comma-separated solvers to compare on the same puzzles.")
+@click.option("--solver", "solver_names", default="glauber,reference", show_default=True,
+              help="Comma-separated solvers (glauber, reference) to compare on the same puzzles.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Only the first N puzzles of each file.")
 @FORMAT_OPTION
 @BOX_OPTION
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-              show_default=True, help="Torch device for sampling solvers.")
+@sampler_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per table row.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def bench(files, solver_names, limit, fmt, box, seed, device, as_json, quiet):
+def bench(files, solver_names, limit, fmt, box, as_json, quiet, **opts):
     """Benchmark solvers on puzzle files: a table of solved %, ms per puzzle, effort
     (Glauber sweeps or SAT conflicts) and site-updates per second."""
     from puzzles.benchmark import Stopwatch, format_table, summarize
@@ -255,7 +316,7 @@ def bench(files, solver_names, limit, fmt, box, seed, device, as_json, quiet):
     pfiles = read_files(files, fmt, box)
     rows = []
     for name in [s.strip() for s in solver_names.split(",") if s.strip()]:
-        solver = make_solver(name, seed, device)
+        solver = make_solver(name, opts)
         for pfile in pfiles:
             puzzles = [r.puzzle for r in pfile.records[:limit]]
             with progress_bar(len(puzzles), f"{name} {pfile.path}", quiet) as advance, \

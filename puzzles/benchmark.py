@@ -27,7 +27,7 @@ class BenchRow:
     max_ms: float
     effort: str  # name of the effort statistic: "sweeps" (Glauber) or "conflicts" (SAT)
     median_effort: float | None  # median over solved puzzles
-    updates_per_second: float | None  # site updates / solver second (Glauber only)
+    updates_per_second: float | None  # site updates / wall second (Glauber only)
 
     @property
     def solved_pct(self) -> float:
@@ -48,12 +48,11 @@ def summarize(dataset: str, solver: str, outcomes: list[Outcome], wall: float) -
     effort = "sweeps" if any("sweeps" in s for s in stats) else "conflicts"
     solved_effort = [s[effort] for s, o in zip(stats, outcomes) if o.verified and effort in s]
     updates = sum(s.get("site_updates", 0) for s in stats)
-    busy = sum(o.attempt.seconds for o in outcomes)
     return BenchRow(
         dataset, solver, len(outcomes), sum(o.verified for o in outcomes), wall,
         statistics.median(ms) if ms else 0.0, _percentile(ms, 0.9), max(ms, default=0.0), effort,
         statistics.median(solved_effort) if solved_effort else None,
-        updates / busy if updates and busy else None)
+        updates / wall if updates and wall else None)
 
 
 def format_table(rows: list[BenchRow]) -> str:

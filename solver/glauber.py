@@ -92,6 +92,23 @@ class GlauberSampler:
             self.moves = BlockMoves(energy, perm_groups, perm_classes, *fillings, self.device)
         self.n_sites = self.moves.n_sites
 
+    def sample(self, allowed: torch.Tensor, generator: torch.Generator, sweeps: int,
+               beta: float) -> torch.Tensor:
+        """Plain Gibbs sampling at a fixed inverse temperature: every chain's state after
+        `sweeps` sweeps from a random start (no early stop, restarts or exchanges).
+        allowed BoolTensor[P, N, V] -> LongTensor[P, C, N]."""
+        p, n, _ = allowed.shape
+        c = self.config.chains
+        mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(
+            ~allowed.to(self.device), float("-inf"))
+        owner = torch.arange(p, device=self.device).repeat_interleave(c)
+        x = self.moves.fresh(mask, owner, generator)
+        cache = self.energy.prepare(x)
+        betas = torch.full((p * c,), float(beta), device=self.device)
+        for _ in range(sweeps):
+            self.moves.sweep(x, cache, betas, owner, mask, generator)
+        return x.view(p, c, n).cpu()
+
     def run(self, allowed: torch.Tensor, generator: torch.Generator,
             init: torch.Tensor | None = None, on_done=None) -> SampleResult:
         """Anneal P problems. allowed: BoolTensor[P, N, V]; init: optional LongTensor[P, C, N]
