@@ -102,6 +102,7 @@ class GlauberSampler:
         mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(
             ~allowed.to(self.device), float("-inf"))
         owner = torch.arange(p, device=self.device).repeat_interleave(c)
+        self._bind(owner)
         x = self.moves.fresh(mask, owner, generator)
         cache = self.energy.prepare(x)
         betas = torch.full((p * c,), float(beta), device=self.device)
@@ -119,6 +120,7 @@ class GlauberSampler:
         mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(
             ~allowed.to(self.device), float("-inf"))
         owner = torch.arange(p, device=self.device).repeat_interleave(c)  # problem of each chain
+        self._bind(owner)
         x = (init.to(self.device).reshape(p * c, n) if init is not None
              else self.moves.fresh(mask, owner, generator))
         cache = self.energy.prepare(x)
@@ -155,6 +157,7 @@ class GlauberSampler:
                 x, owner, age, best, since = x[keep], owner[keep], age[keep], best[keep], since[keep]
                 cache = self.energy.select(cache, keep)
                 energy = energy[keep]
+                self._bind(owner)
             if not active.any():
                 break
             if tempering:
@@ -181,6 +184,11 @@ class GlauberSampler:
             sweep += 1
         return SampleResult(out_states.cpu(), out_energy.cpu(), out_solved.cpu(), out_sweeps,
                             out_seconds, out_restarts, out_updates)
+
+    def _bind(self, owner: torch.Tensor):
+        """Energies with per-problem inputs (LM token types) learn each chain's problem."""
+        if hasattr(self.energy, "bind"):
+            self.energy.bind(owner)
 
     @staticmethod
     def _exchange(energy: torch.Tensor, ladder: torch.Tensor, sweep: int,

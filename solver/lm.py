@@ -1,0 +1,216 @@
+"""Language-model energies and their weighted sum with the penalty energy.
+
+Both LM energies read a chain's state as a token sequence: site i holds value x_i, written
+as token `vocab.values[x_i]`; a blank/masked site is `vocab.mask`. Conditioning (which
+sites are givens) goes in as token type ids, one row per problem (`LMVocabulary`).
+
+- `MaskedLMEnergy` (pseudo-Gibbs): the conditional of a set of sites is the MLM's
+  prediction with exactly those sites masked, from one forward pass per block; an
+  approximation to a joint energy, exact only if the model's conditionals are consistent.
+- `CausalLMEnergy`: E(x) = -log p(x) under a causal LM. The conditional of a site is
+  exact: every allowed value is scored, batched, and only the suffix from that site on
+  is recomputed (the prefix's key/value cache is shared across the candidates).
+
+`WeightedSum` combines terms: moves use sum_k w_k * (term k's logits), while stopping
+and "best state" bookkeeping use the penalty (zero exactly on solutions). Every
+weight multiplies the inverse temperature, so w_lm = 1, beta = 2 is the same chain as
+w_lm = 2, beta = 1; the ladder of the schedule scales all terms at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass(frozen=True)
+class LMVocabulary:
+    """How states become model inputs."""
+
+    values: tuple[int, ...]  # token id of each value index 0..V-1
+    mask: int  # token id of a masked / blank site
+    bos: int | None = None  # token prepended to every sequence (causal LMs need one)
+
+
+class MaskedLMEnergy:
+    """Conditional logits from an `AutoModelForMaskedLM`-style model (pseudo-Gibbs).
+
+    Per-problem conditioning (the sampler tells which problem each chain belongs to via
+    `owner`): token_types LongTensor[P, N] (e.g. 1 on givens) and/or prompts
+    LongTensor[P, L] (token ids written before the sites, e.g. the puzzle itself).
+    """
+
+    def __init__(self, model, vocab: LMVocabulary, token_types: torch.Tensor | None = None,
+                 prompts: torch.Tensor | None = None, device="cpu", batch: int = 4096):
+        self.model, self.vocab, self.device, self.batch = model.eval(), vocab, torch.device(device), batch
+        self.values = torch.tensor(vocab.values, device=self.device)
+        self.token_types = None if token_types is None else token_types.to(self.device)
+        self.prompts = None if prompts is None else prompts.to(self.device)
+        self.shift = (vocab.bos is not None) + (0 if prompts is None else prompts.shape[1])
+        self.owner = None  # LongTensor[B]: problem of each chain (set by the sampler)
+
+    def _owner(self, b: int) -> torch.Tensor:
+        return self.owner if self.owner is not None and len(self.owner) == b else \
+            torch.zeros(b, dtype=torch.long, device=self.device)
+
+    def inputs(self, x: torch.Tensor, masked: torch.Tensor | None = None,
+               owner: torch.Tensor | None = None) -> torch.Tensor:
+        """input_ids LongTensor[B, shift + N]: [bos] [prompt] value tokens, with `masked`
+        sites (LongTensor[B, S]) replaced by the mask token; owner: problem per chain."""
+        ids = self.values[x]
+        if masked is not None:
+            ids = ids.scatter(1, masked, self.vocab.mask)
+        if self.prompts is not None:
+            ids = torch.cat([self.prompts[self._owner(len(x)) if owner is None else owner], ids], 1)
+        if self.vocab.bos is not None:
+            ids = torch.cat([torch.full_like(ids[:, :1], self.vocab.bos), ids], 1)
+        return ids
+
+    @torch.no_grad()
+    def _forward(self, ids: torch.Tensor, owner: torch.Tensor | None = None, **kwargs) -> torch.Tensor:
+        """Model logits FloatTensor[B, L, vocab], in slices of `batch` sequences."""
+        owner = self._owner(len(ids)) if owner is None else owner
+        out = []
+        for k in range(0, len(ids), self.batch):
+            extra = dict(kwargs)
+            if self.token_types is not None:
+                types = self.token_types[owner[k:k + self.batch]]
+                pad = ids.shape[1] - types.shape[1]
+                extra["token_type_ids"] = torch.cat([torch.zeros_like(types[:, :pad]), types], 1)
+            out.append(self.model(input_ids=ids[k:k + self.batch], **extra).logits.float())
+        return torch.cat(out)
+
+    def prepare(self, x):
+        return None
+
+    def logits(self, x, cache, sites):
+        """log p(x_s = v | unmasked rest) for each site: FloatTensor[B, S, V]."""
+        out = self._forward(self.inputs(x, sites))
+        at = out.gather(1, (sites + self.shift).unsqueeze(-1).expand(-1, -1, out.shape[-1]))
+        return torch.log_softmax(at[..., self.values], -1)
+
+    def commit(self, x, cache, sites, new):
+        pass
+
+    def lift(self, x, cache, sites):
+        return -self.logits(x, cache, sites)
+
+    def place(self, cache, sites, new):
+        pass
+
+    def swap_delta(self, x, cache, i, j):
+        """dE of exchanging x_i and x_j, read off one pass with both sites masked."""
+        b, s = i.shape
+        lg = self.logits(x, cache, torch.stack([i, j], -1).view(b, 2 * s)).view(b, s, 2, -1)
+        a, c = x.gather(1, i).unsqueeze(-1), x.gather(1, j).unsqueeze(-1)
+        li, lj = lg[:, :, 0], lg[:, :, 1]
+        return ((li.gather(-1, a) - li.gather(-1, c)) + (lj.gather(-1, c) - lj.gather(-1, a))).squeeze(-1)
+
+    def select(self, cache, keep):
+        return None
+
+
+class CausalLMEnergy(MaskedLMEnergy):
+    """E(x) = -log p(sites | bos, prompt) under an `AutoModelForCausalLM`-style model.
+
+    The exact conditional of site s over values v is softmax_v(log p(x with x_s = v));
+    tokens before s do not depend on v, so their key/value cache is computed once per
+    chain and shared by the V candidate suffixes.
+    """
+
+    def __init__(self, model, vocab: LMVocabulary, prompts: torch.Tensor | None = None,
+                 device="cpu", batch: int = 4096):
+        if vocab.bos is None:
+            raise ValueError("a causal LM energy needs a bos token")
+        super().__init__(model, vocab, None, prompts, device, batch)
+
+    @torch.no_grad()
+    def sequence_logp(self, x: torch.Tensor) -> torch.Tensor:
+        """log p of the sites' tokens given bos and prompt: FloatTensor[B]."""
+        ids = self.inputs(x)
+        logp = torch.log_softmax(self._forward(ids)[:, self.shift - 1:-1], -1)
+        return logp.gather(-1, ids[:, self.shift:].unsqueeze(-1)).squeeze(-1).sum(1)
+
+    @torch.no_grad()
+    def _site_logits(self, x: torch.Tensor, owner: torch.Tensor, site: int) -> torch.Tensor:
+        """log p(x with x_site = v) + const for every chain and value: FloatTensor[B, V]."""
+        ids = self.inputs(x, owner=owner)
+        b, length = ids.shape
+        v = len(self.values)
+        col = self.shift + site
+        past = self.model(input_ids=ids[:, :col], use_cache=True)
+        first = torch.log_softmax(past.logits[:, -1].float(), -1)[:, self.values]  # p(v | prefix)
+        if col + 1 == length:
+            return first
+        suffix = ids[:, col:].repeat_interleave(v, 0)
+        suffix[:, 0] = self.values.repeat(b)
+        cache = past.cache  # the prefix's key/value cache (transformers >= 5 naming)
+        cache.batch_repeat_interleave(v)
+        out = self.model(input_ids=suffix, cache=cache).logits.float()
+        logp = torch.log_softmax(out[:, :-1], -1).gather(-1, suffix[:, 1:].unsqueeze(-1)).squeeze(-1)
+        return first + logp.sum(1).view(b, v)
+
+    def logits(self, x, cache, sites):
+        """Exact conditionals, one batched scoring per distinct site: FloatTensor[B, S, V]."""
+        out = torch.empty(*sites.shape, len(self.values), device=x.device)
+        for k in range(sites.shape[1]):
+            column = sites[:, k]
+            owner = self._owner(len(x))
+            for site in column.unique().tolist():  # chains may be updating different sites
+                rows = (column == site).nonzero().squeeze(1)
+                out[rows, k] = torch.log_softmax(self._site_logits(x[rows], owner[rows], site), -1)
+        return out
+
+    def energy(self, x, cache):
+        return -self.sequence_logp(x)
+
+
+class WeightedSum:
+    """w_penalty * penalty + sum_k w_k * LM_k for moves. The penalty's cache is the only
+    cache; the penalty alone scores and stops chains (zero exactly on solutions), also
+    when its weight in the moves is 0 (`--energy lm`)."""
+
+    def __init__(self, penalty, penalty_weight: float, lm_terms: list[tuple[float, object]]):
+        self.penalty, self.penalty_weight = penalty, penalty_weight
+        self.lm_terms = [(w, e) for w, e in lm_terms if w]
+        self.V = penalty.V
+
+    def bind(self, owner: torch.Tensor):
+        """Tell the LM terms which problem each chain belongs to (for token types)."""
+        for _, e in self.lm_terms:
+            e.owner = owner
+
+    def prepare(self, x):
+        return self.penalty.prepare(x)
+
+    def _sum(self, own, method, x, *args):
+        total = self.penalty_weight * own if self.penalty_weight else 0
+        for w, e in self.lm_terms:
+            total = total + w * getattr(e, method)(x, None, *args)
+        return total
+
+    def logits(self, x, cache, sites):
+        own = self.penalty.logits(x, cache, sites) if self.penalty_weight else None
+        return self._sum(own, "logits", x, sites)
+
+    def swap_delta(self, x, cache, i, j):
+        own = self.penalty.swap_delta(x, cache, i, j) if self.penalty_weight else None
+        return self._sum(own, "swap_delta", x, i, j)
+
+    def lift(self, x, cache, sites):
+        lm = self._sum(None, "lift", x, sites) if self.lm_terms else 0
+        own = self.penalty.lift(x, cache, sites)  # also takes the block out of the counts
+        return lm + self.penalty_weight * own
+
+    def commit(self, x, cache, sites, new):
+        self.penalty.commit(x, cache, sites, new)
+
+    def place(self, cache, sites, new):
+        self.penalty.place(cache, sites, new)
+
+    def energy(self, x, cache):
+        return self.penalty.energy(x, cache)
+
+    def select(self, cache, keep):
+        return self.penalty.select(cache, keep)
