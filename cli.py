@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from puzzles.errors import InputError, PuzzleError
+from puzzles.errors import ConfigError, InputError, PuzzleError
 
 EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE = 0, 1, 2
 
@@ -35,7 +35,7 @@ def user_errors():
     """Turn the library's input errors into `UserError`."""
     try:
         yield
-    except (InputError, PuzzleError) as e:
+    except (InputError, PuzzleError, ConfigError) as e:
         raise UserError(str(e)) from None
 
 
@@ -117,6 +117,18 @@ def sampler_options(command):
         click.option("--patience", type=click.IntRange(min=0), default=30, show_default=True,
                      help="A chain whose best energy has not improved for this many sweeps "
                      "restarts from a fresh random state (0: never)."),
+        click.option("--energy", type=click.Choice(["penalty", "lm", "lm+penalty"]), default="penalty",
+                     show_default=True, help="Energy the moves follow: constraint penalties, a "
+                     "language model, or their weighted sum. Chains are always scored and "
+                     "stopped by the penalty (zero exactly on solutions)."),
+        click.option("--lm-weight", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     help="Weight of the LM term (multiplies beta: weight 2 at beta 1 is "
+                     "weight 1 at beta 2)."),
+        click.option("--penalty-weight", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     help="Weight of the penalty term in lm+penalty."),
+        click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False),
+                     default=None, help="LM directory (from `glauber train`); default: the "
+                     "model shipped for 9x9 Sudoku. Loaded offline, never from a hub."),
         click.option("--propagate", type=click.Choice(["none", "singles", "full"]), default="full",
                      show_default=True, help="Hard-mask propagation before sampling: none; "
                      "singles (naked and hidden singles); full (singles plus locked candidates "
@@ -146,7 +158,8 @@ def make_solver(name: str, opts: dict):
                                time_limit=opts["time_limit"], order=opts["order"],
                                move=opts["move"], schedule=schedule, patience=opts["patience"])
         return GlauberSolver(config, propagate=opts["propagate"], device=opts["device"],
-                             seed=opts["seed"])
+                             seed=opts["seed"], energy=opts["energy"], lm_weight=opts["lm_weight"],
+                             penalty_weight=opts["penalty_weight"], model=opts["model_dir"])
     raise UserError(f"unknown solver {name!r} (use glauber or reference)")
 
 
@@ -201,7 +214,8 @@ def solve(files, solver_name, fmt, box, out, as_json, quiet, **opts):
     chunks, failed = [], 0
     with progress_bar(total, "solving", quiet) as advance:
         for pfile in pfiles:
-            outcomes = solve_all(solver, [r.puzzle for r in pfile.records], advance)
+            with user_errors():
+                outcomes = solve_all(solver, [r.puzzle for r in pfile.records], advance)
             chunks.append(format_answers(pfile, outcomes, as_json))
             for record, outcome in zip(pfile.records, outcomes):
                 if not outcome.verified:
@@ -321,12 +335,53 @@ def bench(files, solver_names, limit, fmt, box, as_json, quiet, **opts):
             puzzles = [r.puzzle for r in pfile.records[:limit]]
             with progress_bar(len(puzzles), f"{name} {pfile.path}", quiet) as advance, \
                     Stopwatch() as watch:
-                outcomes = solve_all(solver, puzzles, advance)
-            rows.append(summarize(pfile.path, name, outcomes, watch.seconds))
+                with user_errors():
+                    outcomes = solve_all(solver, puzzles, advance)
+            label = name if name != "glauber" or opts["energy"] == "penalty" else f"glauber {opts['energy']}"
+            rows.append(summarize(pfile.path, label, outcomes, watch.seconds))
     if as_json:
         click.echo("".join(json.dumps(r.as_dict()) + "\n" for r in rows), nl=False)
     else:
         click.echo(format_table(rows))
+
+
+@cli.group()
+def train():
+    """Train a language model for the LM energies (saved as a transformers directory)."""
+
+
+@train.command("sudoku")
+@click.option("--arch", type=click.Choice(["mlm", "causal"]), default="mlm", show_default=True,
+              help="mlm: BERT-style masked LM (pseudo-Gibbs conditionals); causal: GPT-2-style "
+                   "LM of the grid given the puzzle (exact conditionals, slower).")
+@click.option("--out", type=click.Path(file_okay=False), required=True,
+              help="Directory to write: config, safetensors weights, glauber.json, README.md.")
+@click.option("--box", metavar="RxC", default="3x3", show_default=True, callback=parse_box_option,
+              help="Board the model is for.")
+@click.option("--steps", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Optimizer steps.")
+@click.option("--batch", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Grids per step (fresh, symmetry-augmented every step).")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
+              help="Peak learning rate (linear warm-up, cosine decay).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
+              help="Torch device.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def train_sudoku(arch, out, box, steps, batch, lr, device, seed, quiet):
+    """Train on generated solved grids (never downloads anything); prints the held-out
+    accuracy recorded in the model card."""
+    from encoders.lm import train_sudoku as run_training
+    from encoders.solve import resolve_device
+
+    try:
+        dev = resolve_device(device)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    with progress_bar(steps, "training", quiet) as advance:
+        card = run_training(arch, out, steps, box, batch, lr, seed, dev,
+                            progress=lambda k, loss: advance(k))
+    click.echo(json.dumps(card, indent=2))
 
 
 @cli.group()
@@ -435,6 +490,105 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, quiet):
         width = max(3, len(str(count)))
         for i, g in enumerate(rows, 1):
             write_output(to_text(g.puzzle, wording), os.path.join(out, f"zebra_{i:0{width}d}.txt"))
+
+
+REPORT_ENERGIES = ("penalty", "lm", "lm+penalty", "reference")
+
+
+def energy_solver(energy: str, opts: dict):
+    """The solver behind a report energy: `reference` is the exact SAT solver; the others
+    are the Glauber solver under that `--energy` (`penalty`: constraint penalties only).
+    Module-level so that Ray ships it to workers by reference."""
+    if energy == "reference":
+        return make_solver("reference", opts)
+    return make_solver("glauber", {**opts, "energy": energy})
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--energies", "energy_names", default="penalty,reference", show_default=True,
+              help="Comma-separated energies to compare on the same puzzles: penalty, lm, "
+                   "lm+penalty (Glauber dynamics under that energy) and reference (the "
+                   "exact SAT solver).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory (created if needed) for report.md, report.json, results.jsonl "
+                   "and the PNG plots.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Only the first N puzzles of each file.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=128, show_default=True,
+              help="Puzzles per chunk: the unit of batching, seeding and Ray sharding. "
+                   "Results depend on it; keep it fixed to compare runs.")
+@click.option("--ray", "ray_address", metavar="auto|ADDRESS", default=None,
+              help="Shard the chunks across Ray workers (one per GPU, else per CPU): auto "
+                   "joins a running cluster or starts a local one; ADDRESS joins that "
+                   "cluster. Needs pip install -e '.[distributed]'.")
+@FORMAT_OPTION
+@BOX_OPTION
+@sampler_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, box, quiet,
+           **opts):
+    """Accuracy report of energies on puzzle files: per dataset and energy, solved %,
+    cell accuracy, seconds per puzzle, sweeps and agreement with the files' solutions,
+    as report.md, report.json, results.jsonl and PNG plots in --out.
+
+    The same --seed on the same device reproduces every figure except the timings,
+    with or without --ray (while the sweep budget, not --time-limit, stops the sampler).
+    """
+    import functools
+
+    from click.core import ParameterSource
+
+    from puzzles.report import ChunkRunner, build_report, chunks_of, dataset_labels, format_table
+
+    energies = list(dict.fromkeys(e.strip() for e in energy_names.split(",") if e.strip()))
+    unknown = [e for e in energies if e not in REPORT_ENERGIES] or ([] if energies else [""])
+    if unknown:
+        raise UserError(f"unknown energy {unknown[0]!r} (use {', '.join(REPORT_ENERGIES)})")
+    if click.get_current_context().get_parameter_source("energy") != ParameterSource.DEFAULT:
+        raise UserError("report compares the energies given by --energies; --energy is for "
+                        "solve and bench")
+    del opts["energy"]  # set per energy by energy_solver
+    try:  # the extras are checked before the solving, not after it
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UserError("glauber report draws plots with matplotlib: "
+                        "pip install -e '.[report]'") from None
+    if ray_address is not None:
+        from puzzles.distributed import require_ray
+        try:
+            require_ray()
+        except ImportError as e:
+            raise UserError(str(e)) from None
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"{out_dir}: cannot create directory: {e.strerror or e}") from None
+    pfiles = read_files(files, fmt, box)
+    factory = functools.partial(energy_solver, opts=opts)
+    runner = ChunkRunner(energies, factory, opts["seed"])  # bad settings fail here, not later
+    labels = dataset_labels(files)
+    work = [chunk for label, pfile in zip(labels, pfiles)
+            for chunk in chunks_of(label, pfile.records[:limit], chunk_size)]
+    total = sum(len(c.records) for c in work) * len(energies)
+    with progress_bar(total, "report", quiet) as advance, user_errors():
+        if ray_address is None:
+            results, workers = [runner.run(chunk, advance) for chunk in work], 1
+        else:
+            from puzzles.distributed import run_sharded
+            try:
+                results, workers = run_sharded(ray_address, work, energies, factory,
+                                               opts["seed"], advance)
+            except ConnectionError as e:
+                raise UserError(f"--ray {ray_address}: {e}") from None
+    settings = {"files": list(files), "energies": energies, "limit": limit,
+                "chunk_size": chunk_size, "format": fmt, "box": box, **opts,
+                "ray": ray_address, "workers": workers}
+    result = build_report(results, labels, energies, settings)
+    written = result.write(out_dir)
+    click.echo(format_table(result.summaries))
+    if not quiet:
+        click.echo(f"wrote {', '.join(written)}", err=True)
 
 
 def main():

@@ -16,9 +16,13 @@ from torch import nn
 
 from encoders.encoded import Encoded
 from encoders.sudoku import SudokuEncoder
+from puzzles.errors import ConfigError
 from puzzles.solving import Attempt
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler, SamplerConfig
+from solver.lm import WeightedSum
+
+ENERGIES = ("penalty", "lm", "lm+penalty")
 
 
 def resolve_device(device: str) -> torch.device:
@@ -49,8 +53,34 @@ class GlauberSolver:
     fill_cap: int = 4096  # block moves only where each perm group has at most this many fillings
     fill_budget: int = 24_000  # block-move batches: puzzles x largest filling count
     group_form: str = "pairs"  # all-different penalty: pairs or excess
+    energy: str = "penalty"  # penalty, lm or lm+penalty (see solver.lm.WeightedSum)
+    lm_weight: float = 1.0  # weight of the LM term in the moves
+    penalty_weight: float = 1.0  # weight of the penalty in the moves (lm+penalty)
+    model: str | None = None  # LM directory; None: the default model shipped for the board
     name: str = "glauber"
     _classes: dict = field(default_factory=dict, init=False, repr=False)
+    _models: dict = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self):
+        if self.energy not in ENERGIES:
+            raise ValueError(f"energy must be one of {', '.join(ENERGIES)}")
+
+    def _lm_term(self, members, device):
+        """The LM term for a batch (model loaded once per directory)."""
+        from encoders import lm  # noqa: PLC0415 (transformers is heavy; only when used)
+        first = members[0][1]
+        shape = first.meta.get("shape")
+        if shape[0] != "sudoku":
+            raise ConfigError("LM energies exist for Sudoku only; use --energy penalty for Zebra")
+        n = shape[1][0] * shape[1][1]
+        path = self.model or lm.default_model_dir("sudoku", n)
+        if path not in self._models:
+            if self.model is None and not lm.default_model_dir("sudoku", n).exists():
+                raise ConfigError(f"no default LM for {n}x{n} Sudoku; train one with "
+                                 f"`glauber train sudoku --box ...` and pass --model DIR")
+            self._models[path] = lm.load(path, device)
+        model, card = self._models[path]
+        return lm.lm_energy(model, card, [enc for _, enc, _ in members], device)
 
     def solve(self, puzzle) -> Attempt:
         return self.solve_many([puzzle])[0]
@@ -100,6 +130,9 @@ class GlauberSolver:
     def _run_batch(self, puzzles, members, move, device, generator, attempts, progress):
         first = members[0][1]
         energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
+        if self.energy != "penalty":
+            energy = WeightedSum(energy, self.penalty_weight if self.energy == "lm+penalty" else 0.0,
+                                 [(self.lm_weight, self._lm_term(members, device))])
         key = first.structure_key
         if key not in self._classes:  # colourings are per structure, not per puzzle
             self._classes[key] = (first.colour_classes(),
@@ -118,7 +151,8 @@ class GlauberSolver:
             puzzle = puzzles[i]
             stats = {"sweeps": int(result.sweeps[j]), "chains": config.chains, "move": move,
                      "energy": float(result.energies[j]), "restarts": int(result.restarts[j]),
-                     "site_updates": int(result.site_updates[j]), "device": str(device)}
+                     "site_updates": int(result.site_updates[j]), "device": str(device),
+                     "energy_terms": self.energy}
             if result.solved[j]:
                 solution = encoder_for(puzzle.kind, self.propagate).decode(puzzle, result.states[j])
                 attempts[i] = Attempt(solution, float(result.seconds[j]), None, stats)

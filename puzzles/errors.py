@@ -20,3 +20,7 @@ class InputError(PuzzleError):
         self.message = message
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {message}")
+
+
+class ConfigError(ValueError):
+    """A solver setting that cannot work here (e.g. an LM energy with no model for the board)."""

@@ -185,7 +185,8 @@ class WeightedSum:
         return self.penalty.prepare(x)
 
     def _sum(self, own, method, x, *args):
-        total = self.penalty_weight * own if self.penalty_weight else 0
+        """penalty_weight * own (when given) + the weighted LM terms' `method`."""
+        total = self.penalty_weight * own if own is not None else 0
         for w, e in self.lm_terms:
             total = total + w * getattr(e, method)(x, None, *args)
         return total
