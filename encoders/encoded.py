@@ -114,6 +114,21 @@ class Encoded:
         return _classes(g)
 
 
+PROPAGATION = ("none", "singles", "full")
+
+
+class Encoder:
+    """Base of the per-puzzle-type encoders: `encode(puzzle) -> Encoded` at one
+    propagation level, `decode(puzzle, state) -> solution`."""
+
+    kind = ""
+
+    def __init__(self, propagate: str = "singles"):
+        if propagate not in PROPAGATION:
+            raise ValueError(f"propagate must be one of {PROPAGATION}")
+        self.propagate = propagate
+
+
 def _fillings(masks: list[int], cap: int) -> list[list[int]]:
     """Value lists (one per site, all different, bit v of masks[k] set) in lexicographic
     order of the most constrained sites first; stops after cap + 1."""

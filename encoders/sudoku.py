@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import torch
 
-from encoders.encoded import Encoded
+from encoders.encoded import PROPAGATION, Encoded, Encoder
 from puzzles.sudoku import Sudoku, geometry
-
-PROPAGATION = ("none", "singles", "full")
 
 
 def _eliminate_singles(cand: list[int], units, peers) -> bool:
@@ -99,15 +97,10 @@ def candidates(puzzle: Sudoku, propagate: str = "singles") -> list[int] | None:
     return cand
 
 
-class SudokuEncoder:
+class SudokuEncoder(Encoder):
     """Encodes Sudoku of one propagation level; `decode` inverts `encode`."""
 
     kind = "sudoku"
-
-    def __init__(self, propagate: str = "singles"):
-        if propagate not in PROPAGATION:
-            raise ValueError(f"propagate must be one of {PROPAGATION}")
-        self.propagate = propagate
 
     def encode(self, puzzle: Sudoku) -> Encoded:
         """tokens LongTensor[n*n] (value-1, or n for blank), allowed BoolTensor[n*n, n],

@@ -23,10 +23,8 @@ from functools import lru_cache
 
 import torch
 
-from encoders.encoded import Encoded
+from encoders.encoded import Encoded, Encoder
 from puzzles.zebra import RELATIONS, ZebraPuzzle, ZebraSolution
-
-PROPAGATION = ("none", "singles", "full")
 
 
 @lru_cache(maxsize=None)
@@ -49,13 +47,8 @@ def _projections(kind: str, houses: int):
              - support[s, t]) for s, t in pairs]
 
 
-class ZebraEncoder:
+class ZebraEncoder(Encoder):
     kind = "zebra"
-
-    def __init__(self, propagate: str = "singles"):
-        if propagate not in PROPAGATION:
-            raise ValueError(f"propagate must be one of {PROPAGATION}")
-        self.propagate = propagate
 
     @staticmethod
     def _index(puzzle: ZebraPuzzle):
