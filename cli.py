@@ -93,11 +93,12 @@ def sampler_options(command):
         click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=30.0,
                      show_default=True, help="Glauber: seconds per puzzle; puzzles solved side "
                      "by side in one batch share this budget."),
-        click.option("--move", type=click.Choice(["block", "swap", "site"]), default="block",
+        click.option("--move", type=click.Choice(["block", "shuffle", "swap", "site"]), default="block",
                      show_default=True, help="Glauber update: block redraws a whole box / "
-                     "attribute row from its exact conditional (falls back to swap where a row "
-                     "has too many fillings or pair factors), swap exchanges two cells of one, "
-                     "site is the single-cell heat bath."),
+                     "attribute row from its exact conditional (where a box has too many "
+                     "fillings it falls back to shuffle, and to swap where clues add pair "
+                     "factors); shuffle reorders 5 cells of a box from their exact conditional; "
+                     "swap exchanges two cells of one; site is the single-cell heat bath."),
         click.option("--order", type=click.Choice(["chromatic", "sweep", "random"]),
                      default="chromatic", show_default=True,
                      help="Site moves: all cells of a colour class at once (chromatic), one cell "

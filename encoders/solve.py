@@ -102,9 +102,11 @@ class GlauberSolver:
                 if progress:
                     progress(1)
                 continue
-            # block moves where every group's fillings fit the cap, swap moves otherwise
-            move = "block" if fills is not None else (
-                "swap" if self.config.move == "block" else self.config.move)
+            # block moves where every group's fillings fit the cap; otherwise shuffles of a
+            # few cells (swaps where pair factors make the block energy non-linear)
+            move = self.config.move
+            if move == "block" and fills is None:
+                move = "shuffle" if enc.pair_sites is None else "swap"
             batches.setdefault((enc.structure_key, move), []).append((i, enc, fills))
         for (_, move), members in batches.items():
             for batch in self._split(members, move):

@@ -9,6 +9,7 @@ once, by one of the move kernels of `solver.moves`:
   in every chain at once (exact: the sites of a class share no factor); `sweep`: one
   site at a time in index order; `random`: one uniformly drawn site per chain per step;
 - `swap` moves: value exchanges inside permutation groups (Kawasaki dynamics);
+- `shuffle` moves: m sites of a permutation group reordered from their exact conditional;
 - `block` moves: whole permutation groups redrawn from their exact conditional.
 
 A problem stops as soon as one of its chains reaches zero energy (its chains leave the
@@ -25,11 +26,11 @@ from dataclasses import dataclass, field
 import torch
 
 from solver.energy import Energy
-from solver.moves import BlockMoves, SiteMoves, SwapMoves
+from solver.moves import BlockMoves, ShuffleMoves, SiteMoves, SwapMoves
 from solver.schedule import AnnealSchedule
 
 ORDERS = ("chromatic", "sweep", "random")
-MOVES = ("site", "swap", "block")
+MOVES = ("site", "swap", "shuffle", "block")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class SamplerConfig:
     time_limit: float = 30.0  # wall-clock budget per batch, seconds
     order: str = "chromatic"  # site update order, one of ORDERS (site moves)
     move: str = "block"  # site: single-site heat bath; swap: exchange two sites of a perm
-    # group; block: redraw a whole perm group from its exact conditional
+    # group; shuffle: reorder `shuffle` sites of a perm group from their exact conditional;
+    # block: redraw a whole perm group from its exact conditional
+    shuffle: int = 5  # sites per shuffle move (m! orders scored at once)
     schedule: AnnealSchedule = field(default_factory=AnnealSchedule)
     patience: int = 300  # sweeps without a new best energy before a chain restarts (0: never)
     tolerance: float = 1e-6  # energy at or below which a chain counts as solved
@@ -88,6 +91,8 @@ class GlauberSampler:
             self.moves = SiteMoves(energy, colour_classes, config.order, self.device)
         elif config.move == "swap":
             self.moves = SwapMoves(energy, perm_groups, perm_classes, self.device)
+        elif config.move == "shuffle":
+            self.moves = ShuffleMoves(energy, perm_groups, perm_classes, self.device, config.shuffle)
         else:
             self.moves = BlockMoves(energy, perm_groups, perm_classes, *fillings, self.device)
         self.n_sites = self.moves.n_sites

@@ -6,6 +6,8 @@ Every kernel is exact for the Gibbs distribution exp(-beta E) at fixed beta:
   sites updated together share no factor.
 - `SwapMoves`: Kawasaki steps inside permutation groups: a uniformly drawn pair of sites
   exchanges values with the Barker probability 1 / (1 + exp(beta dE)).
+- `ShuffleMoves`: m drawn sites of a permutation group reordered from the exact
+  conditional over their m! orders.
 - `BlockMoves`: block heat bath: a whole permutation group redrawn from the exact
   conditional over all its fillings allowed by the hard mask (listed by the encoder).
 
@@ -14,6 +16,8 @@ LongTensor[B] maps chains to problems; masks are per problem and indexed through
 """
 
 from __future__ import annotations
+
+import itertools
 
 import torch
 
@@ -153,3 +157,39 @@ class BlockMoves:
             new = new.reshape(len(x), gc * k)
             self.energy.place(cache, sites, new)
             x.scatter_(1, sites, new)
+
+
+class ShuffleMoves(SwapMoves):
+    """Heat bath over every rearrangement of m uniformly drawn sites of a perm group: the
+    m! orders of their current values (those the hard mask allows), drawn from their
+    exact conditional. Swaps are the case m = 2; block moves the case m = K. The drawn
+    set is the same from every state it contains, so the move is exact."""
+
+    def __init__(self, energy, perm_groups, perm_classes, device, m: int = 5):
+        super().__init__(energy, perm_groups, perm_classes, device)
+        self.m = min(m, perm_groups.shape[1])
+        self.orders = torch.tensor(list(itertools.permutations(range(self.m))), device=device)  # [m!, m]
+
+    def sweep(self, x, cache, beta, owner, mask, generator):
+        """About N/m rearrangements per chain."""
+        b, m = len(x), self.m
+        allowed = mask[owner] == 0
+        rows = torch.arange(b, device=self.device)[:, None, None, None]
+        done = 0
+        while done < self.n_sites:
+            for groups in self.classes:  # [Gc, K]
+                gc, k = groups.shape
+                pick = torch.rand(b, gc, k, generator=generator, device=self.device).argsort(-1)[..., :m]
+                sites = groups[torch.arange(gc, device=self.device)[:, None], pick]  # [B, Gc, m]
+                current = x.gather(1, sites.view(b, -1)).view(b, gc, m)
+                options = current[:, :, self.orders]  # [B, Gc, m!, m]
+                where = sites.unsqueeze(2).expand_as(options)
+                legal = allowed[rows, where, options].all(-1)  # [B, Gc, m!]
+                cost = self.energy.lift(x, cache, sites.view(b, -1)) * beta[:, None, None]
+                cost = cost.view(b, gc, 1, m, -1).expand(-1, -1, options.shape[2], -1, -1)
+                energy = cost.gather(-1, options.unsqueeze(-1)).squeeze(-1).sum(-1)  # [B, Gc, m!]
+                choice = gumbel_sample((-energy).masked_fill(~legal, float("-inf")), generator)
+                new = options.gather(2, choice[..., None, None].expand(-1, -1, 1, m)).view(b, -1)
+                self.energy.place(cache, sites.view(b, -1), new)
+                x.scatter_(1, sites.view(b, -1), new)
+                done += gc * m

@@ -54,12 +54,14 @@ def test_site_moves_sample_the_boltzmann_distribution(order):
     assert total_variation(energy, samples, list(itertools.product(range(3), repeat=4))) < 0.05
 
 
-@pytest.mark.parametrize("move,pair", [("swap", False), ("swap", True), ("block", False)])
-def test_perm_moves_sample_the_boltzmann_distribution_over_permutations(move, pair):
+@pytest.mark.parametrize("move,pair,shuffle", [("swap", False, 0), ("swap", True, 0),
+                                               ("block", False, 0), ("shuffle", False, 2)])
+def test_perm_moves_sample_the_boltzmann_distribution_over_permutations(move, pair, shuffle):
     energy, rows = latin_instance(pair)
     perms = list(itertools.permutations(range(3)))
     fillings = (torch.tensor(perms).expand(1, 3, -1, -1), torch.ones(1, 3, 6, dtype=torch.bool))
-    sampler = GlauberSampler(energy, [], SamplerConfig(chains=CHAINS, move=move), perm_groups=rows,
+    config = SamplerConfig(chains=CHAINS, move=move, shuffle=shuffle or 5)
+    sampler = GlauberSampler(energy, [], config, perm_groups=rows,
                              perm_classes=[torch.tensor([r]) for r in range(3)], fillings=fillings)
     samples = sampler.sample(torch.ones(1, 9, 3, dtype=torch.bool), torch.Generator().manual_seed(0),
                              sweeps=12, beta=BETA)
