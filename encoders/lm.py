@@ -64,9 +64,9 @@ def training_batch(box, size: int, rng: random.Random):
     truth = torch.tensor([[v - 1 for v in random_symmetry(box, rng).apply(grid).cells]
                           for _ in range(size)])
     u = torch.rand(truth.shape, generator=torch.Generator().manual_seed(rng.getrandbits(62)))
-    given_rate = torch.tensor([[rng.uniform(0.2, 0.5)] for _ in range(size)])
-    corrupt_rate = torch.tensor([[rng.uniform(0.0, 0.4)] for _ in range(size)])
-    mask_rate = torch.tensor([[rng.uniform(0.1, 0.6)] for _ in range(size)])
+    given_rate = torch.tensor([[rng.uniform(0.3, 0.7)] for _ in range(size)])
+    corrupt_rate = torch.tensor([[rng.uniform(0.0, 0.2)] for _ in range(size)])
+    mask_rate = torch.tensor([[rng.uniform(0.1, 0.5)] for _ in range(size)])
     givens = u < given_rate
     rest = (u - given_rate) / (1 - given_rate)  # uniform on [0, 1) again for non-givens
     masked = ~givens & (rest < mask_rate)
@@ -101,7 +101,7 @@ def train_sudoku(arch: str, out: str | Path, steps: int, box=(3, 3), batch: int 
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     start = time.perf_counter()
     model.train()
-    for step in range(steps):
+    for _ in range(steps):
         truth, givens, shown, target = training_batch(box, batch, rng)
         ids, types, offset = _model_inputs(arch, n, truth, givens, shown)
         ids = ids.to(device)
@@ -124,9 +124,9 @@ def train_sudoku(arch: str, out: str | Path, steps: int, box=(3, 3), batch: int 
     card = {"kind": "sudoku", "box": list(box), "arch": arch, "vocabulary": "glauber", "steps": steps,
             "batch": batch, "lr": lr, "seed": seed, "train_seconds": round(seconds, 1),
             "device": str(device), "parameters": sum(p.numel() for p in model.parameters()),
-            "data": "symmetry-augmented solved grids; 20-50% givens; 0-40% of the rest "
-                    "corrupted, 10-60% masked; loss on masked and corrupted cells"
-                    if arch == "mlm" else "symmetry-augmented solved grids given 20-50% of "
+            "data": "symmetry-augmented solved grids; 30-70% givens; 10-50% of the rest "
+                    "masked, 0-20% corrupted; loss on masked and corrupted cells"
+                    if arch == "mlm" else "symmetry-augmented solved grids given 30-70% of "
                     "their cells as the prompt; loss on every grid token",
             "heldout": evaluate(model, arch, box, device=device)}
     out = Path(out)

@@ -149,7 +149,7 @@ class GlauberSolver:
         sampler = GlauberSampler(energy, sites, config, device, first.perm_groups, groups, fillings)
         allowed = torch.stack([enc.allowed for _, enc, _ in members])
         result = sampler.run(allowed, generator, on_done=progress)
-        for j, (i, enc, _) in enumerate(members):
+        for j, (i, _, _) in enumerate(members):
             puzzle = puzzles[i]
             stats = {"sweeps": int(result.sweeps[j]), "chains": config.chains, "move": move,
                      "energy": float(result.energies[j]), "restarts": int(result.restarts[j]),

@@ -112,7 +112,7 @@ class BlockMoves:
         self.perm_groups = perm_groups.to(device)
         self.classes = [c.to(device) for c in perm_classes]
         self.n_sites = perm_groups.numel()
-        k, v = perm_groups.shape[1], energy.V
+        v = energy.V
         self.all_fillings = fillings.to(device)
         # filling f as a one-hot over (site k, value): its energy is a matrix product
         # with the flattened [K * V] cost table. FloatTensor[P, Gp, K*V, F]
