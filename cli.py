@@ -581,7 +581,7 @@ def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, bo
                 results, workers = run_sharded(ray_address, work, energies, factory,
                                                opts["seed"], advance)
             except ConnectionError as e:
-                raise UserError(f"--ray {ray_address}: {e}") from None
+                raise UserError(f"--ray: {e}") from None
     settings = {"files": list(files), "energies": energies, "limit": limit,
                 "chunk_size": chunk_size, "format": fmt, "box": box, **opts,
                 "ray": ray_address, "workers": workers}

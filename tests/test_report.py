@@ -1,0 +1,214 @@
+"""`glauber report` and `puzzles.report`: the files it writes, the scores, seeding and
+reproducibility, unavailable energies and extras, and the Ray-sharded report."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from puzzles.formats import Record
+from puzzles.report import (Chunk, ChunkRunner, Row, answer_of, cell_accuracy, chunk_seed,
+                            chunks_of, dataset_labels, difficulty_bucket)
+from puzzles.solving import Attempt
+from puzzles.sudoku import Sudoku
+from puzzles.zebra import ZebraPuzzle, ZebraSolution
+from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
+
+# Few chains and sweeps, so that the penalty sampler leaves some 9x9 puzzles unsolved
+# (the sweep budget, not the clock, ends them: reproducible), and small chunks, so that
+# the puzzles span several chunks and Ray workers.
+FAST = ("--chains", 2, "--sweeps", 15, "--time-limit", 600, "--chunk-size", 4)
+# What the same seed must reproduce (everything but the clock).
+REPRODUCED = ("dataset", "index", "energy", "verified", "sweeps", "conflicts",
+              "lowest_energy", "cell_accuracy", "matches_expected")
+
+
+def run(*args):
+    return CliRunner().invoke(cli.cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def datasets(tmp_path_factory):
+    """9x9 Sudoku with solutions (csv), 6x6 Sudoku without (lines), 3x3 and 4x3 Zebra
+    with solutions (jsonl), all written by `glauber generate`."""
+    d = tmp_path_factory.mktemp("data")
+    commands = [
+        ("generate", "sudoku", "--box", "3x3", "--count", 10, "--givens", 26, "--seed", 1,
+         "--format", "csv", "--out", d / "s9.csv"),
+        ("generate", "sudoku", "--box", "2x3", "--count", 5, "--seed", 2, "--out", d / "s6.txt"),
+        ("generate", "zebra", "--houses", 3, "--attributes", 3, "--count", 3, "--seed", 3,
+         "--out", d / "z3.jsonl"),
+        ("generate", "zebra", "--houses", 4, "--attributes", 3, "--count", 2, "--seed", 4,
+         "--out", d / "z4.jsonl"),
+    ]
+    for command in commands:
+        assert run(*command).exit_code == 0
+    zebra = d / "zebra.jsonl"
+    zebra.write_text((d / "z3.jsonl").read_text() + (d / "z4.jsonl").read_text())
+    return [d / "s9.csv", d / "s6.txt", zebra]
+
+
+def results(out) -> list[dict]:
+    return [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+
+
+def reproduced(out) -> list[tuple]:
+    return [tuple(r[k] for k in REPRODUCED) for r in results(out)]
+
+
+@pytest.fixture(scope="module")
+def single(datasets, tmp_path_factory):
+    """One single-process report, shared by the tests that read it."""
+    out = tmp_path_factory.mktemp("single")
+    result = run("report", *datasets, "--energies", "penalty,reference", "--out", out,
+                 "--seed", 5, *FAST)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_report_writes_markdown_json_results_and_plots(single):
+    for name in ("report.md", "report.json", "results.jsonl"):
+        assert (single / name).stat().st_size > 0
+    report = json.loads((single / "report.json").read_text())
+    assert report["seed"] == 5 and report["device"] == "cpu"
+    assert report["settings"]["chains"] == 2 and report["settings"]["chunk_size"] == 4
+    assert report["versions"]["glauber"] and report["python"]
+    assert len(report["plots"]) == 3
+    for plot in report["plots"]:
+        assert (single / plot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [(s["dataset"], s["energy"]) for s in report["summaries"]] == [
+        (d, e) for d in ("s9", "s6", "zebra") for e in ("penalty", "reference")]
+    markdown = (single / "report.md").read_text()
+    assert "| s9 | reference | 10 | 100.0 | 100.0 |" in markdown
+    assert "![solve_rate_vs_sweeps](solve_rate_vs_sweeps.png)" in markdown
+
+
+def test_scores_follow_the_definitions(single):
+    rows = results(single)
+    assert len(rows) == (10 + 5 + 5) * 2
+    for r in rows:
+        # unique puzzles: verified means equal to the truth; no best state: unsolved is 0
+        assert r["cell_accuracy"] == (1.0 if r["verified"] else 0.0)
+        assert r["matches_expected"] == (None if r["dataset"] == "s6" else r["verified"])
+        assert (r["sweeps"] is None) == (r["energy"] == "reference")
+    penalty_s9 = [r for r in rows if (r["dataset"], r["energy"]) == ("s9", "penalty")]
+    assert 0 < sum(r["verified"] for r in penalty_s9) < 10  # the budget is binding
+    summaries = json.loads((single / "report.json").read_text())["summaries"]
+    s9 = summaries[0]
+    assert s9["solved"] == sum(r["verified"] for r in penalty_s9)
+    assert s9["cell_accuracy_pct"] == pytest.approx(100 * s9["solved"] / 10)
+    assert s9["agreement_pct"] == pytest.approx(s9["solved_pct"]) and s9["with_expected"] == 10
+    assert summaries[2]["agreement_pct"] is None and summaries[2]["with_expected"] == 0
+
+
+def test_same_seed_reproduces_the_report(datasets, single, tmp_path):
+    result = run("report", *datasets, "--energies", "penalty,reference", "--out", tmp_path,
+                 "--seed", 5, *FAST, "--quiet")
+    assert result.exit_code == 0
+    assert reproduced(tmp_path) == reproduced(single)
+
+
+def test_cell_accuracy_counts_open_cells_only():
+    solution = Sudoku.parse("1234341221434321")
+    puzzle = Sudoku.parse("12..............")  # 14 open cells
+    wrong = solution.with_cells([1, 2, 4, 3] + list(solution.cells[4:]))  # 2 of them wrong
+    assert cell_accuracy(puzzle, wrong, solution) == pytest.approx(12 / 14)
+    assert cell_accuracy(solution, wrong, solution) == 1.0  # nothing left open
+
+    zebra = ZebraPuzzle.from_json(EXAMPLE)
+    truth = ZebraSolution.from_json(zebra, EXAMPLE_SOLUTION)
+    first, values = truth.assignment[0]
+    swapped = {**EXAMPLE_SOLUTION, first: [values[1], values[0], *values[2:]]}
+    cells = sum(len(v) for v in EXAMPLE_SOLUTION.values())
+    assert cell_accuracy(zebra, ZebraSolution.from_json(zebra, swapped), truth) == \
+        pytest.approx((cells - 2) / cells)
+
+
+def test_unsolved_puzzles_score_their_best_state():
+    puzzle = Sudoku.parse("12..............")
+    assert answer_of(puzzle, Attempt(None, 0.1)) is None
+    best = answer_of(puzzle, Attempt(None, 0.1, stats={"best": "1234341221434312"}))
+    assert cell_accuracy(puzzle, best, Sudoku.parse("1234341221434321")) == pytest.approx(12 / 14)
+    zebra = ZebraPuzzle.from_json(EXAMPLE)
+    assert answer_of(zebra, Attempt(None, 0.1, stats={"best": EXAMPLE_SOLUTION})) == \
+        ZebraSolution.from_json(zebra, EXAMPLE_SOLUTION)
+
+
+def test_chunks_and_their_seeds():
+    records = list(range(10))
+    chunks = chunks_of("d", records, 4)
+    assert [(c.number, c.start, len(c.records)) for c in chunks] == [(0, 0, 4), (1, 4, 4), (2, 8, 2)]
+    seeds = {chunk_seed(s, k) for s in range(5) for k in range(5)}
+    assert len(seeds) == 25 and all(0 <= s < 2 ** 63 for s in seeds)
+    assert chunk_seed(3, 1) == chunk_seed(3, 1)
+
+
+def test_each_chunk_is_solved_with_its_own_seed():
+    class Recorder:
+        name, seed = "recorder", None
+
+        def solve(self, puzzle):
+            seen.append(self.seed)
+            return Attempt(None, 0.0)
+
+    seen = []
+    runner = ChunkRunner(["penalty"], lambda energy: Recorder(), seed=9)
+    records = (Record("f.txt", 1, Sudoku.parse("1" + "." * 15)),) * 2
+    runner.run(Chunk("d", 3, 12, records))
+    runner.run(Chunk("d", 0, 0, records))
+    assert seen == [chunk_seed(9, 3)] * 2 + [chunk_seed(9, 0)] * 2
+
+
+def test_dataset_labels_and_difficulty_bands(single):
+    assert dataset_labels(["a/x.csv", "b/y.txt"]) == ["x", "y"]
+    assert dataset_labels(["a/x.csv", "b/x.csv"]) == ["a/x.csv", "b/x.csv"]
+    rows = results(single)
+    bands = {difficulty_bucket(Row(**r)) for r in rows}
+    assert ((3 * 100 + 3, "3x3") in bands and (4 * 100 + 3, "4x3") in bands
+            and any(label in ("0", "1-9", "10-99") for _, label in bands))
+
+
+def test_unknown_and_unavailable_energies_are_one_line_errors(datasets, tmp_path):
+    result = run("report", datasets[0], "--energies", "penalty,magic", "--out", tmp_path)
+    assert result.exit_code == 2 and "unknown energy 'magic'" in result.stderr
+    result = run("report", datasets[0], "--energy", "lm", "--out", tmp_path)
+    assert result.exit_code == 2 and "--energies" in result.stderr
+    # LM energies exist for Sudoku only
+    result = run("report", datasets[2], "--energies", "penalty,lm", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("energy lm is not available for zebra: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_ray_without_the_extra_says_what_to_install(datasets, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
+    result = run("report", datasets[0], "--out", tmp_path, "--ray", "auto")
+    assert result.exit_code == 2
+    assert result.stderr == ("--ray needs Ray, which is not installed: "
+                             "pip install -e '.[distributed]'\n")
+
+
+def test_ray_sharded_report_matches_the_single_process_one(datasets, single, tmp_path):
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[distributed]')")
+    # "local": a fresh 2-CPU instance, never a cluster that `ray start` left on this machine
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        result = run("report", *datasets, "--energies", "penalty,reference", "--out",
+                     tmp_path, "--seed", 5, *FAST, "--ray", "auto")
+    finally:
+        ray.shutdown()
+    assert result.exit_code == 0, result.output
+    assert reproduced(tmp_path) == reproduced(single)
+    settings = json.loads((tmp_path / "report.json").read_text())["settings"]
+    assert settings["ray"] == "auto" and settings["workers"] == 2
+
+
+def test_an_unreachable_ray_address_fails_fast(datasets, tmp_path):
+    pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[distributed]')")
+    result = run("report", datasets[0], "--out", tmp_path, "--ray", "127.0.0.1:1")
+    assert result.exit_code == 2
+    assert result.stderr == "--ray: no Ray cluster answers at 127.0.0.1:1\n"
