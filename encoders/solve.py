@@ -155,10 +155,12 @@ class GlauberSolver:
                      "energy": float(result.energies[j]), "restarts": int(result.restarts[j]),
                      "site_updates": int(result.site_updates[j]), "device": str(device),
                      "energy_terms": self.energy}
+            state = encoder_for(puzzle.kind, self.propagate).decode(puzzle, result.states[j])
             if result.solved[j]:
-                solution = encoder_for(puzzle.kind, self.propagate).decode(puzzle, result.states[j])
-                attempts[i] = Attempt(solution, float(result.seconds[j]), None, stats)
+                attempts[i] = Attempt(state, float(result.seconds[j]), None, stats)
             else:
+                # the lowest-energy state, for reports' cell accuracy (never called solved)
+                stats["best"] = state.to_json() if puzzle.kind == "zebra" else state.format()
                 attempts[i] = Attempt(None, float(result.seconds[j]),
                                       f"not solved within the budget ({stats['sweeps']} sweeps, "
                                       f"{float(result.seconds[j]):.1f} s; lowest energy "

@@ -91,8 +91,9 @@ def test_scores_follow_the_definitions(single):
     rows = results(single)
     assert len(rows) == (10 + 5 + 5) * 2
     for r in rows:
-        # unique puzzles: verified means equal to the truth; no best state: unsolved is 0
-        assert r["cell_accuracy"] == (1.0 if r["verified"] else 0.0)
+        # unique puzzles: verified means equal to the truth; an unsolved puzzle scores its
+        # best state, which cannot match the truth everywhere
+        assert (r["cell_accuracy"] == 1.0) == r["verified"]
         assert r["matches_expected"] == (None if r["dataset"] == "s6" else r["verified"])
         assert (r["sweeps"] is None) == (r["energy"] == "reference")
     penalty_s9 = [r for r in rows if (r["dataset"], r["energy"]) == ("s9", "penalty")]
@@ -100,7 +101,7 @@ def test_scores_follow_the_definitions(single):
     summaries = json.loads((single / "report.json").read_text())["summaries"]
     s9 = summaries[0]
     assert s9["solved"] == sum(r["verified"] for r in penalty_s9)
-    assert s9["cell_accuracy_pct"] == pytest.approx(100 * s9["solved"] / 10)
+    assert 100 * s9["solved"] / 10 <= s9["cell_accuracy_pct"] < 100
     assert s9["agreement_pct"] == pytest.approx(s9["solved_pct"]) and s9["with_expected"] == 10
     assert summaries[2]["agreement_pct"] is None and summaries[2]["with_expected"] == 0
 
