@@ -140,7 +140,7 @@ class GlauberSampler:
         out_seconds = torch.zeros(p)
         out_restarts = torch.zeros(p, dtype=torch.long)
         active = torch.ones(p, dtype=torch.bool)
-        out_updates = torch.zeros(p, dtype=torch.long)
+        out_updates = torch.zeros(p, dtype=torch.long, device=self.device)  # no sync per sweep
         tempering = cfg.schedule.kind == "tempering"
         ladder = cfg.schedule.ladder(c, self.device)
         start = time.perf_counter()
@@ -184,11 +184,11 @@ class GlauberSampler:
                     cache = self.energy.prepare(x)
             beta = ladder.repeat(len(x) // c) if tempering else cfg.schedule.beta(age)
             self.moves.sweep(x, cache, beta, owner, mask, generator)
-            out_updates += torch.bincount(owner, minlength=p).cpu() * self.n_sites
+            out_updates += torch.bincount(owner, minlength=p) * self.n_sites
             age += 1
             sweep += 1
         return SampleResult(out_states.cpu(), out_energy.cpu(), out_solved.cpu(), out_sweeps,
-                            out_seconds, out_restarts, out_updates)
+                            out_seconds, out_restarts, out_updates.cpu())
 
     def _bind(self, owner: torch.Tensor):
         """Energies with per-problem inputs (LM token types) learn each chain's problem."""
