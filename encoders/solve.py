@@ -93,9 +93,6 @@ class GlauberSolver:
         for i, puzzle in enumerate(puzzles):
             start = time.perf_counter()
             enc = encoder_for(puzzle.kind, self.propagate).encode(puzzle)
-            # block moves need a linear block energy: no pair factors (Zebra clues) inside
-            fills = (enc.block_fillings(self.fill_cap)
-                     if self.config.move == "block" and enc.pair_sites is None else None)
             if not enc.is_consistent():
                 attempts[i] = Attempt(None, time.perf_counter() - start,
                                       "no solution (propagation found a contradiction)")
@@ -104,6 +101,8 @@ class GlauberSolver:
                 continue
             # block moves where every group's fillings fit the cap; otherwise shuffles of a
             # few cells (swaps where pair factors make the block energy non-linear)
+            fills = (enc.block_fillings(self.fill_cap)
+                     if self.config.move == "block" and enc.pair_sites is None else None)
             move = self.config.move
             if move == "block" and fills is None:
                 move = "shuffle" if enc.pair_sites is None else "swap"
@@ -112,6 +111,18 @@ class GlauberSolver:
             for batch in self._split(members, move):
                 self._run_batch(puzzles, batch, move, device, generator, attempts, progress)
         return attempts  # type: ignore[return-value]
+
+    def _colourings(self, enc: Encoded, move: str):
+        """(site colour classes, perm-group classes), only the one `move` needs. Cached per
+        structure: every 9x9 Sudoku shares one; a Zebra puzzle is its own structure, so
+        the cache is kept small."""
+        key = (enc.structure_key, move)
+        if key not in self._classes:
+            if len(self._classes) >= 16:
+                self._classes.clear()
+            self._classes[key] = ((enc.colour_classes(), None) if move == "site"
+                                  else ([], enc.perm_group_classes()))
+        return self._classes[key]
 
     def _split(self, members, move):
         """Batches of at most batch_size puzzles; block-move batches also keep
@@ -135,11 +146,7 @@ class GlauberSolver:
         if self.energy != "penalty":
             energy = WeightedSum(energy, self.penalty_weight if self.energy == "lm+penalty" else 0.0,
                                  [(self.lm_weight, self._lm_term(members, device))])
-        key = first.structure_key
-        if key not in self._classes:  # colourings are per structure, not per puzzle
-            self._classes[key] = (first.colour_classes(),
-                                  first.perm_group_classes() if first.perm_groups is not None else None)
-        sites, groups = self._classes[key]
+        sites, groups = self._colourings(first, move)
         fillings = None
         if move == "block":
             width = max(m[2][0].shape[1] for m in members)
