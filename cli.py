@@ -54,7 +54,7 @@ def progress_bar(total: int, label: str, quiet: bool):
 def parse_box_option(ctx, param, value):
     if value is None:
         return None
-    from puzzles.sudoku import parse_box
+    from puzzles.sudoku.model import parse_box
     try:
         return parse_box(value)
     except PuzzleError as e:
@@ -143,10 +143,10 @@ def sampler_options(command):
 def make_solver(name: str, opts: dict):
     """The solver behind `--solver`, configured from the sampler options."""
     if name == "reference":
-        from puzzles.reference import ReferenceSolver
+        from puzzles.harness.solving import ReferenceSolver
         return ReferenceSolver()
     if name == "glauber":
-        from encoders.solve import GlauberSolver, resolve_device
+        from encoders.pipeline import GlauberSolver, resolve_device
         from solver.glauber import SamplerConfig
         from solver.schedule import AnnealSchedule
         try:
@@ -207,7 +207,7 @@ def solve(files, solver_name, fmt, box, out, as_json, quiet, **opts):
     with "answer": the house of the puzzle's question entity.
     """
     from puzzles.formats import format_answers
-    from puzzles.solving import solve_all
+    from puzzles.harness.solving import solve_all
 
     pfiles = read_files(files, fmt, box)
     solver = make_solver(solver_name, opts)
@@ -278,8 +278,8 @@ def check(files, fmt, box, as_json, quiet):
 
     Exits 0 when every puzzle has exactly one solution, 1 otherwise.
     """
-    from puzzles.reference import count
-    from puzzles.solving import clash, stated
+    from puzzles.harness.solving import clash, stated
+    from puzzles.kinds import count
 
     pfiles = read_files(files, fmt, box)
     total = sum(len(p.records) for p in pfiles)
@@ -325,8 +325,8 @@ def check(files, fmt, box, as_json, quiet):
 def bench(files, solver_names, limit, fmt, box, as_json, quiet, **opts):
     """Benchmark solvers on puzzle files: a table of solved %, ms per puzzle, effort
     (Glauber sweeps or SAT conflicts) and site-updates per second."""
-    from puzzles.benchmark import Stopwatch, format_table, summarize
-    from puzzles.solving import solve_all
+    from puzzles.harness.bench import Stopwatch, format_table, summarize
+    from puzzles.harness.solving import solve_all
 
     pfiles = read_files(files, fmt, box)
     rows = []
@@ -373,7 +373,7 @@ def train_sudoku(arch, out, box, steps, batch, lr, device, seed, quiet):
     """Train on generated solved grids (never downloads anything); prints the held-out
     accuracy recorded in the model card."""
     from encoders.lm import train_sudoku as run_training
-    from encoders.solve import resolve_device
+    from encoders.pipeline import resolve_device
 
     try:
         dev = resolve_device(device)
@@ -411,7 +411,7 @@ def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
     """Unique Sudoku puzzles with a difficulty figure (SAT conflicts and decisions
     needed to solve each and prove it unique)."""
     from puzzles.formats import box_label
-    from puzzles.generate import SudokuGenerator
+    from puzzles.sudoku.generate import SudokuGenerator
 
     cells = (box[0] * box[1]) ** 2
     if givens is not None and givens > cells:
@@ -463,7 +463,8 @@ def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
 def generate_zebra(houses, attributes, count, seed, out, fmt, wording, quiet):
     """Unique Zebra puzzles with a minimal clue set, a question, and a difficulty figure
     (SAT conflicts and decisions needed to solve each and prove it unique)."""
-    from puzzles.zebra_generate import ZebraGenerator, to_text
+    from puzzles.zebra.generate import ZebraGenerator
+    from puzzles.zebra.text import to_text
 
     # Several text puzzles cannot share one file (a text file holds one puzzle).
     to_directory = fmt == "text" and (count > 1 or (out is not None and os.path.isdir(out)))
@@ -540,7 +541,13 @@ def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, bo
 
     from click.core import ParameterSource
 
-    from puzzles.report import ChunkRunner, build_report, chunks_of, dataset_labels, format_table
+    from puzzles.harness.report import (
+        ChunkRunner,
+        build_report,
+        chunks_of,
+        dataset_labels,
+        format_table,
+    )
 
     energies = list(dict.fromkeys(e.strip() for e in energy_names.split(",") if e.strip()))
     unknown = [e for e in energies if e not in REPORT_ENERGIES] or ([] if energies else [""])
@@ -556,7 +563,7 @@ def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, bo
         raise UserError("glauber report draws plots with matplotlib: "
                         "pip install -e '.[report]'") from None
     if ray_address is not None:
-        from puzzles.distributed import require_ray
+        from puzzles.harness.distributed import require_ray
         try:
             require_ray()
         except ImportError as e:
@@ -576,7 +583,7 @@ def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, bo
         if ray_address is None:
             results, workers = [runner.run(chunk, advance) for chunk in work], 1
         else:
-            from puzzles.distributed import run_sharded
+            from puzzles.harness.distributed import run_sharded
             try:
                 results, workers = run_sharded(ray_address, work, energies, factory,
                                                opts["seed"], advance)

@@ -24,7 +24,7 @@ import torch
 
 from encoders.encoded import Encoded
 from puzzles.errors import ConfigError
-from puzzles.generate import canonical_grid, random_symmetry
+from puzzles.sudoku.generate import canonical_grid, random_symmetry
 from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy
 
 ARCHS = ("mlm", "causal")

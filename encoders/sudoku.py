@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 
 from encoders.encoded import PROPAGATION, Encoded, Encoder
-from puzzles.sudoku import Sudoku, geometry
+from puzzles.sudoku.model import Sudoku, geometry
 
 
 def _eliminate_singles(cand: list[int], units, peers) -> bool:

@@ -24,7 +24,7 @@ from functools import lru_cache
 import torch
 
 from encoders.encoded import Encoded, Encoder
-from puzzles.zebra import RELATIONS, ZebraPuzzle, ZebraSolution
+from puzzles.zebra.model import RELATIONS, ZebraPuzzle, ZebraSolution
 
 
 @lru_cache(maxsize=None)

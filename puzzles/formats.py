@@ -27,11 +27,12 @@ import io
 import json
 from dataclasses import dataclass
 
+from puzzles.base import Puzzle, Solution
 from puzzles.errors import InputError, PuzzleError
-from puzzles.solving import Outcome, Puzzle, Solution
-from puzzles.sudoku import Sudoku, default_box, parse_box, size_of_length, value_of
-from puzzles.zebra import ZebraPuzzle, ZebraSolution
-from puzzles.zebra_text import looks_like_zebra_text, parse_zebra_text
+from puzzles.harness.solving import Outcome
+from puzzles.sudoku.model import Sudoku, default_box, parse_box, size_of_length, value_of
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
+from puzzles.zebra.text import looks_like_zebra_text, parse_zebra_text
 
 FORMATS = ("lines", "csv", "jsonl", "text")
 PUZZLE_COLUMNS = ("quizzes", "puzzle", "question")

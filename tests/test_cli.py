@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from puzzles.sudoku import Sudoku, verify
+from puzzles.sudoku.model import Sudoku, verify
 
 PUZZLE_4X4 = "1...............\n"
 SOLVED_6X6 = "..3.6....1.4..1..2..........6...5..1\n"

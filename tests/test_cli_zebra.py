@@ -9,11 +9,12 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
 
 from cli import cli
-from puzzles.zebra import ZebraPuzzle, ZebraSolution
-from puzzles.zebra_generate import ZebraGenerator, to_text
-from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
+from puzzles.zebra.generate import ZebraGenerator
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
+from puzzles.zebra.text import to_text
 
 
 def run(*args):

@@ -4,14 +4,16 @@ on solutions, colourings are independent sets."""
 import itertools
 
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from encoders.sudoku import SudokuEncoder, candidates, to_text
 from encoders.zebra import ZebraEncoder
-from puzzles.reference import count, count_solutions
-from puzzles.strategies import sudoku_grids, sudoku_puzzles
-from puzzles.sudoku import Sudoku, verify
-from puzzles.zebra_strategies import zebra_puzzles
+from puzzles.kinds import count
+from puzzles.sudoku.model import Sudoku, verify
+from puzzles.sudoku.reference import count_solutions
+from puzzles.sudoku.strategies import sudoku_grids, sudoku_puzzles
+from puzzles.zebra.strategies import zebra_puzzles
 from solver.energy import PenaltyEnergy
 
 BOXES = st.sampled_from([(2, 2), (2, 3), (3, 2), (2, 4), (3, 3)])

@@ -1,18 +1,18 @@
 import json
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
+from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
 
 from puzzles.errors import InputError
 from puzzles.formats import candidates, detect_format, format_answers, read_text
-from puzzles.reference import ReferenceSolver
-from puzzles.solving import solve_all
-from puzzles.strategies import sudoku_puzzles
-from puzzles.sudoku import Sudoku
-from puzzles.zebra import ZebraPuzzle, ZebraSolution
-from puzzles.zebra_generate import to_text
-from puzzles.zebra_strategies import zebra_puzzles
-from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
+from puzzles.harness.solving import ReferenceSolver, solve_all
+from puzzles.sudoku.model import Sudoku
+from puzzles.sudoku.strategies import sudoku_puzzles
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
+from puzzles.zebra.strategies import zebra_puzzles
+from puzzles.zebra.text import to_text
 
 BOXES = [(2, 2), (2, 3), (3, 2), (2, 4), (3, 3), (4, 4)]
 puzzles_any_box = st.sampled_from(BOXES).flatmap(

@@ -1,11 +1,11 @@
+import random
+
 import pytest
 
 from puzzles.errors import PuzzleError
-from puzzles.generate import SudokuGenerator, canonical_grid, random_symmetry
-from puzzles.reference import count_solutions
-from puzzles.sudoku import verify
-
-import random
+from puzzles.sudoku.generate import SudokuGenerator, canonical_grid, random_symmetry
+from puzzles.sudoku.model import verify
+from puzzles.sudoku.reference import count_solutions
 
 
 @pytest.mark.parametrize("box", [(2, 2), (2, 3), (3, 2), (2, 4), (3, 3), (3, 4), (4, 4)])

@@ -4,12 +4,12 @@ import itertools
 
 import pytest
 import torch
-
-from encoders.solve import GlauberSolver
-from puzzles.generate import SudokuGenerator
-from puzzles.solving import solve_all
-from solver.glauber import GlauberSampler, SamplerConfig
 from test_sampler import site_instance, total_variation
+
+from encoders.pipeline import GlauberSolver
+from puzzles.harness.solving import solve_all
+from puzzles.sudoku.generate import SudokuGenerator
+from solver.glauber import GlauberSampler, SamplerConfig
 
 pytestmark = [pytest.mark.gpu,
               pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")]

@@ -1,9 +1,10 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from puzzles.reference import ReferenceSolver, count_solutions
-from puzzles.solving import judge, solve_all
-from puzzles.strategies import sudoku_grids, sudoku_puzzles
-from puzzles.sudoku import Sudoku, verify
+from puzzles.harness.solving import ReferenceSolver, judge, solve_all
+from puzzles.sudoku.model import Sudoku, verify
+from puzzles.sudoku.reference import count_solutions
+from puzzles.sudoku.strategies import sudoku_grids, sudoku_puzzles
 
 
 def brute_force_count(puzzle: Sudoku, limit: int = 3) -> int:

@@ -8,15 +8,24 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
 
 import cli
+from puzzles.base import Attempt
 from puzzles.formats import Record
-from puzzles.report import (Chunk, ChunkRunner, Row, answer_of, cell_accuracy, chunk_seed,
-                            chunks_of, dataset_labels, difficulty_bucket)
-from puzzles.solving import Attempt
-from puzzles.sudoku import Sudoku
-from puzzles.zebra import ZebraPuzzle, ZebraSolution
-from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
+from puzzles.harness.report import (
+    Chunk,
+    ChunkRunner,
+    Row,
+    answer_of,
+    cell_accuracy,
+    chunk_seed,
+    chunks_of,
+    dataset_labels,
+    difficulty_bucket,
+)
+from puzzles.sudoku.model import Sudoku
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 
 # Few chains and sweeps, so that the penalty sampler leaves some 9x9 puzzles unsolved
 # (the sweep budget, not the clock, ends them: reproducible), and small chunks, so that

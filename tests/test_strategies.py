@@ -1,11 +1,10 @@
-from hypothesis import given, strategies as st
+from hypothesis import find, given
+from hypothesis import strategies as st
 
-from puzzles.generate import canonical_grid
-from puzzles.reference import count_solutions
-from puzzles.strategies import sudoku_grids, sudoku_puzzles
-from puzzles.sudoku import verify
-
-from hypothesis import find
+from puzzles.sudoku.generate import canonical_grid
+from puzzles.sudoku.model import verify
+from puzzles.sudoku.reference import count_solutions
+from puzzles.sudoku.strategies import sudoku_grids, sudoku_puzzles
 
 
 @given(sudoku_puzzles((3, 3), min_givens=22, max_givens=30))

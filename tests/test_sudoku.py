@@ -1,11 +1,12 @@
 import itertools
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from puzzles.errors import PuzzleError
-from puzzles.strategies import sudoku_grids
-from puzzles.sudoku import Sudoku, default_box, explain, geometry, parse_box, verify
+from puzzles.sudoku.model import Sudoku, default_box, explain, geometry, parse_box, verify
+from puzzles.sudoku.strategies import sudoku_grids
 
 BOXES = [(2, 2), (2, 3), (3, 2), (2, 4), (3, 3), (3, 4), (4, 4)]
 

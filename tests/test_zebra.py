@@ -10,11 +10,12 @@ import itertools
 import json
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from puzzles.errors import PuzzleError
-from puzzles.zebra import KINDS, RELATIONS, Clue, ZebraPuzzle, ZebraSolution, explain, verify
-from puzzles.zebra_strategies import zebra_puzzles
+from puzzles.zebra.model import KINDS, RELATIONS, Clue, ZebraPuzzle, ZebraSolution, explain, verify
+from puzzles.zebra.strategies import zebra_puzzles
 
 # The definitions of the clue kinds, over 1-based positions of a, b, c and k.
 DEFINITIONS = {

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from test_zebra import brute_solutions
 
 from puzzles.errors import PuzzleError
-from puzzles.zebra import KINDS, ZebraPuzzle
-from puzzles.zebra_generate import THEMES, ZebraGenerator, to_text, vocabulary
-from puzzles.zebra_reference import count_solutions
-from puzzles.zebra_text import parse_zebra_text
-from test_zebra import brute_solutions
+from puzzles.zebra.generate import ZebraGenerator, vocabulary
+from puzzles.zebra.model import KINDS, ZebraPuzzle
+from puzzles.zebra.reference import count_solutions
+from puzzles.zebra.text import THEMES, parse_zebra_text, to_text
 
 
 @pytest.mark.parametrize("houses, attributes, seed", [

@@ -6,15 +6,16 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, strategies as st
-
-from puzzles.reference import ReferenceSolver, count
-from puzzles.solving import solve_all
-from puzzles.zebra import Clue, ZebraPuzzle, satisfying, verify
-from puzzles.zebra_generate import ZebraGenerator, vocabulary
-from puzzles.zebra_reference import count_solutions
-from puzzles.zebra_strategies import true_clues, zebra_puzzles, zebra_solutions
+from hypothesis import given
+from hypothesis import strategies as st
 from test_zebra import any_clues, brute_solutions
+
+from puzzles.harness.solving import ReferenceSolver, solve_all
+from puzzles.kinds import count
+from puzzles.zebra.generate import ZebraGenerator, vocabulary
+from puzzles.zebra.model import Clue, ZebraPuzzle, satisfying, verify
+from puzzles.zebra.reference import count_solutions
+from puzzles.zebra.strategies import true_clues, zebra_puzzles, zebra_solutions
 
 SIZES = [(3, 2), (3, 3), (4, 2), (2, 3)]
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pathlib
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from puzzles.errors import InputError
-from puzzles.zebra import Clue
-from puzzles.zebra_generate import to_text
-from puzzles.zebra_reference import count_solutions
-from puzzles.zebra_strategies import zebra_puzzles
-from puzzles.zebra_text import WORDINGS, ordinal, parse_zebra_text
+from puzzles.zebra.model import Clue
+from puzzles.zebra.reference import count_solutions
+from puzzles.zebra.strategies import zebra_puzzles
+from puzzles.zebra.text import WORDINGS, ordinal, parse_zebra_text, to_text
 
 EXAMPLE_PATH = pathlib.Path(__file__).parent / "fixtures" / "zebra_example.txt"
 OPENING = "There are 3 people next to each other in a row in positions 1, 2, 3."

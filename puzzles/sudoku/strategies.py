@@ -3,7 +3,7 @@
 Use them in your own property-based tests::
 
     from hypothesis import given
-    from puzzles.strategies import sudoku_grids, sudoku_puzzles
+    from puzzles.sudoku.strategies import sudoku_grids, sudoku_puzzles
 
     @given(sudoku_puzzles(box=(2, 3), max_givens=20))
     def test_my_solver(puzzle):
@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from puzzles.generate import Symmetry, canonical_grid
-from puzzles.reference import count_solutions
-from puzzles.sudoku import Sudoku
+from puzzles.sudoku.generate import Symmetry, canonical_grid
+from puzzles.sudoku.model import Sudoku
+from puzzles.sudoku.reference import count_solutions
 
 
 def _permutations(k: int):

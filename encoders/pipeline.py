@@ -16,8 +16,8 @@ from torch import nn
 
 from encoders.encoded import Encoded
 from encoders.sudoku import SudokuEncoder
+from puzzles.base import Attempt
 from puzzles.errors import ConfigError
-from puzzles.solving import Attempt
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler, SamplerConfig
 from solver.lm import WeightedSum

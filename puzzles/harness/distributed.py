@@ -36,8 +36,8 @@ import socket
 from typing import Callable, Sequence
 
 from puzzles.errors import ConfigError, PuzzleError
-from puzzles.report import Chunk, ChunkResult, ChunkRunner
-from puzzles.solving import Solver
+from puzzles.harness.report import Chunk, ChunkResult, ChunkRunner
+from puzzles.harness.solving import Solver
 
 RAY_MISSING = "--ray needs Ray, which is not installed: pip install -e '.[distributed]'"
 

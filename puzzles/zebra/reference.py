@@ -20,8 +20,8 @@ from typing import Iterable
 
 from pysat.solvers import Solver
 
-from puzzles.solving import SAT_SOLVER, Counted
-from puzzles.zebra import Attributes, Clue, Entity, ZebraPuzzle, ZebraSolution, satisfying
+from puzzles.base import SAT_SOLVER, Counted
+from puzzles.zebra.model import Attributes, Clue, Entity, ZebraPuzzle, ZebraSolution, satisfying
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Use them in your own property-based tests::
 
     from hypothesis import given
-    from puzzles.zebra_strategies import zebra_puzzles
+    from puzzles.zebra.strategies import zebra_puzzles
 
     @given(zebra_puzzles(houses=4, attributes=3))
     def test_my_solver(puzzle):
@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from puzzles.zebra import KINDS, Clue, ZebraPuzzle, ZebraSolution, satisfying
-from puzzles.zebra_generate import vocabulary
-from puzzles.zebra_reference import Rivals
+from puzzles.zebra.generate import vocabulary
+from puzzles.zebra.model import KINDS, Clue, ZebraPuzzle, ZebraSolution, satisfying
+from puzzles.zebra.reference import Rivals
 
 
 def _size(draw, size) -> int:

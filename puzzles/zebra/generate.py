@@ -1,4 +1,4 @@
-"""Unique-solution Zebra puzzle generation, deterministic for a seed, and its text wording.
+"""Unique-solution Zebra puzzle generation, deterministic for a seed.
 
 A random arrangement is drawn first. Clues true of it are then added one at a time until
 it is the only arrangement left: while the SAT solver still finds another arrangement,
@@ -12,49 +12,20 @@ phases ask one incremental solver (`zebra_reference.Rivals`) with assumptions on
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
+from puzzles.base import Generated
 from puzzles.errors import PuzzleError
-from puzzles.generate import Generated
-from puzzles.zebra import KINDS, Attributes, Clue, Entity, ZebraPuzzle, ZebraSolution, satisfying
-from puzzles.zebra_reference import Rivals, count_solutions
-from puzzles.zebra_text import write_text
-
-
-@dataclass(frozen=True)
-class Theme:
-    """One attribute of the built-in vocabulary and how the text wording names its values."""
-
-    attribute: str  # its name, and the noun of its declaration
-    verb: str  # "Everyone {verb} a different {attribute}: ..."
-    person: str  # the phrase naming the person with value {v}
-    values: tuple[str, ...]  # 8 (the largest themed size); no value is a word of another
-    #                          value or of the wording, so every phrase resolves
-
-
-THEMES = (
-    Theme("name", "has", "{v}",
-          ("Alice", "Bob", "Carol", "David", "Emma", "Frank", "Grace", "Henry")),
-    Theme("nationality", "has", "the {v}",
-          ("Brit", "Swede", "Dane", "German", "Norwegian", "Spaniard", "Italian", "Japanese")),
-    Theme("color", "wears", "the person who wears {v}",
-          ("red", "green", "blue", "yellow", "white", "purple", "orange", "black")),
-    Theme("pet", "owns", "the person who owns a {v}",
-          ("cat", "dog", "fish", "bird", "horse", "rabbit", "hamster", "snake")),
-    Theme("drink", "drinks", "the person who drinks {v}",
-          ("tea", "coffee", "milk", "water", "juice", "soda", "cocoa", "lemonade")),
-    Theme("instrument", "plays", "the {v} player",
-          ("harp", "drums", "flute", "piano", "violin", "guitar", "cello", "trumpet")),
-    Theme("sport", "plays", "the person who plays {v}",
-          ("tennis", "soccer", "golf", "hockey", "rugby", "cricket", "baseball", "volleyball")),
-    Theme("food", "eats", "the person who eats {v}",
-          ("pizza", "pasta", "sushi", "tacos", "curry", "salad", "soup", "bread")),
-    Theme("job", "has", "the {v}",
-          ("doctor", "teacher", "pilot", "chef", "lawyer", "farmer", "artist", "nurse")),
-    Theme("flower", "grows", "the person who grows {v}",
-          ("roses", "tulips", "lilies", "daisies", "orchids", "violets", "peonies", "irises")),
+from puzzles.zebra.model import (
+    KINDS,
+    Attributes,
+    Clue,
+    Entity,
+    ZebraPuzzle,
+    ZebraSolution,
+    satisfying,
 )
-_BY_NAME = {t.attribute: t for t in THEMES}
+from puzzles.zebra.reference import Rivals, count_solutions
+from puzzles.zebra.text import THEMES
 
 
 def vocabulary(houses: int, attributes: int, rng: random.Random | None = None) -> Attributes:
@@ -76,25 +47,6 @@ def vocabulary(houses: int, attributes: int, rng: random.Random | None = None) -
             values = tuple(v for v in values if v in picked)  # declared in vocabulary order
         chosen.append((themes[i - 1].attribute, values[:houses]))
     return tuple(chosen)
-
-
-def describe(entity: Entity) -> str:
-    """The phrase naming the person with `entity`: `the person who owns a cat`, `Alice`;
-    `the person whose <attribute> is <value>` outside the vocabulary."""
-    theme = _BY_NAME.get(entity[0])
-    if theme is None or entity[1] not in theme.values:
-        return f"the person whose {entity[0]} is {entity[1]}"
-    return theme.person.format(v=entity[1])
-
-
-def to_text(puzzle: ZebraPuzzle, wording: str = "people") -> str:
-    """The puzzle in the natural-language `wording` ("people" or "houses") that
-    `puzzles.zebra_text.parse_zebra_text` reads back into the same puzzle (for values
-    without commas that are not words of one another or of the wording)."""
-    def verb(attribute: str) -> str:
-        theme = _BY_NAME.get(attribute)
-        return theme.verb if theme and set(puzzle.values[attribute]) <= set(theme.values) else "has"
-    return write_text(puzzle, describe, verb, wording)
 
 
 class ZebraGenerator:

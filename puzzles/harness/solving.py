@@ -4,46 +4,16 @@ A solver is anything with `name` and `solve(puzzle) -> Attempt`; batch solvers (
 Glauber sampler) may also offer `solve_many(puzzles) -> list[Attempt]`. `run` answers a
 list of records in order and passes every answer through the puzzle's exact verifier,
 so nothing unverified is ever reported as solved.
-
-It also holds what every puzzle kind shares: the `Puzzle` and `Solution` types, the
-result of the exact counters (`Counted`) and the SAT backend they use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol, Sequence
 
-from puzzles.sudoku import Sudoku
-from puzzles.zebra import ZebraPuzzle, ZebraSolution
-
-Puzzle = Sudoku | ZebraPuzzle  # every puzzle kind; `puzzle.kind` names it
-Solution = Sudoku | ZebraSolution  # a complete answer of one of those kinds
-SAT_SOLVER = "minisat22"  # the CDCL solver (python-sat name) behind counters and generators
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What a solver returns for one puzzle (before verification)."""
-
-    solution: Solution | None  # a complete answer of the puzzle's kind, or None
-    seconds: float  # wall time spent on this puzzle
-    error: str | None = None  # why there is no solution, when the solver knows
-    stats: dict = field(default_factory=dict)  # solver statistics (sweeps, conflicts, ...)
-
-
-@dataclass(frozen=True)
-class Counted:
-    """Result of counting a puzzle's solutions up to `limit` (the exact reference counters)."""
-
-    verdict: str  # "none", "unique" or "many" (at least `limit` solutions)
-    solutions: tuple[Solution, ...]  # the solutions found, at most `limit`
-    conflicts: int  # CDCL conflicts while counting: the difficulty figure
-    decisions: int  # CDCL decisions (guesses) while counting
-
-    @property
-    def solution(self) -> Solution | None:
-        return self.solutions[0] if self.solutions else None
+from puzzles.base import Attempt, Puzzle, Solution
+from puzzles.kinds import count
 
 
 def stated(puzzle: Puzzle) -> tuple[str, int]:
@@ -115,3 +85,21 @@ def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
                 progress(1)
     return outcomes  # type: ignore[return-value]
 
+
+@dataclass(frozen=True)
+class ReferenceSolver:
+    """The exact SAT solver (`puzzles.kinds.count`) behind the common solve signature, for
+    every puzzle kind."""
+
+    name: str = "reference"
+
+    def solve(self, puzzle: Puzzle) -> Attempt:
+        start = time.perf_counter()
+        counted = count(puzzle, limit=2)
+        stats = {"verdict": counted.verdict, "conflicts": counted.conflicts,
+                 "decisions": counted.decisions}
+        seconds = time.perf_counter() - start
+        if counted.verdict == "none":
+            why = f"no solution ({stated(puzzle)[0]} are contradictory)"
+            return Attempt(None, seconds, why, stats)
+        return Attempt(counted.solution, seconds, None, stats)

@@ -40,14 +40,14 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from puzzles.benchmark import Stopwatch
+from puzzles.base import Attempt, Counted, Puzzle, Solution
 from puzzles.errors import ConfigError
 from puzzles.formats import Record
-from puzzles.reference import count
-from puzzles.solving import (Attempt, Counted, Outcome, Puzzle, Solution, Solver, clash,
-                             solve_all, stated)
-from puzzles.sudoku import Sudoku
-from puzzles.zebra import ZebraSolution
+from puzzles.harness.bench import Stopwatch
+from puzzles.harness.solving import Outcome, Solver, clash, solve_all, stated
+from puzzles.kinds import count
+from puzzles.sudoku.model import Sudoku
+from puzzles.zebra.model import ZebraSolution
 
 SUDOKU_BUCKETS = ((0, 1, "0"), (1, 10, "1-9"), (10, 100, "10-99"), (100, 1000, "100-999"),
                   (1000, None, "1000+"))  # reference conflicts: Sudoku difficulty bands
@@ -322,7 +322,7 @@ class Report:
     def write(self, out_dir: str) -> list[str]:
         """Write report.md, report.json, results.jsonl (one row per puzzle and energy)
         and the PNG plots into `out_dir`; returns the paths written."""
-        from puzzles.report_plots import plot_all  # matplotlib: the `report` extra
+        from puzzles.harness.plots import plot_all  # matplotlib: the `report` extra
         plots = plot_all(self.rows, out_dir)
         written = {"report.json": json.dumps(self.as_json(plots), indent=2) + "\n",
                    "report.md": self.markdown(plots),

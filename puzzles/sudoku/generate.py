@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from pysat.solvers import Solver
 
+from puzzles.base import SAT_SOLVER, Generated
 from puzzles.errors import PuzzleError
-from puzzles.reference import _formula, count_solutions
-from puzzles.solving import SAT_SOLVER, Puzzle, Solution
-from puzzles.sudoku import Sudoku
+from puzzles.sudoku.model import Sudoku
+from puzzles.sudoku.reference import _formula, count_solutions
 
 
 def canonical_grid(box: tuple[int, int]) -> Sudoku:
@@ -67,16 +67,6 @@ def random_symmetry(box: tuple[int, int], rng: random.Random) -> Symmetry:
     return Symmetry(perm(n), perm(n // br), tuple(perm(br) for _ in range(n // br)),
                     perm(n // bc), tuple(perm(bc) for _ in range(n // bc)),
                     br == bc and rng.random() < 0.5)
-
-
-@dataclass(frozen=True)
-class Generated:
-    """A generated puzzle of any kind (Sudoku here, Zebra in `zebra_generate`)."""
-
-    puzzle: Puzzle
-    solution: Solution
-    conflicts: int  # SAT conflicts to solve and prove unique: the difficulty figure
-    decisions: int  # SAT decisions (guesses) to solve and prove unique
 
 
 class SudokuGenerator:

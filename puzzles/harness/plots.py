@@ -14,7 +14,7 @@ from typing import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from puzzles.report import Row, difficulty_bucket
+from puzzles.harness.report import Row, difficulty_bucket
 
 MIN_SECONDS = 1e-4  # time axis floor: the log scale cannot show 0 s (solved by propagation)
 

@@ -10,7 +10,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from puzzles.solving import Outcome
+from puzzles.harness.solving import Outcome
 
 
 @dataclass(frozen=True)

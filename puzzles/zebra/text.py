@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from puzzles.errors import InputError, PuzzleError
-from puzzles.zebra import RELATIONS, ROLES, Clue, Entity, ZebraPuzzle
+from puzzles.zebra.model import RELATIONS, ROLES, Clue, Entity, ZebraPuzzle
 
 _WORD_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen "
                  "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
@@ -383,3 +383,58 @@ def write_text(puzzle: ZebraPuzzle, describe: Callable[[Entity], str],
     if puzzle.question is not None:
         lines.append(w.question.format(a=describe(puzzle.question)))
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One attribute of the built-in vocabulary and how the text wording names its values."""
+
+    attribute: str  # its name, and the noun of its declaration
+    verb: str  # "Everyone {verb} a different {attribute}: ..."
+    person: str  # the phrase naming the person with value {v}
+    values: tuple[str, ...]  # 8 (the largest themed size); no value is a word of another
+    #                          value or of the wording, so every phrase resolves
+
+
+THEMES = (
+    Theme("name", "has", "{v}",
+          ("Alice", "Bob", "Carol", "David", "Emma", "Frank", "Grace", "Henry")),
+    Theme("nationality", "has", "the {v}",
+          ("Brit", "Swede", "Dane", "German", "Norwegian", "Spaniard", "Italian", "Japanese")),
+    Theme("color", "wears", "the person who wears {v}",
+          ("red", "green", "blue", "yellow", "white", "purple", "orange", "black")),
+    Theme("pet", "owns", "the person who owns a {v}",
+          ("cat", "dog", "fish", "bird", "horse", "rabbit", "hamster", "snake")),
+    Theme("drink", "drinks", "the person who drinks {v}",
+          ("tea", "coffee", "milk", "water", "juice", "soda", "cocoa", "lemonade")),
+    Theme("instrument", "plays", "the {v} player",
+          ("harp", "drums", "flute", "piano", "violin", "guitar", "cello", "trumpet")),
+    Theme("sport", "plays", "the person who plays {v}",
+          ("tennis", "soccer", "golf", "hockey", "rugby", "cricket", "baseball", "volleyball")),
+    Theme("food", "eats", "the person who eats {v}",
+          ("pizza", "pasta", "sushi", "tacos", "curry", "salad", "soup", "bread")),
+    Theme("job", "has", "the {v}",
+          ("doctor", "teacher", "pilot", "chef", "lawyer", "farmer", "artist", "nurse")),
+    Theme("flower", "grows", "the person who grows {v}",
+          ("roses", "tulips", "lilies", "daisies", "orchids", "violets", "peonies", "irises")),
+)
+_BY_NAME = {t.attribute: t for t in THEMES}
+
+
+def describe(entity: Entity) -> str:
+    """The phrase naming the person with `entity`: `the person who owns a cat`, `Alice`;
+    `the person whose <attribute> is <value>` outside the vocabulary."""
+    theme = _BY_NAME.get(entity[0])
+    if theme is None or entity[1] not in theme.values:
+        return f"the person whose {entity[0]} is {entity[1]}"
+    return theme.person.format(v=entity[1])
+
+
+def to_text(puzzle: ZebraPuzzle, wording: str = "people") -> str:
+    """The puzzle in the natural-language `wording` ("people" or "houses") that
+    `puzzles.zebra_text.parse_zebra_text` reads back into the same puzzle (for values
+    without commas that are not words of one another or of the wording)."""
+    def verb(attribute: str) -> str:
+        theme = _BY_NAME.get(attribute)
+        return theme.verb if theme and set(puzzle.values[attribute]) <= set(theme.values) else "has"
+    return write_text(puzzle, describe, verb, wording)

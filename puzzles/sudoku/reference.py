@@ -1,9 +1,6 @@
-"""The exact reference solver: count solutions up to a limit (none / unique / many).
+"""Sudoku's exact reference counter: count solutions up to a limit (none / unique / many).
 
-`count` and `ReferenceSolver` take a puzzle of any kind and dispatch on `puzzle.kind` to
-that kind's SAT counter: Sudoku's is here, Zebra's in `puzzles.zebra_reference`.
-
-Why SAT for Sudoku: a CDCL solver (MiniSat via python-sat) answers the hardest 9x9
+Why SAT: a CDCL solver (MiniSat via python-sat) answers the hardest 9x9
 puzzles in a few milliseconds and scales to 25x25, where a pure-Python search does not.
 The givens are first propagated by peer elimination in Python, so the formula holds only
 the candidates that remain; a fresh solver per puzzle keeps the statistics (our
@@ -13,14 +10,11 @@ difficulty figure) independent of what was solved before.
 from __future__ import annotations
 
 import itertools
-import time
-from dataclasses import dataclass
 
 from pysat.solvers import Solver
 
-from puzzles import zebra_reference
-from puzzles.solving import SAT_SOLVER, Attempt, Counted, Puzzle, stated
-from puzzles.sudoku import Sudoku
+from puzzles.base import SAT_SOLVER, Counted
+from puzzles.sudoku.model import Sudoku
 
 
 def _candidates(puzzle: Sudoku) -> list[int] | None:
@@ -92,32 +86,3 @@ def count_solutions(puzzle: Sudoku, limit: int = 2) -> Counted:
         stats = sat.accum_stats()
     verdict = ("none", "unique")[len(found)] if len(found) < 2 else "many"
     return Counted(verdict, tuple(found), stats.get("conflicts", 0), stats.get("decisions", 0))
-
-
-COUNTERS = {"sudoku": count_solutions, "zebra": zebra_reference.count_solutions}
-"""Puzzle kind -> its exact counter."""
-
-
-def count(puzzle: Puzzle, limit: int = 2) -> Counted:
-    """Find up to `limit` solutions of a puzzle of any kind (limit >= 2); verdict
-    none/unique/many. Conflicts and decisions are the kind's difficulty figure."""
-    return COUNTERS[puzzle.kind](puzzle, limit)
-
-
-@dataclass(frozen=True)
-class ReferenceSolver:
-    """The exact solver behind the common solve signature (`puzzles.solving.Solver`), for
-    every puzzle kind."""
-
-    name: str = "reference"
-
-    def solve(self, puzzle: Puzzle) -> Attempt:
-        start = time.perf_counter()
-        counted = count(puzzle, limit=2)
-        stats = {"verdict": counted.verdict, "conflicts": counted.conflicts,
-                 "decisions": counted.decisions}
-        seconds = time.perf_counter() - start
-        if counted.verdict == "none":
-            why = f"no solution ({stated(puzzle)[0]} are contradictory)"
-            return Attempt(None, seconds, why, stats)
-        return Attempt(counted.solution, seconds, None, stats)

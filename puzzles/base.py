@@ -1,0 +1,66 @@
+"""What every puzzle kind shares: the `Puzzle` and `Solution` protocols, the result types
+of the exact counters (`Counted`), of the generators (`Generated`) and of any solver
+(`Attempt`), and the SAT backend the counters and generators use.
+
+Nothing here knows a particular kind; `puzzles.kinds` maps kind names to their modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+SAT_SOLVER = "minisat22"  # the CDCL solver (python-sat name) behind counters and generators
+
+
+class Solution(Protocol):
+    """A complete answer of one puzzle kind (a filled `Sudoku`, a `ZebraSolution`)."""
+
+    def format(self) -> str: ...
+
+    def to_json(self): ...
+
+
+class Puzzle(Protocol):
+    """A puzzle of any kind; `kind` names its entry in `puzzles.kinds.KINDS`."""
+
+    @property
+    def kind(self) -> str: ...
+
+    def explain(self, solution) -> str | None: ...
+
+    def conflicts(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a solver returns for one puzzle (before verification)."""
+
+    solution: Solution | None  # a complete answer of the puzzle's kind, or None
+    seconds: float  # wall time spent on this puzzle
+    error: str | None = None  # why there is no solution, when the solver knows
+    stats: dict = field(default_factory=dict)  # solver statistics (sweeps, conflicts, ...)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Result of counting a puzzle's solutions up to `limit` (the exact reference counters)."""
+
+    verdict: str  # "none", "unique" or "many" (at least `limit` solutions)
+    solutions: tuple[Solution, ...]  # the solutions found, at most `limit`
+    conflicts: int  # CDCL conflicts while counting: the difficulty figure
+    decisions: int  # CDCL decisions (guesses) while counting
+
+    @property
+    def solution(self) -> Solution | None:
+        return self.solutions[0] if self.solutions else None
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A generated puzzle of any kind, with its unique solution."""
+
+    puzzle: Puzzle
+    solution: Solution
+    conflicts: int  # SAT conflicts to solve and prove unique: the difficulty figure
+    decisions: int  # SAT decisions (guesses) to solve and prove unique
