@@ -1,6 +1,7 @@
 """The sampler against exact enumeration (every move kernel), and its solving contract."""
 
 import itertools
+import math
 
 import pytest
 import torch
@@ -13,14 +14,23 @@ BETA = 0.8
 CHAINS = 20000
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Small tensors: one intra-op thread is faster than two on shared cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def total_variation(energy, samples, states) -> float:
     """TV distance between the chains' final states and exact softmax(-BETA * E)."""
     x = torch.tensor(states)
     exact = torch.softmax(-BETA * energy.energy(x, energy.prepare(x)), 0)
-    index = {s: k for k, s in enumerate(states)}
-    counts = torch.zeros(len(states))
-    for s in samples.reshape(-1, samples.shape[-1]).tolist():
-        counts[index[tuple(s)]] += 1
+    flat = samples.reshape(-1, x.shape[1])
+    hit = (flat[:, None, :] == x[None]).all(-1)  # [samples, states]
+    assert hit.any(1).all(), "a sample outside the enumerated states"
+    counts = hit.sum(0).float()
     return 0.5 * float((counts / counts.sum() - exact).abs().sum())
 
 
@@ -132,3 +142,237 @@ def test_run_stops_at_zero_energy_and_is_deterministic():
     for state in first.states:
         grid = state.view(4, 4)
         assert all(len(set(r.tolist())) == 4 for r in grid) and all(len(set(c.tolist())) == 4 for c in grid.T)
+
+
+# --- The parallel path: several sites or groups updated at once -------------------------
+#
+# The instances below have real independent sets: a colour class holds several sites and a
+# perm class several groups, so `chromatic` site moves and swap/shuffle/block moves update
+# them simultaneously. Each test compares the chains' final states with exact
+# softmax(-beta E) by enumeration through a chi-square test (bins of expected count < 5
+# pooled; a state outside the support fails outright). The seeds are fixed; the threshold
+# P_MIN is so small that a correct kernel passes for practically any seed, while a wrong
+# kernel (beta applied twice, the -inf mask skipped, neighbours in one class, ...) gives
+# p-values below 1e-30 at these chain counts.
+
+P_MIN = 1e-6
+
+
+def chi_square(energy, samples, states, beta, values) -> tuple[float, float]:
+    """(p-value, total variation) of the chains' states against softmax(-beta E) over
+    `states`. samples LongTensor[..., N]; states LongTensor[S, N]; p = 0 when a sample
+    falls outside `states` (e.g. a disallowed value)."""
+    n = states.shape[1]
+    place = values ** torch.arange(n - 1, -1, -1)
+    code = {int(c): k for k, c in enumerate((states * place).sum(1))}
+    lookup = torch.full((values ** n,), -1, dtype=torch.long)
+    lookup[torch.tensor(list(code))] = torch.tensor(list(code.values()))
+    hit = lookup[(samples.reshape(-1, n) * place).sum(1)]
+    if (hit < 0).any():
+        return 0.0, 1.0
+    exact = torch.softmax(-beta * energy.energy(states, energy.prepare(states)).double(), 0)
+    observed = torch.bincount(hit, minlength=len(states)).double()
+    expected = exact * len(hit)
+    tv = 0.5 * float((observed / len(hit) - exact).abs().sum())
+    small = expected < 5
+    obs = torch.cat([observed[~small], observed[small].sum(0, keepdim=True)])
+    exp = torch.cat([expected[~small], expected[small].sum(0, keepdim=True)])
+    keep = exp > 0
+    stat = float(((obs[keep] - exp[keep]) ** 2 / exp[keep]).sum())
+    df = int(keep.sum()) - 1
+    p = float(torch.special.gammaincc(torch.tensor(df / 2, dtype=torch.double),
+                                      torch.tensor(stat / 2, dtype=torch.double)))
+    return p, tv
+
+
+def all_states(allowed: torch.Tensor, groups: torch.Tensor | None = None) -> torch.Tensor:
+    """Every state allowed by allowed BoolTensor[N, V] (each of `groups` a permutation)."""
+    n, v = allowed.shape
+    if groups is None:
+        states = torch.tensor(list(itertools.product(range(v), repeat=n)))
+    else:  # groups: the rows of the state, in order
+        perms = list(itertools.permutations(range(v)))
+        states = torch.tensor([sum(p, ()) for p in itertools.product(perms, repeat=len(groups))])
+        assert torch.equal(groups.reshape(-1), torch.arange(n))
+    return states[allowed[torch.arange(n), states].all(1)]
+
+
+def grid_instance(seed: int = 3, offset: float = 0.0):
+    """A 3x3 grid, 2 values (512 states): a pair factor on each of its 12 edges, random
+    unary costs, and three all-different groups of two neighbours (site 1 is in two).
+    Its checkerboard colouring has two classes of 5 and 4 sites."""
+    g = torch.Generator().manual_seed(seed)
+    edges = [(r * 3 + c, r * 3 + c + 1) for r in range(3) for c in range(2)] + \
+            [(r * 3 + c, r * 3 + c + 3) for r in range(2) for c in range(3)]
+    energy = PenaltyEnergy(9, 2, torch.tensor([[0, 1], [1, 2], [4, 7]]),
+                           torch.rand(9, 2, generator=g) * 1.5 + offset, torch.tensor(edges),
+                           torch.rand(len(edges), 2, 2, generator=g) * 1.5, group_weight=0.7)
+    colours = [torch.tensor([0, 2, 4, 6, 8]), torch.tensor([1, 3, 5, 7])]
+    return energy, colours
+
+
+def cycle_instance():
+    """A 6-cycle, 3 values (729 states), random pair tables on its edges and unary costs;
+    colour classes {0, 2, 4} and {1, 3, 5}."""
+    g = torch.Generator().manual_seed(4)
+    edges = torch.tensor([(i, (i + 1) % 6) for i in range(6)])
+    energy = PenaltyEnergy(6, 3, torch.zeros(0, 2, dtype=torch.long), torch.rand(6, 3, generator=g),
+                           edges, torch.rand(6, 3, 3, generator=g) * 1.5)
+    return energy, [torch.tensor([0, 2, 4]), torch.tensor([1, 3, 5])]
+
+
+def two_masks(n: int, v: int, clamp: int, value: int, banned: tuple[int, int]) -> torch.Tensor:
+    """Two problems: everything allowed, and one given plus one eliminated value."""
+    allowed = torch.ones(2, n, v, dtype=torch.bool)
+    allowed[1, clamp] = False
+    allowed[1, clamp, value] = True
+    allowed[1, banned[0], banned[1]] = False
+    return allowed
+
+
+def assert_boltzmann(energy, samples, allowed, beta, groups=None):
+    v = allowed.shape[-1]
+    for problem, chains in enumerate(samples):
+        p, tv = chi_square(energy, chains, all_states(allowed[problem], groups), beta, v)
+        assert p > P_MIN, f"problem {problem}: chi-square p = {p:.3g}, TV = {tv:.3f}"
+
+
+@pytest.mark.parametrize("order", ["chromatic", "sweep", "random"])
+@pytest.mark.parametrize("instance", [grid_instance, cycle_instance])
+def test_site_moves_with_multi_site_colour_classes_sample_the_boltzmann_distribution(instance, order):
+    energy, colours = instance()
+    allowed = two_masks(energy.N, energy.V, clamp=4, value=1, banned=(1, 0))
+    sampler = GlauberSampler(energy, colours, SamplerConfig(chains=12000, move="site", order=order))
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(11), sweeps=15, beta=BETA)
+    assert (samples[1, :, 4] == 1).all() and (samples[1, :, 1] != 0).all()
+    assert_boltzmann(energy, samples, allowed, BETA)
+
+
+def test_a_colour_class_holding_neighbours_is_detected():
+    """The test above has the power to see a wrong parallel update: updating two
+    neighbours at once from their separate conditionals samples a different law."""
+    energy, _ = grid_instance()
+    wrong = [torch.arange(9)]  # every site in one class, neighbours included
+    sampler = GlauberSampler(energy, wrong, SamplerConfig(chains=12000, move="site"))
+    allowed = torch.ones(1, 9, 2, dtype=torch.bool)
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(11), sweeps=15, beta=BETA)
+    p, _ = chi_square(energy, samples[0], all_states(allowed[0]), BETA, 2)
+    assert p < P_MIN
+
+
+def rows_instance(pair: bool):
+    """Four rows R0..R3 of 3 sites, each a permutation of 3 values (1296 states). All-different
+    groups join the columns of (R0, R2), (R1, R3) and (R0, R3), so the perm classes
+    {R0, R1} and {R2, R3} each hold two groups that share no factor. Random unary costs;
+    with `pair`, a factor inside R0 and one between R1 and R2 (for swap moves)."""
+    g = torch.Generator().manual_seed(6)
+    rows = torch.arange(12).view(4, 3)
+    groups = torch.cat([torch.stack([rows[a], rows[b]], 1) for a, b in [(0, 2), (1, 3), (0, 3)]])
+    pairs = (None, None)
+    if pair:
+        pairs = (torch.tensor([[0, 1], [4, 8]]), torch.rand(2, 3, 3, generator=g) * 1.5)
+    unary = torch.rand(12, 3, generator=g) * 1.5
+    energy = PenaltyEnergy(12, 3, groups, unary, *pairs, group_weight=0.8)
+    return energy, rows, [torch.tensor([0, 1]), torch.tensor([2, 3])]
+
+
+def perm_fillings(allowed: torch.Tensor, rows: torch.Tensor):
+    """Every permutation of every row, real where `allowed` (BoolTensor[P, N, V]) permits."""
+    perms = torch.tensor(list(itertools.permutations(range(3))))  # [6, 3]
+    p, g = allowed.shape[0], rows.shape[0]
+    fillings = perms.expand(p, g, -1, -1)
+    real = allowed[torch.arange(p)[:, None, None, None], rows[None, :, None, :], fillings].all(-1)
+    return fillings.contiguous(), real
+
+
+@pytest.mark.parametrize("move,shuffle,pair", [("block", 5, False), ("swap", 5, True),
+                                               ("swap", 5, False), ("shuffle", 2, False),
+                                               ("shuffle", 3, False)])
+def test_perm_moves_on_multi_group_classes_sample_the_boltzmann_distribution(move, shuffle, pair):
+    energy, rows, classes = rows_instance(pair)
+    allowed = two_masks(12, 3, clamp=11, value=1, banned=(0, 0))
+    config = SamplerConfig(chains=12000, move=move, shuffle=shuffle)
+    sampler = GlauberSampler(energy, [], config, perm_groups=rows, perm_classes=classes,
+                             fillings=perm_fillings(allowed, rows))
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(12), sweeps=15, beta=BETA)
+    assert (samples[1, :, 11] == 1).all() and (samples[1, :, 0] != 0).all()
+    assert_boltzmann(energy, samples, allowed, BETA, rows)
+
+
+def test_block_moves_redraw_every_group_of_a_class_at_once():
+    """One sweep of block moves from a fixed state changes both groups of a class."""
+    energy, rows, classes = rows_instance(pair=False)
+    allowed = torch.ones(1, 12, 3, dtype=torch.bool)
+    sampler = GlauberSampler(energy, [], SamplerConfig(chains=4000, move="block"),
+                             perm_groups=rows, perm_classes=classes[:1],
+                             fillings=perm_fillings(allowed, rows))
+    x = torch.arange(3).repeat(4).expand(4000, -1).clone()
+    mask = torch.zeros(1, 12, 3)
+    owner = torch.zeros(4000, dtype=torch.long)
+    sampler.moves.sweep(x, energy.prepare(x), torch.full((4000,), BETA), owner, mask,
+                        torch.Generator().manual_seed(0))
+    moved = x != torch.arange(3).repeat(4)
+    assert moved[:, :6].any(1).float().mean() > 0.5  # R0 and R1, redrawn together...
+    assert (moved[:, :3].any(1) & moved[:, 3:6].any(1)).any()
+    assert not moved[:, 6:].any()  # ... R2 and R3 (the other class) untouched
+
+
+# --- Replica exchange --------------------------------------------------------------------
+
+LADDER = AnnealSchedule("tempering", beta_start=0.25, beta_end=2.0)
+
+
+def tempering_run(sampler, problems: int, n: int, v: int, seed: int):
+    """Run GlauberSampler.run with its tempering schedule for `config.sweeps` sweeps (no
+    chain reaches zero energy; patience 0: no restarts) and return the chains' states
+    just after the last exchange and after the last sweep, LongTensor[2, P, C, N], chain
+    k of each problem being rung k."""
+    seen = {}
+    sweep = sampler.moves.sweep
+
+    def recorded(x, cache, beta, owner, mask, generator):
+        before = x.clone()
+        sweep(x, cache, beta, owner, mask, generator)
+        seen["x"], seen["beta"] = torch.stack([before, x]), beta.clone()
+
+    sampler.moves.sweep = recorded
+    allowed = torch.ones(problems, n, v, dtype=torch.bool)
+    result = sampler.run(allowed, torch.Generator().manual_seed(seed))
+    c = sampler.config.chains
+    assert not result.solved.any() and (result.sweeps == sampler.config.sweeps).all()
+    assert torch.equal(seen["beta"], LADDER.ladder(c).repeat(problems))
+    return seen["x"].view(2, problems, c, n)
+
+
+def test_replica_exchange_keeps_every_rung_at_its_boltzmann_distribution():
+    energy, colours = grid_instance(offset=0.1)  # E >= 0.9 everywhere: never "solved"
+    rungs = 4
+    config = SamplerConfig(chains=rungs, sweeps=20, time_limit=1e6, move="site", schedule=LADDER,
+                           patience=0)
+    sampler = GlauberSampler(energy, colours, config)
+    samples = tempering_run(sampler, problems=6000, n=9, v=2, seed=13)
+    states = all_states(torch.ones(9, 2, dtype=torch.bool))
+    for when, at in zip(("after the exchange", "after the sweep"), samples):
+        for k, beta in enumerate(LADDER.ladder(rungs).tolist()):
+            p, tv = chi_square(energy, at[:, k], states, beta, 2)
+            assert p > P_MIN, f"{when}, rung {k} (beta {beta:.2f}): p = {p:.3g}, TV = {tv:.3f}"
+
+
+def test_exchange_accepts_with_the_metropolis_probability():
+    g = torch.Generator().manual_seed(14)
+    ladder = LADDER.ladder(4)
+    energy = torch.tensor([3.0, 1.0, 2.5, 0.5]).repeat(40000, 1)
+    for sweep, pairs in [(0, [0, 2]), (1, [1])]:
+        perm = GlauberSampler._exchange(energy, ladder, sweep, g).view(-1, 4)
+        base = torch.arange(0, 40000 * 4, 4)[:, None]
+        assert torch.equal(perm.sort(1).values, base + torch.arange(4))  # within a problem
+        swapped = perm != base + torch.arange(4)
+        for k in range(3):
+            rate = float((perm[:, k] == base[:, 0] + k + 1).float().mean())
+            if k in pairs:
+                d = float((ladder[k] - ladder[k + 1]) * (energy[0, k] - energy[0, k + 1]))
+                want = min(1.0, math.exp(d))
+                assert abs(rate - want) < 0.01, (sweep, k, rate, want)
+                assert torch.equal(swapped[:, k], swapped[:, k + 1])
+            else:
+                assert rate == 0.0
