@@ -1,5 +1,10 @@
 """`glauber`: solve, verify, check and generate puzzles from the command line.
 
+This module only declares options, maps the library's errors to exit codes and prints;
+the work is in `puzzles.harness` (solving, checking, bench, report), `puzzles.formats`
+and the generators. Option choices and defaults come from the library's constants and
+dataclasses, so the CLI and the Python API agree.
+
 Exit codes (the contract scripts rely on):
   0  every puzzle solved and verified (check: every puzzle has exactly one solution)
   1  some puzzle unsolved, unsatisfiable, with clashing givens or not unique; it still
@@ -16,9 +21,21 @@ import sys
 
 import click
 
+from encoders.lm_config import ARCHS, ATTENTION, TrainConfig
+from encoders.options import DEVICES, ENERGIES, INITS, GlauberOptions
+from puzzles.base import PROPAGATION
 from puzzles.errors import ConfigError, InputError, PuzzleError
+from puzzles.formats import FORMATS
+from puzzles.harness.solvers import SOLVERS
+from puzzles.sudoku import generate as sudoku_generate
+from puzzles.zebra import generate as zebra_generate
+from puzzles.zebra.text import WORDINGS
+from solver.config import MOVES, ORDERS, SamplerConfig
+from solver.schedule import SCHEDULES, AnnealSchedule
 
 EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE = 0, 1, 2
+SAMPLER, SCHEDULE, GLAUBER = SamplerConfig(), AnnealSchedule(), GlauberOptions()  # defaults
+TRAIN = TrainConfig()
 
 
 class UserError(click.ClickException):
@@ -40,14 +57,14 @@ def user_errors():
 
 
 @contextlib.contextmanager
-def progress_bar(total: int, label: str, quiet: bool):
+def progress_bar(total: int, label: str, quiet: bool, show_item=None):
     """A progress bar on stderr when it is a terminal (and not --quiet); else silent.
-    Yields `advance(k)`."""
+    Yields `advance(k, item=None)`; show_item(item) is the text after the bar."""
     if quiet or total < 2 or not sys.stderr.isatty():
-        yield lambda k=1: None
+        yield lambda k=1, item=None: None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr,
-                           show_pos=True, show_eta=True) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
+                           show_eta=True, item_show_func=show_item) as bar:
         yield bar.update
 
 
@@ -78,59 +95,88 @@ def write_output(text: str, out: str | None):
         raise UserError(f"{out}: cannot write: {e.strerror or e}") from None
 
 
+def make_directory(path: str):
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"{path}: cannot create directory: {e.strerror or e}") from None
+
+
+def build_solver(name: str, opts: dict):
+    """`puzzles.harness.solvers.make_solver`, its errors as usage errors."""
+    from puzzles.harness.solvers import make_solver
+    with user_errors():
+        return make_solver(name, opts)
+
+
 def sampler_options(command):
-    """The Glauber solver's options, shared by `solve` and `bench` (seed and device too)."""
+    """The Glauber solver's options, shared by `solve`, `bench` and `report` (seed and
+    device too); defaults from `SamplerConfig`, `AnnealSchedule` and `GlauberOptions`."""
     options = [
-        click.option("--seed", type=int, default=0, show_default=True,
+        click.option("--seed", type=int, default=GLAUBER.seed, show_default=True,
                      help="Random seed; the same seed on the same device gives the same answers."),
-        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+        click.option("--device", type=click.Choice(DEVICES), default=GLAUBER.device,
                      show_default=True, help="Torch device for the Glauber solver; auto picks "
                      "CUDA when present."),
-        click.option("--chains", type=click.IntRange(min=1), default=32, show_default=True,
-                     help="Glauber: parallel chains per puzzle."),
-        click.option("--sweeps", type=click.IntRange(min=0), default=3000, show_default=True,
+        click.option("--chains", type=click.IntRange(min=1), default=SAMPLER.chains,
+                     show_default=True, help="Glauber: parallel chains per puzzle."),
+        click.option("--sweeps", type=click.IntRange(min=0), default=SAMPLER.sweeps,
+                     show_default=True,
                      help="Glauber: sweep budget per puzzle (a sweep updates every cell once)."),
-        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=30.0,
-                     show_default=True, help="Glauber: seconds per puzzle; puzzles solved side "
-                     "by side in one batch share this budget."),
-        click.option("--move", type=click.Choice(["block", "shuffle", "swap", "site"]), default="block",
+        click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+                     default=SAMPLER.time_limit, show_default=True,
+                     help="Glauber: seconds per puzzle; puzzles solved side by side in one "
+                     "batch share this budget."),
+        click.option("--move", type=click.Choice(MOVES), default=SAMPLER.move,
                      show_default=True, help="Glauber update: block redraws a whole box / "
                      "attribute row from its exact conditional (where a box has too many "
                      "fillings it falls back to shuffle, and to swap where clues add pair "
                      "factors); shuffle reorders 5 cells of a box from their exact conditional; "
                      "swap exchanges two cells of one; site is the single-cell heat bath."),
-        click.option("--order", type=click.Choice(["chromatic", "sweep", "random"]),
-                     default="chromatic", show_default=True,
+        click.option("--order", type=click.Choice(ORDERS), default=SAMPLER.order,
+                     show_default=True,
                      help="Site moves: all cells of a colour class at once (chromatic), one cell "
                      "at a time in order (sweep), or random cells (random)."),
-        click.option("--schedule", type=click.Choice(["tempering", "geometric", "linear", "constant"]),
-                     default="tempering", show_default=True,
+        click.option("--schedule", type=click.Choice(SCHEDULES), default=SCHEDULE.kind,
+                     show_default=True,
                      help="tempering: each puzzle's chains sit on a geometric ladder of inverse "
                      "temperatures from --beta-start to --beta-end and exchange states; the "
                      "others anneal every chain from --beta-start to --beta-end over "
                      "--anneal-sweeps (constant: --beta-end throughout)."),
-        click.option("--beta-start", type=click.FloatRange(min=0, min_open=True), default=1.0,
-                     show_default=True, help="Hottest inverse temperature."),
-        click.option("--beta-end", type=click.FloatRange(min=0, min_open=True), default=6.0,
-                     show_default=True, help="Coldest inverse temperature (1/beta per violated pair)."),
-        click.option("--anneal-sweeps", type=click.IntRange(min=1), default=150, show_default=True,
+        click.option("--beta-start", type=click.FloatRange(min=0, min_open=True),
+                     default=SCHEDULE.beta_start, show_default=True,
+                     help="Hottest inverse temperature."),
+        click.option("--beta-end", type=click.FloatRange(min=0, min_open=True),
+                     default=SCHEDULE.beta_end, show_default=True,
+                     help="Coldest inverse temperature (1/beta per violated pair)."),
+        click.option("--anneal-sweeps", type=click.IntRange(min=1), default=SCHEDULE.sweeps,
+                     show_default=True,
                      help="Annealing schedules: sweeps from --beta-start to --beta-end."),
-        click.option("--patience", type=click.IntRange(min=0), default=30, show_default=True,
+        click.option("--patience", type=click.IntRange(min=0), default=SAMPLER.patience,
+                     show_default=True,
                      help="A chain whose best energy has not improved for this many sweeps "
                      "restarts from a fresh random state (0: never)."),
-        click.option("--energy", type=click.Choice(["penalty", "lm", "lm+penalty"]), default="penalty",
+        click.option("--energy", type=click.Choice(ENERGIES), default=GLAUBER.energy,
                      show_default=True, help="Energy the moves follow: constraint penalties, a "
                      "language model, or their weighted sum. Chains are always scored and "
                      "stopped by the penalty (zero exactly on solutions)."),
-        click.option("--lm-weight", type=click.FloatRange(min=0), default=1.0, show_default=True,
+        click.option("--init", type=click.Choice(INITS), default=GLAUBER.init, show_default=True,
+                     help="Where chains start and restart: uniform draws within the hard "
+                     "mask, or lm: the language model's own unmasking of the puzzle (the "
+                     "most confident cells first, each drawn from the model's conditional)."),
+        click.option("--lm-weight", type=click.FloatRange(min=0), default=GLAUBER.lm_weight,
+                     show_default=True,
                      help="Weight of the LM term (multiplies beta: weight 2 at beta 1 is "
                      "weight 1 at beta 2)."),
-        click.option("--penalty-weight", type=click.FloatRange(min=0), default=1.0, show_default=True,
+        click.option("--penalty-weight", type=click.FloatRange(min=0),
+                     default=GLAUBER.penalty_weight, show_default=True,
                      help="Weight of the penalty term in lm+penalty."),
         click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False),
-                     default=None, help="LM directory (from `glauber train`); default: the "
-                     "model shipped for 9x9 Sudoku. Loaded offline, never from a hub."),
-        click.option("--propagate", type=click.Choice(["none", "singles", "full"]), default="full",
+                     default=GLAUBER.model, help="LM directory (from `glauber train`, or any "
+                     "directory with a glauber.json card) for --energy lm / lm+penalty and "
+                     "--init lm; default: the model shipped for the board (4x4, 6x6, 9x9). "
+                     "Loaded offline, never from a hub."),
+        click.option("--propagate", type=click.Choice(PROPAGATION), default=GLAUBER.propagate,
                      show_default=True, help="Hard-mask propagation before sampling: none; "
                      "singles (naked and hidden singles); full (singles plus locked candidates "
                      "for Sudoku, arc consistency for Zebra)."),
@@ -140,31 +186,7 @@ def sampler_options(command):
     return command
 
 
-def make_solver(name: str, opts: dict):
-    """The solver behind `--solver`, configured from the sampler options."""
-    if name == "reference":
-        from puzzles.harness.solving import ReferenceSolver
-        return ReferenceSolver()
-    if name == "glauber":
-        from encoders.pipeline import GlauberSolver, resolve_device
-        from solver.glauber import SamplerConfig
-        from solver.schedule import AnnealSchedule
-        try:
-            resolve_device(opts["device"])
-            schedule = AnnealSchedule(opts["schedule"], opts["beta_start"], opts["beta_end"],
-                                      opts["anneal_sweeps"])
-        except ValueError as e:
-            raise UserError(str(e)) from None
-        config = SamplerConfig(chains=opts["chains"], sweeps=opts["sweeps"],
-                               time_limit=opts["time_limit"], order=opts["order"],
-                               move=opts["move"], schedule=schedule, patience=opts["patience"])
-        return GlauberSolver(config, propagate=opts["propagate"], device=opts["device"],
-                             seed=opts["seed"], energy=opts["energy"], lm_weight=opts["lm_weight"],
-                             penalty_weight=opts["penalty_weight"], model=opts["model_dir"])
-    raise UserError(f"unknown solver {name!r} (use glauber or reference)")
-
-
-FORMAT_CHOICE = click.Choice(["auto", "lines", "csv", "jsonl", "text"])
+FORMAT_CHOICE = click.Choice(["auto", *FORMATS])
 BOX_OPTION = click.option("--box", metavar="RxC", callback=parse_box_option,
                           help="Box shape (rows x cols), e.g. 2x3 for 6x6 boards. "
                                "Default: from the board size (3x3 for 81 cells).")
@@ -185,7 +207,7 @@ def cli():
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--solver", "solver_name", type=click.Choice(["glauber", "reference"]),
+@click.option("--solver", "solver_name", type=click.Choice(SOLVERS),
               default="glauber", show_default=True,
               help="glauber: annealed Glauber dynamics under the penalty energy; "
                    "reference: the exact SAT solver.")
@@ -210,7 +232,7 @@ def solve(files, solver_name, fmt, box, out, as_json, quiet, **opts):
     from puzzles.harness.solving import solve_all
 
     pfiles = read_files(files, fmt, box)
-    solver = make_solver(solver_name, opts)
+    solver = build_solver(solver_name, opts)
     total = sum(len(p.records) for p in pfiles)
     chunks, failed = [], 0
     with progress_bar(total, "solving", quiet) as advance:
@@ -241,29 +263,14 @@ def verify(puzzle_file, solution_file, fmt, box, as_json):
     SOLUTION_FILE may be any puzzle file (for example the output of `glauber solve`,
     with or without --json); its entries are paired with the puzzles in order.
     """
-    from puzzles.formats import candidates
+    from puzzles.harness.checking import judge_answers
 
     puzzles, answers = read_files([puzzle_file, solution_file], fmt, box)
-    proposed = candidates(answers)
-    if len(proposed) != len(puzzles.records):
-        raise UserError(f"{solution_file}: {len(proposed)} answers for "
-                        f"{len(puzzles.records)} puzzles in {puzzle_file}")
-    failed = 0
-    for record, (answer_record, answer) in zip(puzzles.records, proposed):
-        kind, answer_kind = record.puzzle.kind, answer_record.puzzle.kind
-        if answer is None:
-            why = "no solution given"
-        elif answer_kind != kind:
-            why = f"the answer is for a {answer_kind} puzzle, this is a {kind} puzzle"
-        else:
-            why = record.puzzle.explain(answer)
-        failed += why is not None
-        if as_json:
-            click.echo(json.dumps({"source": record.source, "answer": answer_record.source,
-                                   "verified": why is None, "error": why}))
-        else:
-            click.echo(f"{record.source}: {'ok' if why is None else why}")
-    sys.exit(EXIT_UNSOLVED if failed else EXIT_OK)
+    with user_errors():
+        judged = judge_answers(puzzles, answers)
+    for j in judged:
+        click.echo(json.dumps(j.as_dict()) if as_json else j.line())
+    sys.exit(EXIT_UNSOLVED if any(j.error is not None for j in judged) else EXIT_OK)
 
 
 @cli.command()
@@ -278,42 +285,23 @@ def check(files, fmt, box, as_json, quiet):
 
     Exits 0 when every puzzle has exactly one solution, 1 otherwise.
     """
-    from puzzles.harness.solving import clash, stated
-    from puzzles.kinds import count
+    from puzzles.harness.checking import check as check_record
 
     pfiles = read_files(files, fmt, box)
     total = sum(len(p.records) for p in pfiles)
-    bad = 0
-    lines = []
+    verdicts = []
     with progress_bar(total, "checking", quiet) as advance:
         for pfile in pfiles:
             for record in pfile.records:
-                detail = clash(record.puzzle)
-                if detail is not None:
-                    verdict, stats = "none", {}
-                else:
-                    counted = count(record.puzzle)
-                    verdict = counted.verdict
-                    detail = {"none": "no solution", "unique": None,
-                              "many": "more than one solution"}[verdict]
-                    stats = {"conflicts": counted.conflicts, "decisions": counted.decisions}
-                bad += verdict != "unique"
-                noun, number = stated(record.puzzle)  # givens (Sudoku) or clues (Zebra)
-                if as_json:
-                    lines.append(json.dumps({"source": record.source, "kind": record.puzzle.kind,
-                                             noun: number, "verdict": verdict,
-                                             "error": detail, **stats}))
-                else:
-                    lines.append(f"{record.source}: {verdict}{': ' + detail if detail else ''}"
-                                 f" ({number} {noun})")
+                verdicts.append(check_record(record))
                 advance(1)
-    click.echo("\n".join(lines))
-    sys.exit(EXIT_UNSOLVED if bad else EXIT_OK)
+    click.echo("\n".join(json.dumps(v.as_dict()) if as_json else v.line() for v in verdicts))
+    sys.exit(EXIT_UNSOLVED if any(v.verdict != "unique" for v in verdicts) else EXIT_OK)
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--solver", "solver_names", default="glauber,reference", show_default=True,
+@click.option("--solver", "solver_names", default=",".join(SOLVERS), show_default=True,
               help="Comma-separated solvers (glauber, reference) to compare on the same puzzles.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Only the first N puzzles of each file.")
@@ -325,23 +313,19 @@ def check(files, fmt, box, as_json, quiet):
 def bench(files, solver_names, limit, fmt, box, as_json, quiet, **opts):
     """Benchmark solvers on puzzle files: a table of solved %, ms per puzzle, effort
     (Glauber sweeps or SAT conflicts) and site-updates per second."""
-    from puzzles.harness.bench import Stopwatch, format_table, summarize
-    from puzzles.harness.solving import solve_all
+    from puzzles.harness.bench import bench_file, bench_label, format_table
 
     pfiles = read_files(files, fmt, box)
     rows = []
     for name in [s.strip() for s in solver_names.split(",") if s.strip()]:
-        solver = make_solver(name, opts)
+        solver = build_solver(name, opts)
         for pfile in pfiles:
-            puzzles = [r.puzzle for r in pfile.records[:limit]]
-            with progress_bar(len(puzzles), f"{name} {pfile.path}", quiet) as advance, \
-                    Stopwatch() as watch:
-                with user_errors():
-                    outcomes = solve_all(solver, puzzles, advance)
-            label = name if name != "glauber" or opts["energy"] == "penalty" else f"glauber {opts['energy']}"
-            rows.append(summarize(pfile.path, label, outcomes, watch.seconds))
+            count = len(pfile.records[:limit])
+            with progress_bar(count, f"{name} {pfile.path}", quiet) as advance, user_errors():
+                rows.append(bench_file(solver, bench_label(name, opts["energy"]), pfile,
+                                       limit, advance))
     if as_json:
-        click.echo("".join(json.dumps(r.as_dict()) + "\n" for r in rows), nl=False)
+        click.echo("".join(json.dumps(r.as_bench_dict()) + "\n" for r in rows), nl=False)
     else:
         click.echo(format_table(rows))
 
@@ -352,36 +336,42 @@ def train():
 
 
 @train.command("sudoku")
-@click.option("--arch", type=click.Choice(["mlm", "causal"]), default="mlm", show_default=True,
+@click.option("--arch", type=click.Choice(ARCHS), default=TRAIN.arch, show_default=True,
               help="mlm: BERT-style masked LM (pseudo-Gibbs conditionals); causal: GPT-2-style "
                    "LM of the grid given the puzzle (exact conditionals, slower).")
 @click.option("--out", type=click.Path(file_okay=False), required=True,
               help="Directory to write: config, safetensors weights, glauber.json, README.md.")
 @click.option("--box", metavar="RxC", default="3x3", show_default=True, callback=parse_box_option,
               help="Board the model is for.")
-@click.option("--steps", type=click.IntRange(min=1), default=2000, show_default=True,
+@click.option("--steps", type=click.IntRange(min=1), default=TRAIN.steps, show_default=True,
               help="Optimizer steps.")
-@click.option("--batch", type=click.IntRange(min=1), default=64, show_default=True,
-              help="Grids per step (fresh, symmetry-augmented every step).")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
+@click.option("--batch", type=click.IntRange(min=1), default=TRAIN.batch, show_default=True,
+              help="Grids per step (fresh symmetries of SAT-generated grids every step).")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=TRAIN.lr, show_default=True,
               help="Peak learning rate (linear warm-up, cosine decay).")
+@click.option("--attention", type=click.Choice(ATTENTION), default=TRAIN.attention, show_default=True,
+              help="graph: each cell attends only to its peers (the constraint graph; learns "
+                   "far faster); full: every cell attends to every cell.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
               help="Torch device.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--seed", type=int, default=TRAIN.seed, show_default=True,
+              help="Random seed (same seed and device: the same model).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def train_sudoku(arch, out, box, steps, batch, lr, device, seed, quiet):
-    """Train on generated solved grids (never downloads anything); prints the held-out
-    accuracy recorded in the model card."""
-    from encoders.lm import train_sudoku as run_training
+def train_sudoku(arch, out, box, steps, batch, lr, attention, device, seed, quiet):
+    """Train on generated solved grids (never downloads anything); prints the model card
+    with its held-out accuracy on masked and corrupted cells."""
+    from encoders.lm_training import train as run_training
     from encoders.pipeline import resolve_device
 
     try:
         dev = resolve_device(device)
     except ValueError as e:
         raise UserError(str(e)) from None
-    with progress_bar(steps, "training", quiet) as advance:
-        card = run_training(arch, out, steps, box, batch, lr, seed, dev,
-                            progress=lambda k, loss: advance(k))
+    config = TrainConfig(arch=arch, box=box, steps=steps, batch=batch, lr=lr, seed=seed,
+                         attention=attention)
+    show_loss = lambda loss: None if loss is None else f"loss {loss:.3f}"  # noqa: E731
+    with progress_bar(steps, "training", quiet, show_loss) as advance:
+        card = run_training(config, out, dev, progress=advance)
     click.echo(json.dumps(card, indent=2))
 
 
@@ -402,39 +392,25 @@ def generate():
 @click.option("--minimal", is_flag=True,
               help="Keep removing givens past --givens while the solution stays unique.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["lines", "csv", "jsonl"]), default="lines",
-              show_default=True,
+@click.option("--format", "fmt", type=click.Choice(sudoku_generate.OUTPUT_FORMATS),
+              default="lines", show_default=True,
               help="lines: one puzzle per line; csv: puzzle,solution,givens,conflicts,decisions; "
                    "jsonl: objects with box, solution and the difficulty figures.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
     """Unique Sudoku puzzles with a difficulty figure (SAT conflicts and decisions
     needed to solve each and prove it unique)."""
-    from puzzles.formats import box_label
-    from puzzles.sudoku.generate import SudokuGenerator
-
     cells = (box[0] * box[1]) ** 2
     if givens is not None and givens > cells:
         raise UserError(f"--givens {givens} is more than the {cells} cells of the board")
     rows = []
-    with SudokuGenerator(box, seed) as gen, progress_bar(count, "generating", quiet) as advance:
+    with sudoku_generate.SudokuGenerator(box, seed) as gen, \
+            progress_bar(count, "generating", quiet) as advance:
         for _ in range(count):
             with user_errors():
-                g = gen.generate(givens, minimal)
-            rows.append(g)
+                rows.append(gen.generate(givens, minimal))
             advance(1)
-    if fmt == "lines":
-        text = "".join(f"{g.puzzle.format()}\n" for g in rows)
-    elif fmt == "csv":
-        text = "puzzle,solution,givens,conflicts,decisions\n" + "".join(
-            f"{g.puzzle.format()},{g.solution.format()},{g.puzzle.givens},{g.conflicts},{g.decisions}\n"
-            for g in rows)
-    else:
-        text = "".join(json.dumps({"kind": "sudoku", "box": box_label(box), "puzzle": g.puzzle.format(),
-                                   "solution": g.solution.format(), "givens": g.puzzle.givens,
-                                   "conflicts": g.conflicts, "decisions": g.decisions}) + "\n"
-                       for g in rows)
-    write_output(text, out)
+    write_output(sudoku_generate.format_generated(rows, fmt), out)
 
 
 @generate.command("zebra")
@@ -450,12 +426,12 @@ def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
               help="jsonl: the file to write (default stdout). text: the file for one puzzle "
                    "(default stdout), or the directory (created if needed) that gets one file "
                    "per puzzle, zebra_001.txt, ...; required for --count > 1.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "text"]), default="jsonl",
-              show_default=True,
+@click.option("--format", "fmt", type=click.Choice(zebra_generate.OUTPUT_FORMATS),
+              default="jsonl", show_default=True,
               help="jsonl: one JSON object per puzzle with houses, attributes, clues, question, "
                    "solution and the difficulty figures; text: natural language, without the "
                    "solution (the same --seed in jsonl gives the same puzzles with solutions).")
-@click.option("--wording", type=click.Choice(["people", "houses"]), default="people",
+@click.option("--wording", type=click.Choice(list(WORDINGS)), default="people",
               show_default=True,
               help="text: 'There are N people ... in positions 1, 2, ...' or 'There are N "
                    "houses, numbered 1 to N ...'.")
@@ -463,47 +439,26 @@ def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
 def generate_zebra(houses, attributes, count, seed, out, fmt, wording, quiet):
     """Unique Zebra puzzles with a minimal clue set, a question, and a difficulty figure
     (SAT conflicts and decisions needed to solve each and prove it unique)."""
-    from puzzles.zebra.generate import ZebraGenerator
-    from puzzles.zebra.text import to_text
-
     # Several text puzzles cannot share one file (a text file holds one puzzle).
     to_directory = fmt == "text" and (count > 1 or (out is not None and os.path.isdir(out)))
     if to_directory and out is None:
         raise UserError("--format text with --count > 1 writes one file per puzzle: "
                         "give --out DIRECTORY")
-    gen = ZebraGenerator(houses, attributes, seed)
+    gen = zebra_generate.ZebraGenerator(houses, attributes, seed)
     rows = []
     with progress_bar(count, "generating", quiet) as advance:
         for _ in range(count):
             rows.append(gen.generate())
             advance(1)
+    files = zebra_generate.text_files(rows, wording) if fmt == "text" else []
     if fmt == "jsonl":
-        write_output("".join(json.dumps({"kind": "zebra", **g.puzzle.to_json(),
-                                         "solution": g.solution.to_json(),
-                                         "conflicts": g.conflicts, "decisions": g.decisions}) + "\n"
-                             for g in rows), out)
+        write_output(zebra_generate.format_generated(rows), out)
     elif not to_directory:
-        write_output(to_text(rows[0].puzzle, wording), out)
+        write_output(files[0][1], out)
     else:
-        try:
-            os.makedirs(out, exist_ok=True)
-        except OSError as e:
-            raise UserError(f"{out}: cannot create directory: {e.strerror or e}") from None
-        width = max(3, len(str(count)))
-        for i, g in enumerate(rows, 1):
-            write_output(to_text(g.puzzle, wording), os.path.join(out, f"zebra_{i:0{width}d}.txt"))
-
-
-REPORT_ENERGIES = ("penalty", "lm", "lm+penalty", "reference")
-
-
-def energy_solver(energy: str, opts: dict):
-    """The solver behind a report energy: `reference` is the exact SAT solver; the others
-    are the Glauber solver under that `--energy` (`penalty`: constraint penalties only).
-    Module-level so that Ray ships it to workers by reference."""
-    if energy == "reference":
-        return make_solver("reference", opts)
-    return make_solver("glauber", {**opts, "energy": energy})
+        make_directory(out)
+        for name, text in files:
+            write_output(text, os.path.join(out, name))
 
 
 @cli.command()
@@ -541,60 +496,33 @@ def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, bo
 
     from click.core import ParameterSource
 
-    from puzzles.harness.report import (
-        ChunkRunner,
-        build_report,
-        chunks_of,
-        dataset_labels,
-        format_table,
-    )
+    from puzzles.harness import report as reports
+    from puzzles.harness.solvers import energy_solver, parse_energies
 
-    energies = list(dict.fromkeys(e.strip() for e in energy_names.split(",") if e.strip()))
-    unknown = [e for e in energies if e not in REPORT_ENERGIES] or ([] if energies else [""])
-    if unknown:
-        raise UserError(f"unknown energy {unknown[0]!r} (use {', '.join(REPORT_ENERGIES)})")
+    with user_errors():
+        energies = parse_energies(energy_names)
     if click.get_current_context().get_parameter_source("energy") != ParameterSource.DEFAULT:
         raise UserError("report compares the energies given by --energies; --energy is for "
                         "solve and bench")
     del opts["energy"]  # set per energy by energy_solver
-    try:  # the extras are checked before the solving, not after it
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise UserError("glauber report draws plots with matplotlib: "
-                        "pip install -e '.[report]'") from None
-    if ray_address is not None:
-        from puzzles.harness.distributed import require_ray
-        try:
-            require_ray()
-        except ImportError as e:
-            raise UserError(str(e)) from None
-    try:
-        os.makedirs(out_dir, exist_ok=True)
-    except OSError as e:
-        raise UserError(f"{out_dir}: cannot create directory: {e.strerror or e}") from None
+    with user_errors():
+        reports.check_extras(ray_address)
+    make_directory(out_dir)
     pfiles = read_files(files, fmt, box)
-    factory = functools.partial(energy_solver, opts=opts)
-    runner = ChunkRunner(energies, factory, opts["seed"])  # bad settings fail here, not later
-    labels = dataset_labels(files)
-    work = [chunk for label, pfile in zip(labels, pfiles)
-            for chunk in chunks_of(label, pfile.records[:limit], chunk_size)]
+    factory = functools.partial(energy_solver, settings=opts)
+    with user_errors():  # bad settings fail here, before any work
+        runner = reports.ChunkRunner(energies, factory, opts["seed"])
+    labels = reports.dataset_labels(files)
+    work = reports.plan_chunks(labels, pfiles, chunk_size, limit)
     total = sum(len(c.records) for c in work) * len(energies)
     with progress_bar(total, "report", quiet) as advance, user_errors():
-        if ray_address is None:
-            results, workers = [runner.run(chunk, advance) for chunk in work], 1
-        else:
-            from puzzles.harness.distributed import run_sharded
-            try:
-                results, workers = run_sharded(ray_address, work, energies, factory,
-                                               opts["seed"], advance)
-            except ConnectionError as e:
-                raise UserError(f"--ray: {e}") from None
+        results, workers = reports.run_chunks(work, runner, ray_address, advance)
     settings = {"files": list(files), "energies": energies, "limit": limit,
                 "chunk_size": chunk_size, "format": fmt, "box": box, **opts,
                 "ray": ray_address, "workers": workers}
-    result = build_report(results, labels, energies, settings)
+    result = reports.build_report(results, labels, energies, settings)
     written = result.write(out_dir)
-    click.echo(format_table(result.summaries))
+    click.echo(reports.format_table(result.summaries))
     if not quiet:
         click.echo(f"wrote {', '.join(written)}", err=True)
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import torch
 
+from puzzles.base import PROPAGATION
+
 
 @dataclass(frozen=True)
 class Encoded:
@@ -31,7 +33,9 @@ class Encoded:
     pair_tables: torch.Tensor | None = None  # FloatTensor[F, V, V]: penalty of (x_i, x_j)
     perm_groups: torch.Tensor | None = None  # LongTensor[Gp, V]: disjoint groups covering
     # all sites that swap moves keep as permutations (Sudoku boxes, Zebra attribute rows)
-    meta: dict = field(default_factory=dict, compare=False)  # encoder-specific facts
+    meta: dict = field(default_factory=dict, compare=False)  # encoder facts: "kind" (the
+    # puzzle kind), "structure" (what puzzles that share a batch have in common: a Sudoku's
+    # box shape, a Zebra's whole puzzle, whose clues make its factor tables), "propagate"
 
     @property
     def sites(self) -> int:
@@ -50,7 +54,7 @@ class Encoded:
     def structure_key(self) -> tuple:
         """Puzzles with equal keys share groups and factors, so they can share one batch."""
         return (self.sites, self.values, self.groups.shape, self.unary is None,
-                self.pair_sites is None, self.meta.get("shape"))
+                self.pair_sites is None, self.meta.get("kind"), self.meta.get("structure"))
 
     def is_consistent(self) -> bool:
         """Every site still has an allowed value (propagation found no contradiction), and
@@ -112,9 +116,6 @@ class Encoded:
         g.add_edges_from((a, b) for a in range(len(members)) for b in range(a + 1, len(members))
                          if near[a] & members[b])
         return _classes(g)
-
-
-PROPAGATION = ("none", "singles", "full")
 
 
 class Encoder:

@@ -1,5 +1,5 @@
 """`GlauberSolver`: puzzles -> encode -> anneal on a device -> decode, behind the common
-solve signature of `puzzles.solving` (so it is verified and benchmarked like any solver).
+solve signature of `puzzles.harness.solving` (so it is verified and benchmarked like any solver).
 
 Puzzles with the same structure (same board shape) share batches: their chains run side
 by side in one tensor, and each puzzle leaves the batch as soon as one of its chains
@@ -15,14 +15,13 @@ import torch
 from torch import nn
 
 from encoders.encoded import Encoded
-from encoders.sudoku import SudokuEncoder
+from encoders.options import GlauberOptions
 from puzzles.base import Attempt
 from puzzles.errors import ConfigError
+from puzzles.kinds import encoder
 from solver.energy import PenaltyEnergy
-from solver.glauber import GlauberSampler, SamplerConfig
+from solver.glauber import GlauberSampler
 from solver.lm import WeightedSum
-
-ENERGIES = ("penalty", "lm", "lm+penalty")
 
 
 def resolve_device(device: str) -> torch.device:
@@ -34,53 +33,43 @@ def resolve_device(device: str) -> torch.device:
     return torch.device(device)
 
 
-def encoder_for(kind: str, propagate: str):
-    if kind == "sudoku":
-        return SudokuEncoder(propagate)
-    from encoders.zebra import ZebraEncoder  # noqa: PLC0415 (Zebra support is optional here)
-    return ZebraEncoder(propagate)
-
-
 @dataclass
-class GlauberSolver:
-    """Penalty-energy Glauber dynamics for Sudoku and Zebra puzzles."""
+class GlauberSolver(GlauberOptions):
+    """Glauber dynamics for Sudoku and Zebra puzzles under the penalty energy, an LM
+    energy or their weighted sum (`GlauberOptions.energy`): encode, anneal on a device,
+    decode. Settings and their defaults: `encoders.options.GlauberOptions`."""
 
-    config: SamplerConfig = field(default_factory=SamplerConfig)
-    propagate: str = "singles"  # hard-mask propagation: none, singles or full
-    device: str = "auto"  # auto, cpu or cuda
-    seed: int = 0  # same seed, same device, same puzzles: same answers
-    batch_size: int = 512  # puzzles per batch (chains = batch_size * config.chains)
-    fill_cap: int = 4096  # block moves only where each perm group has at most this many fillings
-    fill_budget: int = 24_000  # block-move batches: puzzles x largest filling count
-    group_form: str = "pairs"  # all-different penalty: pairs or excess
-    energy: str = "penalty"  # penalty, lm or lm+penalty (see solver.lm.WeightedSum)
-    lm_weight: float = 1.0  # weight of the LM term in the moves
-    penalty_weight: float = 1.0  # weight of the penalty in the moves (lm+penalty)
-    model: str | None = None  # LM directory; None: the default model shipped for the board
-    name: str = "glauber"
     _classes: dict = field(default_factory=dict, init=False, repr=False)
     _models: dict = field(default_factory=dict, init=False, repr=False)
-
-    def __post_init__(self):
-        if self.energy not in ENERGIES:
-            raise ValueError(f"energy must be one of {', '.join(ENERGIES)}")
 
     def _lm_term(self, members, device):
         """The LM term for a batch (model loaded once per directory)."""
         from encoders import lm  # noqa: PLC0415 (transformers is heavy; only when used)
         first = members[0][1]
-        shape = first.meta.get("shape")
-        if shape[0] != "sudoku":
+        if first.meta["kind"] != "sudoku":
             raise ConfigError("LM energies exist for Sudoku only; use --energy penalty for Zebra")
-        n = shape[1][0] * shape[1][1]
-        path = self.model or lm.default_model_dir("sudoku", n)
+        box = first.meta["structure"]
+        path = self.model or lm.default_model_dir("sudoku", box)
         if path not in self._models:
-            if self.model is None and not lm.default_model_dir("sudoku", n).exists():
-                raise ConfigError(f"no default LM for {n}x{n} Sudoku; train one with "
-                                 f"`glauber train sudoku --box ...` and pass --model DIR")
+            if self.model is None and not lm.default_model_dir("sudoku", box).exists():
+                n = box[0] * box[1]
+                raise ConfigError(f"no default LM for {n}x{n} Sudoku with {box[0]}x{box[1]} boxes; "
+                                  f"train one with `glauber train sudoku --box {box[0]}x{box[1]} "
+                                  f"--out DIR` and pass --model DIR")
             self._models[path] = lm.load(path, device)
         model, card = self._models[path]
+        if self.init == "lm" and card["arch"] != "mlm":
+            raise ConfigError("--init lm needs a masked LM (a model trained with --arch mlm)")
         return lm.lm_energy(model, card, [enc for _, enc, _ in members], device)
+
+    def _starts(self, term, first: Encoded, device):
+        """starts(mask, owner, generator) for the sampler: the LM's unmasking of each
+        puzzle (`--init lm`), or None for uniform draws."""
+        if self.init != "lm":
+            return None
+        from encoders import lm  # noqa: PLC0415
+        neighbours = lm.neighbour_table(first.graph()).to(device)
+        return lambda mask, owner, generator: term.unmask(mask, owner, neighbours, generator)
 
     def solve(self, puzzle) -> Attempt:
         return self.solve_many([puzzle])[0]
@@ -92,7 +81,7 @@ class GlauberSolver:
         batches: dict[tuple, list[tuple[int, Encoded, object]]] = {}
         for i, puzzle in enumerate(puzzles):
             start = time.perf_counter()
-            enc = encoder_for(puzzle.kind, self.propagate).encode(puzzle)
+            enc = encoder(puzzle.kind, self.propagate).encode(puzzle)
             if not enc.is_consistent():
                 attempts[i] = Attempt(None, time.perf_counter() - start,
                                       "no solution (propagation found a contradiction)")
@@ -143,9 +132,11 @@ class GlauberSolver:
     def _run_batch(self, puzzles, members, move, device, generator, attempts, progress):
         first = members[0][1]
         energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
+        term = (self._lm_term(members, device)
+                if self.energy != "penalty" or self.init == "lm" else None)
         if self.energy != "penalty":
             energy = WeightedSum(energy, self.penalty_weight if self.energy == "lm+penalty" else 0.0,
-                                 [(self.lm_weight, self._lm_term(members, device))])
+                                 [(self.lm_weight, term)])
         sites, groups = self._colourings(first, move)
         fillings = None
         if move == "block":
@@ -153,7 +144,8 @@ class GlauberSolver:
             fillings = (torch.stack([nn.functional.pad(f, (0, 0, 0, width - f.shape[1])) for _, _, (f, _) in members]),
                         torch.stack([nn.functional.pad(r, (0, width - r.shape[1])) for _, _, (_, r) in members]))
         config = replace(self.config, move=move)
-        sampler = GlauberSampler(energy, sites, config, device, first.perm_groups, groups, fillings)
+        sampler = GlauberSampler(energy, sites, config, device, first.perm_groups, groups, fillings,
+                                 starts=self._starts(term, first, device))
         allowed = torch.stack([enc.allowed for _, enc, _ in members])
         result = sampler.run(allowed, generator, on_done=progress)
         for j, (i, _, _) in enumerate(members):
@@ -161,13 +153,13 @@ class GlauberSolver:
             stats = {"sweeps": int(result.sweeps[j]), "chains": config.chains, "move": move,
                      "energy": float(result.energies[j]), "restarts": int(result.restarts[j]),
                      "site_updates": int(result.site_updates[j]), "device": str(device),
-                     "energy_terms": self.energy}
-            state = encoder_for(puzzle.kind, self.propagate).decode(puzzle, result.states[j])
+                     "energy_terms": self.energy, "init": self.init}
+            state = encoder(puzzle.kind, self.propagate).decode(puzzle, result.states[j])
             if result.solved[j]:
                 attempts[i] = Attempt(state, float(result.seconds[j]), None, stats)
             else:
                 # the lowest-energy state, for reports' cell accuracy (never called solved)
-                stats["best"] = state.to_json() if puzzle.kind == "zebra" else state.format()
+                stats["best"] = state.to_json()
                 attempts[i] = Attempt(None, float(result.seconds[j]),
                                       f"not solved within the budget ({stats['sweeps']} sweeps, "
                                       f"{float(result.seconds[j]):.1f} s; lowest energy "

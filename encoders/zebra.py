@@ -2,7 +2,7 @@
 
 Site m*N + h is house h+1 of attribute m; its value indexes the attribute's value list.
 Every attribute row is an all-different group (and a perm group for swap moves). Clues
-become penalties read off `puzzles.zebra.RELATIONS`, so any kind in that table works:
+become penalties read off `puzzles.zebra.model.RELATIONS`, so any kind in that table works:
 
 - one entity (at, not_at, at_end): a unary penalty on each house where it fails;
 - two entities: a pair factor per pair of houses where the relation fails;
@@ -96,7 +96,8 @@ class ZebraEncoder(Encoder):
             clamp=torch.zeros(m_count * n, dtype=torch.bool), allowed=allowed, groups=groups,
             unary=unary, pair_sites=torch.tensor(keys, dtype=torch.long).view(-1, 2),
             pair_tables=torch.stack([pairs[k] for k in keys]) if keys else torch.zeros(0, n, n),
-            perm_groups=groups, meta={"shape": ("zebra", puzzle), "propagate": self.propagate})
+            perm_groups=groups, meta={"kind": "zebra", "structure": puzzle,
+                                                "propagate": self.propagate})
 
     def _propagate(self, puzzle: ZebraPuzzle, unary: torch.Tensor) -> torch.Tensor:
         """allowed BoolTensor[M*N, N] after the chosen propagation."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 SAT_SOLVER = "minisat22"  # the CDCL solver (python-sat name) behind counters and generators
+PROPAGATION = ("none", "singles", "full")  # hard-mask propagation levels of every kind
 
 
 class Solution(Protocol):
@@ -30,6 +31,15 @@ class Puzzle(Protocol):
     def explain(self, solution) -> str | None: ...
 
     def conflicts(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Description:
+    """How a puzzle is named in messages, reports and plots."""
+
+    size: str  # Sudoku: "9x9"; Zebra: houses x attributes, "5x5"
+    stated: str  # what it states up front: "givens" (Sudoku) or "clues" (Zebra)
+    count: int  # how many of them
 
 
 @dataclass(frozen=True)

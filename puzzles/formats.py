@@ -14,7 +14,7 @@ Formats (detected from the extension, then the content; forced with `format=`):
   optionally `solution`, `box`); a Zebra object has `houses`, `attributes`, `clues` (and
   optionally `question`, `solution`), at the top or under `puzzle`; `"kind"` may say
   which. One file may mix both kinds.
-- `text`: one natural-language Zebra puzzle per file (`puzzles.zebra_text`).
+- `text`: one natural-language Zebra puzzle per file (`puzzles.zebra.text`).
 
 Answers are written in the input's format; Zebra answers (from `jsonl` or `text` files)
 are always JSON lines. Every problem is raised as `InputError(path, line, message)`.
@@ -26,18 +26,21 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from puzzles.base import Puzzle, Solution
 from puzzles.errors import InputError, PuzzleError
-from puzzles.harness.solving import Outcome
-from puzzles.sudoku.model import Sudoku, default_box, parse_box, size_of_length, value_of
-from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
+from puzzles.kinds import kind_of, read_json
+from puzzles.sudoku.model import Sudoku, default_box, size_of_length, value_of
 from puzzles.zebra.text import looks_like_zebra_text, parse_zebra_text
 
 FORMATS = ("lines", "csv", "jsonl", "text")
 PUZZLE_COLUMNS = ("quizzes", "puzzle", "question")
 SOLUTION_COLUMNS = ("solutions", "solution", "answer")
 _DRAWING = str.maketrans("", "", " \t|-+")
+
+if TYPE_CHECKING:
+    from puzzles.harness.solving import Outcome
 
 
 @dataclass(frozen=True)
@@ -240,49 +243,14 @@ def _json_objects(path: str, text: str):
             raise InputError(path, number, f"invalid JSON: {e.msg} (column {e.colno})") from None
 
 
-def _sudoku_from_json(obj: dict, box) -> tuple[Sudoku, Sudoku | None]:
-    if not isinstance(obj.get("puzzle"), str):
-        raise PuzzleError('expected a JSON object with a "puzzle" string')
-    if box is None and obj.get("box") is not None:
-        box = parse_box(str(obj["box"]))
-    puzzle = Sudoku.parse(obj["puzzle"], box)
-    solution = obj.get("solution")
-    if solution is not None and not isinstance(solution, str):
-        raise PuzzleError('"solution" must be a string or null')
-    return puzzle, Sudoku.parse(solution, puzzle.box) if solution else None
-
-
-def _zebra_from_json(obj: dict, box) -> tuple[ZebraPuzzle, ZebraSolution | None]:
-    # The issue's shape keeps the puzzle's fields at the top; `solve --json` output nests
-    # them under "puzzle". The solution sits at the top in both.
-    puzzle = ZebraPuzzle.from_json(obj["puzzle"] if isinstance(obj.get("puzzle"), dict) else obj)
-    solution = obj.get("solution")
-    return puzzle, ZebraSolution.from_json(puzzle, solution) if solution is not None else None
-
-
-_FROM_JSON = {"sudoku": _sudoku_from_json, "zebra": _zebra_from_json}  # kind -> reader
-
-
-def _json_kind(obj: dict) -> str:
-    """The puzzle kind of a JSON object: its "kind" field, else guessed from its keys."""
-    if "kind" in obj:
-        return obj["kind"]
-    zebra = "houses" in obj or "attributes" in obj or isinstance(obj.get("puzzle"), dict)
-    return "zebra" if zebra else "sudoku"
-
-
 def _read_jsonl(path: str, text: str, box) -> PuzzleFile:
     records = []
     any_solution = False
     for number, obj in _json_objects(path, text):
         if not isinstance(obj, dict):
             raise InputError(path, number, "expected a JSON object (one puzzle)")
-        kind = _json_kind(obj)
-        if not isinstance(kind, str) or kind not in _FROM_JSON:
-            raise InputError(path, number, f"unsupported puzzle kind {kind!r} "
-                             f"(use one of {', '.join(_FROM_JSON)})")
         try:
-            puzzle, expected = _FROM_JSON[kind](obj, box)
+            puzzle, expected = read_json(obj, box)
         except PuzzleError as e:
             raise InputError(path, number, str(e)) from None
         any_solution |= "solution" in obj
@@ -297,27 +265,14 @@ def _read_zebra_text(path: str, text: str, box) -> PuzzleFile:
     return PuzzleFile(path, "text", (Record(path, first, puzzle, layout="text"),))
 
 
-def box_label(box: tuple[int, int]) -> str:
-    return f"{box[0]}x{box[1]}"
-
-
 def outcome_json(record: Record, outcome: Outcome) -> dict:
     """The `solve --json` object of one answered record. A Sudoku's puzzle and solution
     are symbol strings; a Zebra's are JSON objects in the input shape, plus the `answer`
     (the question entity's house, or null). It reads back as a `jsonl` record."""
     puzzle = record.puzzle
     attempt = outcome.attempt
-    solved = outcome.solution  # None unless verified
-    obj: dict = {"source": record.source, "kind": puzzle.kind}
-    if isinstance(puzzle, ZebraPuzzle):
-        obj["puzzle"] = puzzle.to_json()
-        obj["solution"] = solved.to_json() if solved is not None else None
-        obj["answer"] = puzzle.answer(solved) if solved is not None else None
-    else:
-        obj["puzzle"] = puzzle.format()
-        if puzzle.box != default_box(puzzle.n):
-            obj["box"] = box_label(puzzle.box)
-        obj["solution"] = solved.format() if solved is not None else None
+    obj: dict = {"source": record.source, "kind": puzzle.kind,
+                 **kind_of(puzzle).answer_json(puzzle, outcome.solution)}  # None unless verified
     obj.update({
         "verified": outcome.verified,
         "error": outcome.error,
@@ -352,10 +307,11 @@ def format_answers(pfile: PuzzleFile, outcomes: list[Outcome], as_json: bool = F
     return "".join(chunks)
 
 
-def candidates(pfile: PuzzleFile) -> list[tuple[Record, Solution | None]]:
-    """Proposed solutions in a file, for `glauber verify`: the solution column or field
-    where the file has one (None where it is empty), else each Sudoku itself (a line file
-    of filled grids is a file of answers; a Zebra puzzle is never its own answer)."""
+def proposed_answers(pfile: PuzzleFile) -> list[tuple[Record, Solution | None]]:
+    """The answers a file proposes, for `glauber verify`: the solution column or field
+    where the file has one (None where it is empty), else each puzzle itself where its
+    kind allows (a line file of filled Sudoku grids is a file of answers; a Zebra puzzle
+    is never its own answer)."""
     if pfile.has_solutions:
         return [(r, r.expected) for r in pfile.records]
-    return [(r, r.puzzle if isinstance(r.puzzle, Sudoku) else None) for r in pfile.records]
+    return [(r, r.puzzle if kind_of(r.puzzle).own_answer else None) for r in pfile.records]

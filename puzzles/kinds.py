@@ -1,17 +1,90 @@
-"""The puzzle kinds, by name: what the rest of the package looks up instead of switching
-on `puzzle.kind`."""
+"""The puzzle kinds, by name: every per-kind behaviour the rest of the package needs, looked
+up here instead of switched on. A new kind is one sub-package (model, reference, ...)
+plus one entry in `KINDS`.
+
+Encoders need torch, which `puzzles` never imports: a kind names its encoder as a
+`"module:Class"` string, imported on first use (`encoder`).
+"""
 
 from __future__ import annotations
 
-from puzzles.base import Counted, Puzzle
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+from puzzles.base import Counted, Description, Puzzle, Solution
+from puzzles.errors import PuzzleError
+from puzzles.sudoku import model as sudoku
 from puzzles.sudoku import reference as sudoku_reference
+from puzzles.zebra import model as zebra
 from puzzles.zebra import reference as zebra_reference
 
-COUNTERS = {"sudoku": sudoku_reference.count_solutions, "zebra": zebra_reference.count_solutions}
-"""Puzzle kind -> its exact counter."""
+
+@dataclass(frozen=True)
+class Kind:
+    """One puzzle kind's entry points."""
+
+    name: str  # the `puzzle.kind` and JSON "kind" it answers to
+    describe: Callable[[Puzzle], Description]  # size and what it states, for messages
+    read_json: Callable[[dict, tuple[int, int] | None], tuple[Puzzle, Solution | None]]
+    # a JSON object -> (puzzle, expected solution or None); PuzzleError when malformed
+    claims_json: Callable[[dict], bool] | None  # does an object without "kind" hold this
+    # kind? None: the kind an unclaimed object is read as (exactly one kind has None)
+    solution_from_json: Callable[[Puzzle, object], Solution]  # inverse of solution.to_json()
+    answer_json: Callable[[Puzzle, Solution | None], dict]  # puzzle and answer fields of
+    # a `solve --json` object
+    open_values: Callable[[Puzzle, Solution], tuple]  # a solution's values at the cells a
+    # solver fills in (what cell accuracy compares)
+    count: Callable[[Puzzle, int], Counted]  # the exact SAT counter
+    difficulty_band: Callable[[str, int | None], tuple[int, str] | None]  # (size, reference
+    # conflicts) -> (sort key, label) for the report's solve rate by difficulty
+    difficulty_axis: str  # what the bands measure
+    encoder: str  # "module:Class" of its encoder (torch), imported on use
+    own_answer: bool  # a file of these puzzles may be a file of answers (filled grids)
+
+
+KINDS: dict[str, Kind] = {
+    "sudoku": Kind("sudoku", sudoku.describe, sudoku.read_json, None, sudoku.solution_from_json,
+                   sudoku.answer_json, sudoku.open_values, sudoku_reference.count_solutions,
+                   sudoku_reference.difficulty_band, sudoku_reference.DIFFICULTY_AXIS,
+                   "encoders.sudoku:SudokuEncoder", own_answer=True),
+    "zebra": Kind("zebra", zebra.describe, zebra.read_json, zebra.claims_json,
+                  zebra.ZebraSolution.from_json, zebra.answer_json, zebra.open_values,
+                  zebra_reference.count_solutions, zebra_reference.difficulty_band,
+                  zebra_reference.DIFFICULTY_AXIS, "encoders.zebra:ZebraEncoder",
+                  own_answer=False),
+}
+
+
+def kind_of(puzzle: Puzzle) -> Kind:
+    return KINDS[puzzle.kind]
+
+
+def describe(puzzle: Puzzle) -> Description:
+    return kind_of(puzzle).describe(puzzle)
 
 
 def count(puzzle: Puzzle, limit: int = 2) -> Counted:
     """Find up to `limit` solutions of a puzzle of any kind (limit >= 2); verdict
     none/unique/many. Conflicts and decisions are the kind's difficulty figure."""
-    return COUNTERS[puzzle.kind](puzzle, limit)
+    return kind_of(puzzle).count(puzzle, limit)
+
+
+def read_json(obj: dict, box: tuple[int, int] | None = None) -> tuple[Puzzle, Solution | None]:
+    """A puzzle of any kind and its expected solution (or None) from a JSON object: the
+    kind is its "kind" field, else the kind that claims its keys. PuzzleError when the
+    kind is unknown or the object malformed."""
+    if "kind" in obj:
+        name = obj["kind"]
+    else:
+        name = next((k.name for k in KINDS.values() if k.claims_json and k.claims_json(obj)),
+                    next(k.name for k in KINDS.values() if k.claims_json is None))
+    if not isinstance(name, str) or name not in KINDS:
+        raise PuzzleError(f"unsupported puzzle kind {name!r} (use one of {', '.join(KINDS)})")
+    return KINDS[name].read_json(obj, box)
+
+
+def encoder(kind: str, propagate: str):
+    """The encoder of `kind` at propagation level `propagate` (imports torch)."""
+    module, _, cls = KINDS[kind].encoder.partition(":")
+    return getattr(importlib.import_module(module), cls)(propagate)

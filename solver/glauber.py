@@ -21,39 +21,13 @@ values get -inf before sampling, so a clamped site (one allowed value) never cha
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
+from solver.config import SamplerConfig
 from solver.energy import Energy
 from solver.moves import BlockMoves, ShuffleMoves, SiteMoves, SwapMoves
-from solver.schedule import AnnealSchedule
-
-ORDERS = ("chromatic", "sweep", "random")
-MOVES = ("site", "swap", "shuffle", "block")
-
-
-@dataclass(frozen=True)
-class SamplerConfig:
-    chains: int = 32  # chains per problem
-    sweeps: int = 3000  # sweep budget per problem
-    time_limit: float = 30.0  # wall-clock budget per batch, seconds
-    order: str = "chromatic"  # site update order, one of ORDERS (site moves)
-    move: str = "block"  # site: single-site heat bath; swap: exchange two sites of a perm
-    # group; shuffle: reorder `shuffle` sites of a perm group from their exact conditional;
-    # block: redraw a whole perm group from its exact conditional
-    shuffle: int = 5  # sites per shuffle move (m! orders scored at once)
-    schedule: AnnealSchedule = field(default_factory=AnnealSchedule)
-    patience: int = 300  # sweeps without a new best energy before a chain restarts (0: never)
-    tolerance: float = 1e-6  # energy at or below which a chain counts as solved
-
-    def __post_init__(self):
-        if self.order not in ORDERS:
-            raise ValueError(f"order must be one of {ORDERS}")
-        if self.move not in MOVES:
-            raise ValueError(f"move must be one of {MOVES}")
-        if self.chains < 1 or self.sweeps < 0 or self.time_limit <= 0:
-            raise ValueError("chains >= 1, sweeps >= 0 and time_limit > 0 required")
 
 
 @dataclass(frozen=True)
@@ -75,13 +49,16 @@ class GlauberSampler:
     colour_classes: site sets sharing no factor (LongTensor[S] each), for site moves;
     perm_groups LongTensor[Gp, V] and perm_classes (LongTensor[Gc] indices into it, groups
     sharing no factor), for swap and block moves; fillings (LongTensor[P, Gp, F, K],
-    BoolTensor[P, Gp, F]) from `Encoded.block_fillings`, for block moves.
+    BoolTensor[P, Gp, F]) from `Encoded.block_fillings`, for block moves. starts(mask
+    FloatTensor[P, N, V], owner LongTensor[B], generator) -> LongTensor[B, N] draws the
+    states chains start and restart from (default: uniform over the allowed values, or
+    over the allowed fillings for perm-group moves), e.g. a language model's unmasking.
     """
 
     def __init__(self, energy: Energy, colour_classes: list[torch.Tensor],
                  config: SamplerConfig = SamplerConfig(), device="cpu",
                  perm_groups: torch.Tensor | None = None,
-                 perm_classes: list[torch.Tensor] | None = None, fillings=None):
+                 perm_classes: list[torch.Tensor] | None = None, fillings=None, starts=None):
         self.energy, self.config, self.device = energy, config, torch.device(device)
         if config.move != "site" and (perm_groups is None or perm_classes is None):
             raise ValueError(f"{config.move} moves need perm_groups and perm_classes")
@@ -96,6 +73,7 @@ class GlauberSampler:
         else:
             self.moves = BlockMoves(energy, perm_groups, perm_classes, *fillings, self.device)
         self.n_sites = self.moves.n_sites
+        self.fresh = starts or self.moves.fresh
 
     def sample(self, allowed: torch.Tensor, generator: torch.Generator, sweeps: int,
                beta: float) -> torch.Tensor:
@@ -108,17 +86,16 @@ class GlauberSampler:
             ~allowed.to(self.device), float("-inf"))
         owner = torch.arange(p, device=self.device).repeat_interleave(c)
         self._bind(owner)
-        x = self.moves.fresh(mask, owner, generator)
+        x = self.fresh(mask, owner, generator)
         cache = self.energy.prepare(x)
         betas = torch.full((p * c,), float(beta), device=self.device)
         for _ in range(sweeps):
             self.moves.sweep(x, cache, betas, owner, mask, generator)
         return x.view(p, c, n).cpu()
 
-    def run(self, allowed: torch.Tensor, generator: torch.Generator,
-            init: torch.Tensor | None = None, on_done=None) -> SampleResult:
-        """Anneal P problems. allowed: BoolTensor[P, N, V]; init: optional LongTensor[P, C, N]
-        starting states; on_done(k) is called as k problems finish (progress)."""
+    def run(self, allowed: torch.Tensor, generator: torch.Generator, on_done=None) -> SampleResult:
+        """Anneal P problems. allowed: BoolTensor[P, N, V]; on_done(k) is called as k
+        problems finish (progress)."""
         cfg = self.config
         p, n, v = allowed.shape
         c = cfg.chains
@@ -126,8 +103,7 @@ class GlauberSampler:
             ~allowed.to(self.device), float("-inf"))
         owner = torch.arange(p, device=self.device).repeat_interleave(c)  # problem of each chain
         self._bind(owner)
-        x = (init.to(self.device).reshape(p * c, n) if init is not None
-             else self.moves.fresh(mask, owner, generator))
+        x = self.fresh(mask, owner, generator)
         cache = self.energy.prepare(x)
         age = torch.zeros(p * c, dtype=torch.long, device=self.device)
         best = torch.full((p * c,), float("inf"), device=self.device)
@@ -177,7 +153,7 @@ class GlauberSampler:
             if cfg.patience and sweep % 10 == 0:
                 stuck = (since >= cfg.patience).nonzero().squeeze(1)
                 if len(stuck):
-                    x[stuck] = self.moves.fresh(mask, owner[stuck], generator)
+                    x[stuck] = self.fresh(mask, owner[stuck], generator)
                     age[stuck], since[stuck] = 0, 0
                     best[stuck] = float("inf")
                     out_restarts.index_add_(0, owner[stuck].cpu(), torch.ones(len(stuck), dtype=torch.long))

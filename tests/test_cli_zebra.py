@@ -28,7 +28,7 @@ def json_lines(text: str) -> list[dict]:
 
 @pytest.fixture
 def example_json(tmp_path):
-    """The issue's example as a pretty-printed .json file (one object over many lines)."""
+    """The README's example as a pretty-printed .json file (one object over many lines)."""
     path = tmp_path / "example.json"
     path.write_text("\n" + json.dumps({**EXAMPLE, "solution": EXAMPLE_SOLUTION}, indent=2))
     return path

@@ -7,7 +7,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from encoders.sudoku import SudokuEncoder, candidates, to_text
+from encoders.sudoku import SudokuEncoder
 from encoders.zebra import ZebraEncoder
 from puzzles.kinds import count
 from puzzles.sudoku.model import Sudoku, verify
@@ -56,16 +56,6 @@ def test_sudoku_penalty_is_zero_exactly_on_solutions(grid, data):
     assert energies[0] == 0
 
 
-def test_singles_and_full_propagation_only_remove_impossible_values():
-    # "full" must be at least as strong as "singles", and both keep the solution
-    puzzle = Sudoku.parse("4.....8.5.3..........7......2.....6.....8.4......1.......6.3.7.5..2.....1.4......")
-    solution = count_solutions(puzzle).solution
-    singles, full = candidates(puzzle, "singles"), candidates(puzzle, "full")
-    for s, f, v in zip(singles, full, solution.cells):
-        assert f & ~s == 0 and f >> (v - 1) & 1
-    assert sum(bin(f).count("1") for f in full) < sum(bin(s).count("1") for s in singles)
-
-
 def test_contradiction_is_detected_by_propagation():
     enc = SudokuEncoder("singles").encode(Sudoku.parse("12........3...4."))
     assert not enc.is_consistent()
@@ -84,11 +74,6 @@ def test_colour_classes_are_independent_and_cover_all_sites(puzzle):
         cells = [set(enc.perm_groups[g].tolist()) for g in cls.tolist()]
         for a, b in itertools.combinations(cells, 2):
             assert not any(set(peers[s]) & b for s in a)
-
-
-def test_text_serialisation():
-    puzzle = Sudoku.parse("1..." * 4)
-    assert to_text(puzzle) == "1...\n1...\n1...\n1..."
 
 
 @given(zebra_puzzles(houses=st.integers(3, 5), attributes=st.integers(2, 4)), LEVELS)

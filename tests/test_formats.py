@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
 
 from puzzles.errors import InputError
-from puzzles.formats import candidates, detect_format, format_answers, read_text
+from puzzles.formats import detect_format, format_answers, proposed_answers, read_text
 from puzzles.harness.solving import ReferenceSolver, solve_all
 from puzzles.sudoku.model import Sudoku
 from puzzles.sudoku.strategies import sudoku_puzzles
@@ -51,7 +51,7 @@ def test_every_format_round_trips(puzzles, layout):
         assert [r.puzzle for r in back.records] == solved
     else:
         assert [r.expected for r in back.records] == solved
-        assert [s for _, s in candidates(back)] == solved
+        assert [s for _, s in proposed_answers(back)] == solved
 
 
 def test_grid_blocks_with_drawing_characters():
@@ -126,7 +126,7 @@ zebra_sizes = {"houses": st.integers(2, 4), "attributes": st.integers(1, 3)}
 
 @given(st.lists(zebra_puzzles(**zebra_sizes), min_size=1, max_size=3), st.booleans())
 def test_zebra_json_lines_answers_read_back(puzzles, nested):
-    """Issue-shape objects (or `solve --json` objects, puzzle nested) in, JSON lines out,
+    """README-shape objects (or `solve --json` objects, puzzle nested) in, JSON lines out,
     and the answers read back as expected solutions."""
     objs = [{"kind": "zebra", "puzzle": p.to_json()} if nested else p.to_json() for p in puzzles]
     text = "".join(json.dumps(o) + "\n" for o in objs)
@@ -134,7 +134,7 @@ def test_zebra_json_lines_answers_read_back(puzzles, nested):
     assert [r.puzzle for r in pfile.records] == puzzles
     assert all(o.verified for o in outcomes) and not pfile.has_solutions
     assert [r.expected for r in back.records] == [o.solution for o in outcomes]
-    assert [s for _, s in candidates(back)] == [o.solution for o in outcomes]
+    assert [s for _, s in proposed_answers(back)] == [o.solution for o in outcomes]
     assert [r.puzzle for r in back.records] == puzzles
 
 
@@ -166,8 +166,8 @@ def test_one_jsonl_file_mixes_sudoku_and_zebra_and_kind_may_be_explicit():
     pfile = read_text("m.jsonl", text)
     assert [r.puzzle.kind for r in pfile.records] == ["sudoku", "zebra", "zebra", "sudoku"]
     assert [r.line for r in pfile.records] == [1, 2, 3, 4]
-    assert candidates(pfile)[1][1] is None  # a Zebra puzzle is not its own answer
-    assert candidates(pfile)[0][1] == Sudoku.parse("1" + "." * 15)
+    assert proposed_answers(pfile)[1][1] is None  # a Zebra puzzle is not its own answer
+    assert proposed_answers(pfile)[0][1] == Sudoku.parse("1" + "." * 15)
 
 
 def test_sudoku_line_files_are_not_taken_for_zebra_text():

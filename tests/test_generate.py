@@ -1,9 +1,17 @@
+import json
 import random
 
 import pytest
 
 from puzzles.errors import PuzzleError
-from puzzles.sudoku.generate import SudokuGenerator, canonical_grid, random_symmetry
+from puzzles.formats import read_text
+from puzzles.sudoku.generate import (
+    OUTPUT_FORMATS,
+    SudokuGenerator,
+    canonical_grid,
+    format_generated,
+    random_symmetry,
+)
 from puzzles.sudoku.model import verify
 from puzzles.sudoku.reference import count_solutions
 
@@ -51,3 +59,16 @@ def test_generation_is_deterministic_for_a_seed():
 def test_impossible_givens_target_is_a_clear_error():
     with SudokuGenerator((3, 3), seed=0) as gen, pytest.raises(PuzzleError, match="at most 10 givens"):
         gen.generate(10, attempts=2)
+
+
+def test_generated_puzzles_are_written_in_every_output_format():
+    with SudokuGenerator((2, 3), seed=1) as gen:
+        rows = [gen.generate(14) for _ in range(2)]
+    texts = {fmt: format_generated(rows, fmt) for fmt in OUTPUT_FORMATS}
+    assert texts["lines"] == "".join(g.puzzle.format() + "\n" for g in rows)
+    assert texts["csv"].splitlines()[0] == "puzzle,solution,givens,conflicts,decisions"
+    objects = [json.loads(line) for line in texts["jsonl"].splitlines()]
+    assert [o["box"] for o in objects] == ["2x3", "2x3"]
+    for fmt, name in (("csv", "g.csv"), ("jsonl", "g.jsonl")):  # they read back, with solutions
+        back = read_text(name, texts[fmt])
+        assert [(r.puzzle, r.expected) for r in back.records] == [(g.puzzle, g.solution) for g in rows]

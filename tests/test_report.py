@@ -1,4 +1,4 @@
-"""`glauber report` and `puzzles.report`: the files it writes, the scores, seeding and
+"""`glauber report` and `puzzles.harness.report`: the files it writes, the scores, seeding and
 reproducibility, unavailable energies and extras, and the Ray-sharded report."""
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from puzzles.formats import Record
 from puzzles.harness.report import (
     Chunk,
     ChunkRunner,
-    Row,
-    answer_of,
-    cell_accuracy,
     chunk_seed,
     chunks_of,
     dataset_labels,
     difficulty_bucket,
 )
+from puzzles.harness.scoring import Row, answer_of, cell_accuracy
 from puzzles.sudoku.model import Sudoku
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 
@@ -222,3 +220,19 @@ def test_an_unreachable_ray_address_fails_fast(datasets, tmp_path):
     result = run("report", datasets[0], "--out", tmp_path, "--ray", "127.0.0.1:1")
     assert result.exit_code == 2
     assert result.stderr == "--ray: no Ray cluster answers at 127.0.0.1:1\n"
+
+
+def test_plan_and_run_chunks_in_one_process():
+    from puzzles.formats import read_text
+    from puzzles.harness.report import plan_chunks, run_chunks
+    from puzzles.harness.solvers import energy_solver
+
+    pfiles = [read_text("a.txt", "1234341221434321\n" * 3), read_text("b.txt", "." * 16 + "\n")]
+    work = plan_chunks(["a", "b"], pfiles, chunk_size=2, limit=2)
+    assert [(c.dataset, c.number, c.start, len(c.records)) for c in work] == [("a", 0, 0, 2),
+                                                                            ("b", 0, 0, 1)]
+    runner = ChunkRunner(["reference"], lambda energy: energy_solver(energy, {}), seed=0)
+    done = []
+    results, workers = run_chunks(work, runner, progress=done.append)
+    assert workers == 1 and sum(done) == 3
+    assert [[r.verified for r in c.rows] for c in results] == [[True, True], [True]]

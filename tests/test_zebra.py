@@ -1,7 +1,7 @@
 """The Zebra model: the relation table, the verifier against brute force, JSON, conflicts.
 
-`brute_solutions` (exhaustive search with the issue's definitions written out again here,
-independent of `puzzles.zebra.RELATIONS`) is also used by the reference and generator tests.
+`brute_solutions` (exhaustive search with the README's definitions written out again here,
+independent of `puzzles.zebra.model.RELATIONS`) is also used by the reference and generator tests.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from puzzles.errors import PuzzleError
-from puzzles.zebra.model import KINDS, RELATIONS, Clue, ZebraPuzzle, ZebraSolution, explain, verify
+from puzzles.zebra.model import CLUE_KINDS, RELATIONS, Clue, ZebraPuzzle, ZebraSolution, explain, verify
 from puzzles.zebra.strategies import zebra_puzzles
 
-# The issue's definitions of the clue kinds, over 1-based positions of a, b, c and k.
+# The README's definitions of the clue kinds, over 1-based positions of a, b, c and k.
 DEFINITIONS = {
     "same": lambda a, b, c, k, n: a == b,
     "not_same": lambda a, b, c, k, n: a != b,
@@ -33,7 +33,7 @@ DEFINITIONS = {
     "two_between": lambda a, b, c, k, n: abs(a - b) == 3,
 }
 
-EXAMPLE = {  # the issue's JSON example
+EXAMPLE = {  # the README's JSON example
     "houses": 3,
     "attributes": {"color": ["red", "green", "blue"], "pet": ["cat", "dog", "fish"]},
     "clues": [{"kind": "at", "a": ["color", "red"], "position": 1},
@@ -105,7 +105,7 @@ def any_clues(draw, attributes, houses: int, max_size: int = 5):
         k = draw(st.integers(1, houses)) if rel.positional else None
         return Clue(kind, *refs, position=k)
 
-    return [clue(k) for k in draw(st.lists(st.sampled_from(KINDS), max_size=max_size))]
+    return [clue(k) for k in draw(st.lists(st.sampled_from(CLUE_KINDS), max_size=max_size))]
 
 
 TINY = (("color", ("red", "green", "blue")), ("pet", ("cat", "dog", "fish")))
@@ -161,7 +161,7 @@ def test_explain_names_the_failing_clue_and_bad_attribute():
     assert "attributes differ" in other.explain(ZebraSolution(2, (("pet", ("red", "green")),)))
 
 
-def test_the_issue_example_and_its_answer():
+def test_the_readme_example_and_its_answer():
     puzzle = ZebraPuzzle.from_json(json.loads(json.dumps(EXAMPLE)))
     assert puzzle.kind == "zebra"
     assert puzzle.to_json() == EXAMPLE

@@ -3,14 +3,15 @@ clue kinds, vocabulary, and the text it writes."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
 from test_zebra import brute_solutions
 
 from puzzles.errors import PuzzleError
-from puzzles.zebra.generate import ZebraGenerator, vocabulary
-from puzzles.zebra.model import KINDS, ZebraPuzzle
+from puzzles.zebra.generate import ZebraGenerator, format_generated, text_files, vocabulary
+from puzzles.zebra.model import CLUE_KINDS, ZebraPuzzle
 from puzzles.zebra.reference import count_solutions
 from puzzles.zebra.text import THEMES, parse_zebra_text, to_text
 
@@ -49,7 +50,7 @@ def test_a_seed_fixes_the_sequence():
 def test_every_clue_kind_is_used():
     generator = ZebraGenerator(5, 5, seed=0)
     used = Counter(c.kind for _ in range(30) for c in generator.generate().puzzle.clues)
-    assert set(used) == set(KINDS)
+    assert set(used) == set(CLUE_KINDS)
 
 
 def test_kinds_can_be_restricted():
@@ -96,3 +97,14 @@ def test_the_people_wording_reads_naturally():
     assert lines[0].startswith("There are 3 people next to each other in a row")
     assert lines[4] == "Read the clues below and answer the question."
     assert lines[5].startswith("Clue 1: ") and lines[-1].startswith("Question: What position is ")
+
+
+def test_generated_puzzles_are_written_as_json_lines_and_text_files():
+    gen = ZebraGenerator(3, 3, seed=2)
+    rows = [gen.generate() for _ in range(2)]
+    objects = [json.loads(line) for line in format_generated(rows).splitlines()]
+    assert [ZebraPuzzle.from_json(o) for o in objects] == [g.puzzle for g in rows]
+    assert all(o["kind"] == "zebra" and "solution" in o for o in objects)
+    files = text_files(rows, "houses")
+    assert [name for name, _ in files] == ["zebra_001.txt", "zebra_002.txt"]
+    assert files[1][1] == to_text(rows[1].puzzle, "houses")

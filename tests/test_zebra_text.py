@@ -1,4 +1,4 @@
-"""The natural-language Zebra parser: the issue's example, the house wording, entity
+"""The natural-language Zebra parser: the README's example, the house wording, entity
 resolution, errors with file and line, and round trips through `to_text`."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def parse(*lines: str):
     return parse_zebra_text("p.txt", "\n".join(lines) + "\n")
 
 
-def test_the_issue_example_parses_to_its_clues():
+def test_the_readme_example_parses_to_its_clues():
     puzzle = parse_zebra_text(str(EXAMPLE_PATH), EXAMPLE_PATH.read_text())
     assert puzzle.houses == 3
     assert puzzle.attributes == (("pet", ("cat", "dog", "fish")),
@@ -64,7 +64,7 @@ def test_the_issue_example_parses_to_its_clues():
         Clue("between", pet["dog"], name["Ann"], name["Cy"]),
     )
     assert puzzle.question == ("pet", "dog")
-    # The issue says the example shows wording only; as written it has no solution.
+    # The README's example shows wording only; as written it has no solution.
     assert count_solutions(puzzle).verdict == "none"
 
 

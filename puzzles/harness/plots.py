@@ -14,7 +14,9 @@ from typing import Sequence
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from puzzles.harness.report import Row, difficulty_bucket
+from puzzles.harness.report import difficulty_bucket
+from puzzles.harness.scoring import Row
+from puzzles.kinds import KINDS
 
 MIN_SECONDS = 1e-4  # time axis floor: the log scale cannot show 0 s (solved by propagation)
 
@@ -90,7 +92,7 @@ def time_to_solve_cdf(rows: Sequence[Row], out_dir: str) -> str:
 def solve_rate_by_difficulty(rows: Sequence[Row], out_dir: str) -> str:
     """Grouped bars per energy, datasets pooled: Sudoku by reference-conflict band,
     Zebra by size (houses x attributes); one panel per puzzle kind present."""
-    kinds = [k for k in ("sudoku", "zebra") if any(r.kind == k for r in rows)]
+    kinds = [k for k in KINDS if any(r.kind == k for r in rows)]
     fig = Figure(figsize=(7 * max(1, len(kinds)), 4.5), layout="constrained")
     energies = list(dict.fromkeys(r.energy for r in rows))
     width = 0.8 / max(1, len(energies))
@@ -112,8 +114,7 @@ def solve_rate_by_difficulty(rows: Sequence[Row], out_dir: str) -> str:
         ax.set_xticks(range(len(buckets)), [f"{label}\n(n={n})" for (_, label), n
                                             in zip(buckets, counts)])
         ax.set(ylabel="solved %", ylim=(0, 105),
-               xlabel="reference solver conflicts" if kind == "sudoku"
-               else "houses x attributes",
+               xlabel=KINDS[kind].difficulty_axis,
                title=f"{kind.capitalize()}: solve rate by difficulty")
         ax.legend(fontsize="small")
     if not kinds:

@@ -1,9 +1,10 @@
 """One solve signature for every solver, and the harness that runs and verifies them.
 
 A solver is anything with `name` and `solve(puzzle) -> Attempt`; batch solvers (the
-Glauber sampler) may also offer `solve_many(puzzles) -> list[Attempt]`. `run` answers a
-list of records in order and passes every answer through the puzzle's exact verifier,
-so nothing unverified is ever reported as solved.
+Glauber sampler) may also offer `solve_many(puzzles) -> list[Attempt]`. `solve_all`
+answers a list of puzzles in order and passes every answer through the puzzle's exact
+verifier, so nothing unverified is ever reported as solved. `ReferenceSolver` is the
+exact SAT solver behind that signature.
 """
 
 from __future__ import annotations
@@ -13,20 +14,14 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol, Sequence
 
 from puzzles.base import Attempt, Puzzle, Solution
-from puzzles.kinds import count
-
-
-def stated(puzzle: Puzzle) -> tuple[str, int]:
-    """What a puzzle states up front, named and counted for messages: its givens (Sudoku)
-    or its clues (Zebra)."""
-    return ("clues", len(puzzle.clues)) if puzzle.kind == "zebra" else ("givens", puzzle.givens)
+from puzzles.kinds import count, describe
 
 
 def clash(puzzle: Puzzle) -> str | None:
     """Why the puzzle contradicts itself on its face (two equal givens in a unit, a clue
     that can never hold, ...), or None. Such puzzles are never sent to a solver."""
     found = puzzle.conflicts()
-    return None if found is None else f"conflicting {stated(puzzle)[0]}: {found}"
+    return None if found is None else f"conflicting {describe(puzzle).stated}: {found}"
 
 
 class Solver(Protocol):
@@ -100,6 +95,6 @@ class ReferenceSolver:
                  "decisions": counted.decisions}
         seconds = time.perf_counter() - start
         if counted.verdict == "none":
-            why = f"no solution ({stated(puzzle)[0]} are contradictory)"
+            why = f"no solution ({describe(puzzle).stated} are contradictory)"
             return Attempt(None, seconds, why, stats)
         return Attempt(counted.solution, seconds, None, stats)

@@ -9,14 +9,16 @@ incremental SAT call with assumptions only, so the solver's learned clauses carr
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
+from typing import Sequence
 
 from pysat.solvers import Solver
 
 from puzzles.base import SAT_SOLVER, Generated
 from puzzles.errors import PuzzleError
-from puzzles.sudoku.model import Sudoku
+from puzzles.sudoku.model import Sudoku, box_label
 from puzzles.sudoku.reference import _formula, count_solutions
 
 
@@ -143,3 +145,23 @@ class SudokuGenerator:
 def n_label(box: tuple[int, int]) -> str:
     n = box[0] * box[1]
     return f"{n}x{n} (box {box[0]}x{box[1]})"
+
+
+OUTPUT_FORMATS = ("lines", "csv", "jsonl")  # what `format_generated` writes
+
+
+def format_generated(rows: Sequence[Generated], fmt: str) -> str:
+    """Generated puzzles as text: `lines` one puzzle per line; `csv` puzzle, solution,
+    givens and the difficulty figures; `jsonl` objects with the box as well."""
+    if fmt == "lines":
+        return "".join(f"{g.puzzle.format()}\n" for g in rows)
+    if fmt == "csv":
+        return "puzzle,solution,givens,conflicts,decisions\n" + "".join(
+            f"{g.puzzle.format()},{g.solution.format()},{g.puzzle.givens},{g.conflicts},"
+            f"{g.decisions}\n" for g in rows)
+    if fmt == "jsonl":
+        return "".join(json.dumps({"kind": "sudoku", "box": box_label(g.puzzle.box),
+                                   "puzzle": g.puzzle.format(), "solution": g.solution.format(),
+                                   "givens": g.puzzle.givens, "conflicts": g.conflicts,
+                                   "decisions": g.decisions}) + "\n" for g in rows)
+    raise ValueError(f"format must be one of {OUTPUT_FORMATS}")

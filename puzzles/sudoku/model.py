@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from puzzles.base import Description
 from puzzles.errors import PuzzleError
 
 SYMBOLS = "123456789ABCDEFGHIJKLMNOP"
@@ -38,6 +39,11 @@ def parse_box(text: str) -> tuple[int, int]:
         raise PuzzleError(f"box {text} gives a {rows * cols}x{rows * cols} board; "
                           f"supported sizes are {MIN_SIZE}..{MAX_SIZE}")
     return rows, cols
+
+
+def box_label(box: tuple[int, int]) -> str:
+    """`RxC`, as `parse_box` reads it."""
+    return f"{box[0]}x{box[1]}"
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,10 @@ class Sudoku:
         n = self.n
         return "".join(symbol(v, n) if v else blank for v in self.cells)
 
+    def to_json(self) -> str:
+        """The grid's JSON form: its symbol string (`format`)."""
+        return self.format()
+
     def format_grid(self) -> str:
         """The grid drawn over n lines with `|` between stacks and `-+` lines between bands."""
         n, (br, bc) = self.n, self.box
@@ -223,3 +233,41 @@ def explain(puzzle: Sudoku, solution: Sudoku) -> str | None:
 def verify(puzzle: Sudoku, solution: Sudoku) -> bool:
     """True exactly when `solution` solves `puzzle` (see `explain`)."""
     return explain(puzzle, solution) is None
+
+
+def describe(puzzle: Sudoku) -> Description:
+    return Description(f"{puzzle.n}x{puzzle.n}", "givens", puzzle.givens)
+
+
+def read_json(obj: dict, box: tuple[int, int] | None = None) -> tuple[Sudoku, Sudoku | None]:
+    """A puzzle and its expected solution (or None) from a JSON object with a `puzzle`
+    string and optional `solution` and `box` (`box` given here wins over the object's)."""
+    if not isinstance(obj.get("puzzle"), str):
+        raise PuzzleError('expected a JSON object with a "puzzle" string')
+    if box is None and obj.get("box") is not None:
+        box = parse_box(str(obj["box"]))
+    puzzle = Sudoku.parse(obj["puzzle"], box)
+    solution = obj.get("solution")
+    if solution is not None and not isinstance(solution, str):
+        raise PuzzleError('"solution" must be a string or null')
+    return puzzle, Sudoku.parse(solution, puzzle.box) if solution else None
+
+
+def solution_from_json(puzzle: Sudoku, obj) -> Sudoku:
+    """A grid of `puzzle`'s board from its JSON form (`Sudoku.to_json`)."""
+    return Sudoku.parse(obj, puzzle.box)
+
+
+def answer_json(puzzle: Sudoku, solution: Sudoku | None) -> dict:
+    """The puzzle and answer fields of a `solve --json` object: symbol strings, and the
+    box where it is not the board's default."""
+    obj: dict = {"puzzle": puzzle.format()}
+    if puzzle.box != default_box(puzzle.n):
+        obj["box"] = box_label(puzzle.box)
+    obj["solution"] = solution.format() if solution is not None else None
+    return obj
+
+
+def open_values(puzzle: Sudoku, solution: Sudoku) -> tuple[int, ...]:
+    """`solution`'s values at the puzzle's blanks (the cells a solver fills in)."""
+    return tuple(v for g, v in zip(puzzle.cells, solution.cells) if not g)

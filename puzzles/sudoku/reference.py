@@ -1,10 +1,10 @@
 """Sudoku's exact reference counter: count solutions up to a limit (none / unique / many).
 
-Why SAT: a CDCL solver (MiniSat via python-sat) answers the hardest 9x9
-puzzles in a few milliseconds and scales to 25x25, where a pure-Python search does not.
-The givens are first propagated by peer elimination in Python, so the formula holds only
-the candidates that remain; a fresh solver per puzzle keeps the statistics (our
-difficulty figure) independent of what was solved before.
+Why SAT: a CDCL solver (MiniSat via python-sat) answers the hardest 9x9 puzzles in a few
+milliseconds and scales to 25x25, where a pure-Python search does not. The givens are
+first removed from their peers (`propagate.candidate_masks(puzzle, "givens")`), so the
+formula holds only the candidates that remain; a fresh solver per puzzle keeps the
+statistics (our difficulty figure) independent of what was solved before.
 """
 
 from __future__ import annotations
@@ -15,24 +15,7 @@ from pysat.solvers import Solver
 
 from puzzles.base import SAT_SOLVER, Counted
 from puzzles.sudoku.model import Sudoku
-
-
-def _candidates(puzzle: Sudoku) -> list[int] | None:
-    """Bitmask of candidate values per cell after removing every given from its peers.
-
-    None when two givens clash (a cell loses its own given).
-    """
-    n, peers = puzzle.n, puzzle.geometry.peers
-    cand = [(1 << n) - 1] * (n * n)
-    for i, v in enumerate(puzzle.cells):
-        if v:
-            bit = 1 << (v - 1)
-            if not cand[i] & bit:
-                return None
-            cand[i] = bit
-            for p in peers[i]:
-                cand[p] &= ~bit
-    return cand
+from puzzles.sudoku.propagate import candidate_masks
 
 
 def _formula(puzzle: Sudoku, cand: list[int]):
@@ -68,7 +51,7 @@ def count_solutions(puzzle: Sudoku, limit: int = 2) -> Counted:
     """Find up to `limit` solutions of a Sudoku (limit >= 2); verdict none/unique/many."""
     if limit < 2:
         raise ValueError("limit must be >= 2 to tell unique from many")
-    cand = _candidates(puzzle)
+    cand = candidate_masks(puzzle, "givens")
     encoded = _formula(puzzle, cand) if cand is not None else None
     if encoded is None:
         return Counted("none", (), 0, 0)
@@ -86,3 +69,17 @@ def count_solutions(puzzle: Sudoku, limit: int = 2) -> Counted:
         stats = sat.accum_stats()
     verdict = ("none", "unique")[len(found)] if len(found) < 2 else "many"
     return Counted(verdict, tuple(found), stats.get("conflicts", 0), stats.get("decisions", 0))
+
+
+DIFFICULTY_BANDS = ((0, 1, "0"), (1, 10, "1-9"), (10, 100, "10-99"), (100, 1000, "100-999"),
+                    (1000, None, "1000+"))  # (low, high, label) bands of reference conflicts
+DIFFICULTY_AXIS = "reference solver conflicts"  # what the bands measure, for plots
+
+
+def difficulty_band(size: str, conflicts: int | None) -> tuple[int, str] | None:
+    """(sort key, label) of a puzzle's difficulty band, by the reference solver's
+    conflicts; None when there are none to go by (clashing givens)."""
+    if conflicts is None:
+        return None
+    return next((k, label) for k, (low, high, label) in enumerate(DIFFICULTY_BANDS)
+                if low <= conflicts and (high is None or conflicts < high))

@@ -6,17 +6,19 @@ the next clue is drawn (kind uniformly among the allowed ones of `RELATIONS`, th
 positions among those that satisfy it in the arrangement, so it is true by construction)
 until one rules that other arrangement out. Finally each clue, in random order, is
 dropped if the rest still force the arrangement, which leaves a minimal clue set. Both
-phases ask one incremental solver (`zebra_reference.Rivals`) with assumptions only.
+phases ask one incremental solver (`puzzles.zebra.reference.Rivals`) with assumptions only.
 """
 
 from __future__ import annotations
 
+import json
 import random
+from typing import Sequence
 
 from puzzles.base import Generated
 from puzzles.errors import PuzzleError
 from puzzles.zebra.model import (
-    KINDS,
+    CLUE_KINDS,
     Attributes,
     Clue,
     Entity,
@@ -25,7 +27,7 @@ from puzzles.zebra.model import (
     satisfying,
 )
 from puzzles.zebra.reference import Rivals, count_solutions
-from puzzles.zebra.text import THEMES
+from puzzles.zebra.text import THEMES, to_text
 
 
 def vocabulary(houses: int, attributes: int, rng: random.Random | None = None) -> Attributes:
@@ -53,12 +55,12 @@ class ZebraGenerator:
     """Generates unique puzzles of one size; `seed` fixes the whole sequence."""
 
     def __init__(self, houses: int, attributes: int, seed: int = 0,
-                 kinds: tuple[str, ...] = KINDS):
+                 kinds: tuple[str, ...] = CLUE_KINDS):
         if houses < 1 or attributes < 1:
             raise PuzzleError("a Zebra puzzle needs at least one house and one attribute")
-        unknown = set(kinds) - set(KINDS)
+        unknown = set(kinds) - set(CLUE_KINDS)
         if not kinds or unknown:
-            raise PuzzleError(f"clue kinds must be among {', '.join(KINDS)}")
+            raise PuzzleError(f"clue kinds must be among {', '.join(CLUE_KINDS)}")
         self.houses = houses
         self.attributes = attributes
         self.kinds = tuple(kinds)  # kinds drawn for clues (an `at` clue when none fits)
@@ -109,3 +111,21 @@ class ZebraGenerator:
         entities = [(name, v) for name, values in declared for v in values]
         placed = {c.a for c in clues if c.kind == "at"}
         return self.rng.choice([e for e in entities if e not in placed] or entities)
+
+
+OUTPUT_FORMATS = ("jsonl", "text")  # jsonl: `format_generated`; text: `text_files`
+
+
+def format_generated(rows: Sequence[Generated]) -> str:
+    """Generated puzzles as JSON lines: the puzzle, its solution and the difficulty figures."""
+    return "".join(json.dumps({"kind": "zebra", **g.puzzle.to_json(),
+                               "solution": g.solution.to_json(),
+                               "conflicts": g.conflicts, "decisions": g.decisions}) + "\n"
+                   for g in rows)
+
+
+def text_files(rows: Sequence[Generated], wording: str = "people") -> list[tuple[str, str]]:
+    """(file name, natural-language text) per puzzle, for a directory of text puzzles:
+    zebra_001.txt, zebra_002.txt, ... (wider numbers past 999)."""
+    width = max(3, len(str(len(rows))))
+    return [(f"zebra_{i:0{width}d}.txt", to_text(g.puzzle, wording)) for i, g in enumerate(rows, 1)]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Callable, Iterator, Sequence
 
+from puzzles.base import Description
 from puzzles.errors import PuzzleError
 
 Entity = tuple[str, str]  # (attribute, value)
@@ -51,7 +52,7 @@ RELATIONS: dict[str, Relation] = {
     "at_end": Relation(1, False, lambda a, b, c, k, n: (a == 1) | (a == n), "{a} is at an end"),
     "at": Relation(1, True, lambda a, b, c, k, n: a == k, "{a} is in house {k}"),
     "not_at": Relation(1, True, lambda a, b, c, k, n: a != k, "{a} is not in house {k}"),
-    # Beyond the issue's list: the house wording of published benchmarks
+    # The house wording of published benchmarks
     # ("There is one house between X and Y") needs these two.
     "one_between": Relation(2, False, lambda a, b, c, k, n: abs(a - b) == 2,
                             "one house is between {a} and {b}"),
@@ -61,7 +62,7 @@ RELATIONS: dict[str, Relation] = {
 """Clue kind -> meaning. The predicates use only operators that also work elementwise on
 integer arrays and tensors (`&`, `|`, `abs`, comparisons), so an energy can evaluate a
 whole batch of position tensors with the same table."""
-KINDS = tuple(RELATIONS)
+CLUE_KINDS = tuple(RELATIONS)  # every clue kind, in table order
 ROLES = ("a", "b", "c")  # entity slots of a clue, in order
 
 
@@ -98,7 +99,7 @@ class Clue:
 
     def __post_init__(self):
         if self.kind not in RELATIONS:
-            raise PuzzleError(f"unknown clue kind {self.kind!r} (use one of {', '.join(KINDS)})")
+            raise PuzzleError(f"unknown clue kind {self.kind!r} (use one of {', '.join(CLUE_KINDS)})")
         rel = self.relation
         for i, role in enumerate(ROLES):
             if (getattr(self, role) is None) != (i >= rel.arity):
@@ -377,3 +378,35 @@ def explain(puzzle: ZebraPuzzle, solution: ZebraSolution) -> str | None:
 def verify(puzzle: ZebraPuzzle, solution: ZebraSolution) -> bool:
     """True exactly when `solution` solves `puzzle` (see `explain`)."""
     return explain(puzzle, solution) is None
+
+
+def describe(puzzle: ZebraPuzzle) -> Description:
+    return Description(f"{puzzle.houses}x{len(puzzle.attributes)}", "clues", len(puzzle.clues))
+
+
+def claims_json(obj: dict) -> bool:
+    """Does a JSON object without a "kind" field hold a Zebra puzzle (by its keys)?"""
+    return "houses" in obj or "attributes" in obj or isinstance(obj.get("puzzle"), dict)
+
+
+def read_json(obj: dict, box=None) -> tuple[ZebraPuzzle, ZebraSolution | None]:
+    """A puzzle and its expected solution (or None) from a JSON object. The puzzle's fields
+    sit at the top, or under "puzzle" (as `solve --json` writes them); the solution sits at
+    the top in both. `box` is ignored (it is a Sudoku option)."""
+    puzzle = ZebraPuzzle.from_json(obj["puzzle"] if isinstance(obj.get("puzzle"), dict) else obj)
+    solution = obj.get("solution")
+    return puzzle, ZebraSolution.from_json(puzzle, solution) if solution is not None else None
+
+
+def answer_json(puzzle: ZebraPuzzle, solution: ZebraSolution | None) -> dict:
+    """The puzzle and answer fields of a `solve --json` object: JSON objects in the input
+    shape, and `answer`, the question entity's house (or null)."""
+    return {"puzzle": puzzle.to_json(),
+            "solution": solution.to_json() if solution is not None else None,
+            "answer": puzzle.answer(solution) if solution is not None else None}
+
+
+def open_values(puzzle: ZebraPuzzle, solution: ZebraSolution) -> tuple[str, ...]:
+    """Every (attribute, house) value of `solution`, in the puzzle's attribute order."""
+    by_name = dict(solution.assignment)
+    return tuple(v for name, _ in puzzle.attributes for v in by_name[name])

@@ -2,7 +2,7 @@
 
 One Boolean x[entity, house] per (attribute, value, house); each value sits in exactly
 one house and each house holds exactly one value per attribute. Every clue becomes
-clauses generated from its row of `puzzles.zebra.RELATIONS`, never hand-written per kind:
+clauses generated from its row of `puzzles.zebra.model.RELATIONS`, never hand-written per kind:
 
 - a nogood per position tuple the predicate rejects (complete on its own), and
 - a support clause per entity and house: "if a is in house p, then b is in one of the
@@ -141,3 +141,13 @@ class Rivals:
 
     def __exit__(self, *exc):
         self.close()
+
+
+DIFFICULTY_AXIS = "houses x attributes"  # what the difficulty bands measure, for plots
+
+
+def difficulty_band(size: str, conflicts: int | None) -> tuple[int, str]:
+    """(sort key, label) of a puzzle's difficulty band: its size, `HxA` (houses x
+    attributes), larger is harder."""
+    houses, attributes = map(int, size.split("x"))
+    return houses * 100 + attributes, size

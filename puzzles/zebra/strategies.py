@@ -11,7 +11,7 @@ Use them in your own property-based tests::
 
 Nothing is drawn and then filtered: a solution is one drawn permutation per attribute of
 the built-in vocabulary, and a clue is a kind, positions that satisfy it (from
-`puzzles.zebra.satisfying`) and an attribute per entity, read off the solution, so every
+`puzzles.zebra.model.satisfying`) and an attribute per entity, read off the solution, so every
 clue is true of it. Sizes may be given as ints or as strategies of ints.
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from puzzles.zebra.generate import vocabulary
-from puzzles.zebra.model import KINDS, Clue, ZebraPuzzle, ZebraSolution, satisfying
+from puzzles.zebra.model import CLUE_KINDS, Clue, ZebraPuzzle, ZebraSolution, satisfying
 from puzzles.zebra.reference import Rivals
 
 
@@ -38,7 +38,7 @@ def zebra_solutions(draw, houses=3, attributes=3) -> ZebraSolution:
 
 
 @st.composite
-def true_clues(draw, solution: ZebraSolution, kinds: tuple[str, ...] = KINDS) -> Clue:
+def true_clues(draw, solution: ZebraSolution, kinds: tuple[str, ...] = CLUE_KINDS) -> Clue:
     """Clues true of `solution`; shrinks toward the first usable kind of `kinds` (`same`),
     its first satisfying positions and the first attribute."""
     n = solution.houses
@@ -51,7 +51,7 @@ def true_clues(draw, solution: ZebraSolution, kinds: tuple[str, ...] = KINDS) ->
 
 @st.composite
 def zebra_puzzles(draw, houses=3, attributes=3, unique: bool = True, max_clues: int = 10,
-                  kinds: tuple[str, ...] = KINDS) -> ZebraPuzzle:
+                  kinds: tuple[str, ...] = CLUE_KINDS) -> ZebraPuzzle:
     """Puzzles over the built-in vocabulary whose clues are all true of a drawn solution
     (so always solvable), with an optional question.
 

@@ -49,7 +49,7 @@ class Phrase:
     """One way of stating a clue: `{a}`, `{b}`, `{c}` stand for the clue's entities."""
 
     template: str  # lower case, no final full stop
-    kind: str  # the clue kind (a key of puzzles.zebra.RELATIONS)
+    kind: str  # the clue kind (a key of puzzles.zebra.model.RELATIONS)
     writes: tuple[str, ...] = ()  # wordings in which `write_text` uses it
 
 
@@ -357,11 +357,11 @@ def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:
         raise InputError(path, None, str(e)) from None
 
 
-def write_text(puzzle: ZebraPuzzle, describe: Callable[[Entity], str],
+def write_text(puzzle: ZebraPuzzle, person: Callable[[Entity], str],
                verb: Callable[[str], str], wording: str = "people") -> str:
     """The puzzle in natural language that `parse_zebra_text` reads back to `puzzle`.
 
-    `describe(entity)` is the phrase naming a person (`the person who owns a cat`); it must
+    `person(entity)` is the phrase naming a person (`the person who owns a cat`); it must
     contain the value as whole words and no other value. `verb(attribute)` is the
     declaration's verb (`owns` in `Everyone owns a different pet: ...`).
     """
@@ -375,13 +375,13 @@ def write_text(puzzle: ZebraPuzzle, describe: Callable[[Entity], str],
     for i, clue in enumerate(puzzle.clues, 1):
         kind = _PLACED_AS.get(clue.kind, clue.kind)
         phrase = next(p for p in PHRASES if p.kind == kind and wording in p.writes)
-        slots = {role: describe(e) for role, e in zip(ROLES, clue.entities)}
+        slots = {role: person(e) for role, e in zip(ROLES, clue.entities)}
         if clue.position is not None:
             slots["b"] = w.place.format(ordinal=ordinal(clue.position, w.word_ordinals))
         text = phrase.template.format(**slots)
         lines.append(w.clue.format(i=i, text=text[0].upper() + text[1:]))
     if puzzle.question is not None:
-        lines.append(w.question.format(a=describe(puzzle.question)))
+        lines.append(w.question.format(a=person(puzzle.question)))
     return "\n".join(lines) + "\n"
 
 
@@ -421,7 +421,7 @@ THEMES = (
 _BY_NAME = {t.attribute: t for t in THEMES}
 
 
-def describe(entity: Entity) -> str:
+def person_phrase(entity: Entity) -> str:
     """The phrase naming the person with `entity`: `the person who owns a cat`, `Alice`;
     `the person whose <attribute> is <value>` outside the vocabulary."""
     theme = _BY_NAME.get(entity[0])
@@ -432,9 +432,9 @@ def describe(entity: Entity) -> str:
 
 def to_text(puzzle: ZebraPuzzle, wording: str = "people") -> str:
     """The puzzle in the natural-language `wording` ("people" or "houses") that
-    `puzzles.zebra_text.parse_zebra_text` reads back into the same puzzle (for values
+    `parse_zebra_text` reads back into the same puzzle (for values
     without commas that are not words of one another or of the wording)."""
     def verb(attribute: str) -> str:
         theme = _BY_NAME.get(attribute)
         return theme.verb if theme and set(puzzle.values[attribute]) <= set(theme.values) else "has"
-    return write_text(puzzle, describe, verb, wording)
+    return write_text(puzzle, person_phrase, verb, wording)

@@ -1,0 +1,40 @@
+"""The Glauber pipeline's settings and their choices. No torch here, so the CLI reads its
+defaults from these dataclasses without importing it; `encoders.pipeline.GlauberSolver`
+is these settings plus the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from puzzles.base import PROPAGATION
+from solver.config import SamplerConfig
+
+ENERGIES = ("penalty", "lm", "lm+penalty")  # what the moves follow (see solver.lm.WeightedSum)
+INITS = ("uniform", "lm")  # where chains start and restart: uniform draws, or LM unmasking
+DEVICES = ("auto", "cpu", "cuda")  # auto: CUDA when present, else the CPU
+
+
+@dataclass
+class GlauberOptions:
+    config: SamplerConfig = field(default_factory=SamplerConfig)
+    propagate: str = "full"  # hard-mask propagation, one of PROPAGATION
+    device: str = "auto"  # one of DEVICES
+    seed: int = 0  # same seed, same device, same puzzles: same answers
+    batch_size: int = 512  # puzzles per batch (chains = batch_size * config.chains)
+    fill_cap: int = 4096  # block moves only where each perm group has at most this many fillings
+    fill_budget: int = 24_000  # block-move batches: puzzles x largest filling count
+    group_form: str = "pairs"  # all-different penalty: pairs or excess
+    energy: str = "penalty"  # one of ENERGIES
+    init: str = "uniform"  # one of INITS (lm: the model's own unmasking of the puzzle)
+    lm_weight: float = 1.0  # weight of the LM term in the moves
+    penalty_weight: float = 1.0  # weight of the penalty in the moves (lm+penalty)
+    model: str | None = None  # LM directory; None: the default model shipped for the board
+    name: str = "glauber"
+
+    def __post_init__(self):
+        if self.energy not in ENERGIES:
+            raise ValueError(f"energy must be one of {', '.join(ENERGIES)}")
+        if self.init not in INITS:
+            raise ValueError(f"init must be one of {', '.join(INITS)}")
+        if self.propagate not in PROPAGATION:
+            raise ValueError(f"propagate must be one of {PROPAGATION}")

@@ -1,0 +1,82 @@
+"""`glauber check` and `glauber verify` as library calls: a puzzle's verdict (none /
+unique / many, with the reason), and proposed answers paired with their puzzles and
+judged by the exact verifier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from puzzles.errors import InputError
+from puzzles.formats import PuzzleFile, Record, proposed_answers
+from puzzles.harness.solving import clash
+from puzzles.kinds import count, describe
+
+WHY_NOT_UNIQUE = {"none": "no solution", "unique": None, "many": "more than one solution"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `check` says of one puzzle."""
+
+    record: Record
+    verdict: str  # "none", "unique" or "many"
+    error: str | None  # why it is not unique (clashing givens or clues, no solution, ...)
+    stats: dict  # the reference counter's conflicts and decisions (empty on a clash)
+
+    def as_dict(self) -> dict:
+        described = describe(self.record.puzzle)
+        return {"source": self.record.source, "kind": self.record.puzzle.kind,
+                described.stated: described.count, "verdict": self.verdict,
+                "error": self.error, **self.stats}
+
+    def line(self) -> str:
+        described = describe(self.record.puzzle)
+        return (f"{self.record.source}: {self.verdict}{': ' + self.error if self.error else ''}"
+                f" ({described.count} {described.stated})")
+
+
+def check(record: Record) -> Verdict:
+    """Well-formed is given (it was read); are the givens (Zebra: clues) consistent, and
+    does the puzzle have 0, 1 or many solutions?"""
+    why = clash(record.puzzle)
+    if why is not None:
+        return Verdict(record, "none", why, {})
+    counted = count(record.puzzle)
+    return Verdict(record, counted.verdict, WHY_NOT_UNIQUE[counted.verdict],
+                   {"conflicts": counted.conflicts, "decisions": counted.decisions})
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One puzzle and the answer proposed for it."""
+
+    record: Record  # the puzzle
+    answer: Record  # the entry of the answer file paired with it
+    error: str | None  # why the answer is wrong; None when it solves the puzzle
+
+    def as_dict(self) -> dict:
+        return {"source": self.record.source, "answer": self.answer.source,
+                "verified": self.error is None, "error": self.error}
+
+    def line(self) -> str:
+        return f"{self.record.source}: {'ok' if self.error is None else self.error}"
+
+
+def judge_answers(puzzles: PuzzleFile, answers: PuzzleFile) -> list[Judged]:
+    """Pair the answers a file proposes (`proposed_answers`) with the puzzles in order and
+    verify each; InputError (on the answer file) when the counts differ."""
+    proposed = proposed_answers(answers)
+    if len(proposed) != len(puzzles.records):
+        raise InputError(answers.path, None, f"{len(proposed)} answers for "
+                         f"{len(puzzles.records)} puzzles in {puzzles.path}")
+    judged = []
+    for record, (answer_record, answer) in zip(puzzles.records, proposed):
+        kind, answer_kind = record.puzzle.kind, answer_record.puzzle.kind
+        if answer is None:
+            why = "no solution given"
+        elif answer_kind != kind:
+            why = f"the answer is for a {answer_kind} puzzle, this is a {kind} puzzle"
+        else:
+            why = record.puzzle.explain(answer)
+        judged.append(Judged(record, answer_record, why))
+    return judged
