@@ -74,3 +74,69 @@ def test_weighted_sum_adds_logits_and_scores_with_the_penalty():
     assert torch.equal(mix.energy(x, cache), penalty.energy(x, penalty.prepare(x)))
     lm_only = WeightedSum(penalty, 0.0, [(1.0, lm)])
     assert torch.allclose(lm_only.logits(x, cache, sites), lm.logits(x, None, sites))
+
+
+def path_graph(n):
+    import networkx as nx
+    return nx.path_graph(n)
+
+
+def test_causal_conditional_stays_exact_under_a_graph_mask():
+    from encoders.lm import graph_attention
+    attention = graph_attention(path_graph(N), "causal")
+    energy = CausalLMEnergy(tiny_gpt2(), VOCAB, prompts=torch.tensor([[3, 0, 3, 1]]), attention=attention)
+    x = torch.randint(V, (4, N), generator=torch.Generator().manual_seed(2))
+    for site in range(N):
+        got = energy.logits(x, None, torch.full((4, 1), site)).squeeze(1)
+        variants = x.repeat_interleave(V, 0)
+        variants[:, site] = torch.arange(V).repeat(4)
+        joint = energy.sequence_logp(variants).view(4, V)
+        assert torch.allclose(got, torch.log_softmax(joint, -1), atol=1e-5)
+
+
+def test_causal_graph_mask_reads_only_the_past_and_the_predicted_sites_neighbours():
+    from encoders.lm import graph_attention
+    graph = path_graph(N)
+    allowed = graph_attention(graph, "causal") == 0  # [1 + 2N, 1 + 2N]: BOS, prompt, grid
+    assert not allowed.triu(1).any()  # causal
+    assert allowed[:, 0].all()  # BOS
+    for t in range(2 * N):  # row t predicts token t + 1, the site (t) % N
+        site = t % N
+        for k in range(1, t + 1):
+            near = (k - 1) % N in set(graph[site]) | {site}
+            assert allowed[t, k] == (near or k == t), (t, k)
+
+
+def test_masked_lm_under_a_graph_mask_ignores_non_neighbours():
+    from encoders.lm import graph_attention
+    torch.manual_seed(0)
+    config = transformers.BertConfig(vocab_size=5, hidden_size=16, num_hidden_layers=1,
+                                     num_attention_heads=2, intermediate_size=32,
+                                     max_position_embeddings=16, type_vocab_size=2)
+    graph = path_graph(N)  # 0-1-2-3: one layer lets site 0 read sites 0 and 1 only
+    energy = MaskedLMEnergy(transformers.BertForMaskedLM(config), LMVocabulary((0, 1, 2), mask=3),
+                            attention=graph_attention(graph))
+    x = torch.tensor([[0, 1, 2, 0], [0, 1, 0, 2]])  # differ at sites 2 and 3 only
+    sites = torch.tensor([[0], [0]])
+    out = energy.logits(x, None, sites)
+    assert torch.allclose(out[0], out[1], atol=1e-6)
+    far = energy.logits(x, None, torch.tensor([[1], [1]]))  # site 1 reads site 2: differs
+    assert (far[0] - far[1]).abs().max() > 1e-5
+
+
+def test_unmasking_keeps_hard_constraints_and_avoids_clashes_where_it_can():
+    from encoders.lm import neighbour_table
+    graph = path_graph(N)
+    energy = MaskedLMEnergy(tiny_bert(), LMVocabulary((0, 1, 2), mask=3))
+    allowed = torch.ones(2, N, V, dtype=torch.bool)
+    allowed[0, 0] = torch.tensor([False, True, False])  # a given: value 1 at site 0
+    allowed[1, 3, 0] = False  # an end site: one neighbour, so a value is always left
+    mask = torch.zeros(allowed.shape).masked_fill(~allowed, float("-inf"))
+    owner = torch.tensor([0] * 50 + [1] * 50)
+    x = energy.unmask(mask, owner, neighbour_table(graph), torch.Generator().manual_seed(0), per_pass=1)
+    assert allowed[owner[:, None], torch.arange(N), x].all()
+    assert (x[:50, 0] == 1).all()
+    # three values on a path: filling one site at a time never has to repeat a neighbour
+    assert (x[:, 1:] != x[:, :-1]).all()
+    again = energy.unmask(mask, owner, neighbour_table(graph), torch.Generator().manual_seed(0), per_pass=1)
+    assert torch.equal(x, again)

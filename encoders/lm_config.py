@@ -1,0 +1,40 @@
+"""Settings of the Sudoku language models and their training. No torch here, so the CLI
+reads its choices and defaults without importing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ARCHS = ("mlm", "causal")  # BERT-style masked LM; GPT-2-style causal LM of grid given puzzle
+ATTENTION = ("graph", "full")  # graph: a cell attends to its constraint-graph neighbours
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    """How training examples are drawn: each rate is uniform in [lo, hi] per example."""
+
+    givens: tuple[float, float] = (0.25, 0.7)  # share of cells shown as givens
+    masked: tuple[float, float] = (0.0, 0.5)  # share of the other cells masked
+    corrupted: tuple[float, float] = (0.0, 0.3)  # share of the other cells corrupted
+    box_shuffle: float = 0.7  # share of examples whose corruption permutes within boxes
+    pool: int = 1024  # solved grids drawn from SAT before training (then symmetry-augmented)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    arch: str = "mlm"  # one of ARCHS
+    box: tuple[int, int] = (3, 3)  # board the model is for
+    steps: int = 1500  # optimizer steps (9x9: about 7 minutes on 2 CPU cores)
+    batch: int = 64  # grids per step
+    lr: float = 2e-3  # peak learning rate (linear warm-up, cosine decay)
+    seed: int = 0  # same seed, same device: the same model
+    attention: str = "graph"  # one of ATTENTION
+    hidden: int = 128  # transformer width
+    layers: int = 4  # transformer depth
+    heads: int = 4  # attention heads
+
+    def __post_init__(self):
+        if self.arch not in ARCHS:
+            raise ValueError(f"arch must be one of {ARCHS}")
+        if self.attention not in ATTENTION:
+            raise ValueError(f"attention must be one of {ATTENTION}")

@@ -1,0 +1,182 @@
+"""Training Sudoku language models on generated grids: the data, the loop, the held-out
+figures that go on the model card.
+
+Data: a pool of random solved grids from the SAT generator, each batch drawn from it
+through fresh random symmetries (relabelling, row and column permutations within bands
+and stacks, band and stack orders, transposition), so the stream is unlimited and
+diverse. Every example shows the givens (token type 1), masks some cells and corrupts
+others, and the loss asks for the truth at the masked and corrupted cells.
+
+Corruption imitates the states that chains visit, not only random noise: block moves keep
+every box a permutation, so most corrupted examples permute the values of the corrupted
+cells within their box (rows and columns then clash, boxes never do); the rest get random
+values. A model trained on clean grids alone is confidently wrong on chain states
+(DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict
+
+import torch
+
+from encoders import lm
+from encoders.lm_config import Curriculum, TrainConfig
+from encoders.sudoku import SudokuEncoder
+from puzzles.sudoku.generate import SudokuGenerator
+from puzzles.sudoku.model import Sudoku, geometry
+
+
+class GridStream:
+    """Batches of training examples for one box shape, deterministic for a seed."""
+
+    def __init__(self, box: tuple[int, int], seed: int, curriculum: Curriculum = Curriculum()):
+        self.box, self.curriculum = tuple(box), curriculum
+        self.n = box[0] * box[1]
+        with SudokuGenerator(self.box, seed) as gen:
+            self.pool = torch.tensor([[v - 1 for v in gen.solved_grid().cells]
+                                      for _ in range(curriculum.pool)])
+        self.boxes = torch.tensor(geometry(self.box).units[2 * self.n:])  # [n, n] cell ids
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def _rand(self, *shape) -> torch.Tensor:
+        return torch.rand(shape, generator=self.generator)
+
+    def _order(self, *shape) -> torch.Tensor:
+        """Random permutations of the last axis: LongTensor[*shape]."""
+        return self._rand(*shape).argsort(-1)
+
+    def grids(self, size: int) -> torch.Tensor:
+        """size solved grids LongTensor[size, n*n] (values 0..n-1), random symmetries of
+        pool grids."""
+        br, bc = self.box
+        n = self.n
+        g = self.pool[torch.randint(len(self.pool), (size,), generator=self.generator)]
+        g = self._order(size, n).gather(1, g)  # relabel values
+        g = g.view(size, n, n)
+        rows = (self._order(size, n // br)[:, :, None] * br + self._order(size, n // br, br)).view(size, n)
+        g = g.gather(1, rows[:, :, None].expand(-1, -1, n))
+        cols = (self._order(size, n // bc)[:, :, None] * bc + self._order(size, n // bc, bc)).view(size, n)
+        g = g.gather(2, cols[:, None, :].expand(-1, n, -1))
+        if br == bc:
+            flip = self._rand(size, 1, 1) < 0.5
+            g = torch.where(flip, g.transpose(1, 2), g)
+        return g.reshape(size, n * n)
+
+    def _uniform(self, size: int, bounds: tuple[float, float]) -> torch.Tensor:
+        lo, hi = bounds
+        return lo + (hi - lo) * self._rand(size, 1)
+
+    def batch(self, size: int):
+        """(truth LongTensor[B, N], givens BoolTensor[B, N], shown LongTensor[B, N] tokens
+        (MASK = n on masked cells), target BoolTensor[B, N]: masked and corrupted cells)."""
+        c, n = self.curriculum, self.n
+        truth = self.grids(size)
+        u = self._rand(*truth.shape)
+        given_rate = self._uniform(size, c.givens)
+        givens = u < given_rate
+        rest = (u - given_rate) / (1 - given_rate)  # uniform on [0, 1) again for non-givens
+        mask_rate = self._uniform(size, c.masked)
+        masked = ~givens & (rest < mask_rate)
+        corrupted = ~givens & ~masked & (rest < mask_rate + self._uniform(size, c.corrupted))
+        shuffled = self._box_shuffle(truth, corrupted)
+        noise = torch.randint(n, truth.shape, generator=self.generator)
+        within = self._rand(size, 1) < c.box_shuffle
+        shown = torch.where(corrupted, torch.where(within, shuffled, noise), truth)
+        return truth, givens, shown.masked_fill(masked, n), masked | corrupted
+
+    def _box_shuffle(self, truth: torch.Tensor, chosen: torch.Tensor) -> torch.Tensor:
+        """truth with the values of the `chosen` cells of every box randomly permuted among
+        those cells (the others unchanged): LongTensor[B, N]."""
+        size, n = truth.shape[0], self.n
+        cells = self.boxes.reshape(-1)
+        pick = chosen[:, cells].view(size, n, n)
+        values = truth[:, cells].view(size, n, n)
+        position = torch.arange(n, dtype=torch.float)
+        # chosen cells first in both orders; the unchosen tail keeps its order in both
+        ordered = torch.where(pick, position, position + n).argsort(-1)
+        shuffled = torch.where(pick, self._rand(size, n, n), position + 2).argsort(-1)
+        out = values.scatter(2, ordered, values.gather(2, shuffled))
+        return truth.clone().index_copy_(1, cells, out.view(size, -1))
+
+
+def _inputs(cfg: TrainConfig, n: int, truth, givens, shown):
+    """(input_ids, token_type_ids or None, first predicted position) for one batch."""
+    if cfg.arch == "mlm":
+        return shown, givens.long(), None
+    bos = torch.full((len(truth), 1), n + 1)
+    puzzle = truth.masked_fill(~givens, n)
+    return torch.cat([bos, puzzle, truth], 1), None, 1 + n * n
+
+
+def _loss_and_hits(model, cfg: TrainConfig, n: int, batch, attention, device):
+    """Cross-entropy over the predicted cells and a BoolTensor of correct predictions."""
+    truth, givens, shown, target = (t.to(device) for t in batch)
+    ids, types, offset = _inputs(cfg, n, truth, givens, shown)
+    extra = {} if attention is None else {"attention_mask": attention}
+    if cfg.arch == "mlm":
+        logits = model(input_ids=ids, token_type_ids=types, **extra).logits[..., :n][target]
+        want = truth[target]
+    else:
+        logits = model(input_ids=ids, **extra).logits[:, offset - 1:-1, :n].reshape(-1, n)
+        want = truth.reshape(-1)
+    return torch.nn.functional.cross_entropy(logits, want), logits.argmax(-1) == want
+
+
+def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
+    """Train a Sudoku LM and save it (`encoders.lm.save`). progress(k, loss) after each
+    step. Returns the card."""
+    torch.manual_seed(cfg.seed)
+    if torch.device(device).type == "cpu":
+        torch.set_flush_denormal(True)  # a plateau of denormals slowed CPU training ~10x
+    n = cfg.box[0] * cfg.box[1]
+    start = time.perf_counter()
+    stream = GridStream(cfg.box, cfg.seed)
+    heldout = GridStream(cfg.box, cfg.seed + 10 ** 6).batch(512)  # other grids, other draws
+    model = lm.new_model(cfg.arch, n, cfg.hidden, cfg.layers, cfg.heads).to(device)
+    graph = SudokuEncoder().encode(Sudoku(cfg.box, (0,) * (n * n))).graph()
+    attention = (lm.graph_attention(graph, cfg.arch)[None, None].to(device)
+                 if cfg.attention == "graph" else None)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
+    warmup = max(1, cfg.steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (
+        1 + math.cos(math.pi * min(s, cfg.steps) / cfg.steps)))
+    model.train()
+    for _ in range(cfg.steps):
+        loss, _ = _loss_and_hits(model, cfg, n, stream.batch(cfg.batch), attention, device)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        if progress:
+            progress(1, loss.item())
+    seconds = time.perf_counter() - start
+    model.eval()
+    with torch.no_grad():
+        _, hits = _loss_and_hits(model, cfg, n, heldout, attention, device)
+    hits = hits.cpu()
+    figures = {"examples": len(heldout[0])}
+    if cfg.arch == "mlm":
+        masked = (heldout[2] == n)[heldout[3]]  # among the target cells
+        figures.update(target_cell_accuracy=_share(hits), masked_cell_accuracy=_share(hits[masked]),
+                       corrupted_cell_accuracy=_share(hits[~masked]))
+    else:
+        figures["next_cell_accuracy_teacher_forced"] = _share(hits)
+    card = {"kind": "sudoku", "vocabulary": "glauber", **asdict(cfg),
+            "box": list(cfg.box), "train_seconds": round(seconds, 1), "device": str(device),
+            "torch_threads": torch.get_num_threads(),
+            "parameters": sum(p.numel() for p in model.parameters()),
+            "data": f"{stream.curriculum.pool} SAT-generated solved grids under random "
+                    f"symmetries; {asdict(stream.curriculum)}; loss on "
+                    + ("masked and corrupted cells" if cfg.arch == "mlm" else "every grid token "
+                       "given the givens as the prompt"),
+            "heldout": figures}
+    lm.save(model, card, out)
+    return card
+
+
+def _share(hits: torch.Tensor) -> float:
+    return round(float(hits.float().mean()), 4)
