@@ -16,6 +16,8 @@ DEVICES = ("auto", "cpu", "cuda")  # auto: CUDA when present, else the CPU
 
 @dataclass
 class GlauberOptions:
+    """Settings of the Glauber pipeline; the defaults are the CLI's."""
+
     config: SamplerConfig = field(default_factory=SamplerConfig)
     propagate: str = "full"  # hard-mask propagation, one of PROPAGATION
     device: str = "auto"  # one of DEVICES

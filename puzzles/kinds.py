@@ -43,17 +43,20 @@ class Kind:
     own_answer: bool  # a file of these puzzles may be a file of answers (filled grids)
 
 
-KINDS: dict[str, Kind] = {
-    "sudoku": Kind("sudoku", sudoku.describe, sudoku.read_json, None, sudoku.solution_from_json,
-                   sudoku.answer_json, sudoku.open_values, sudoku_reference.count_solutions,
-                   sudoku_reference.difficulty_band, sudoku_reference.DIFFICULTY_AXIS,
-                   "encoders.sudoku:SudokuEncoder", own_answer=True),
-    "zebra": Kind("zebra", zebra.describe, zebra.read_json, zebra.claims_json,
-                  zebra.ZebraSolution.from_json, zebra.answer_json, zebra.open_values,
-                  zebra_reference.count_solutions, zebra_reference.difficulty_band,
-                  zebra_reference.DIFFICULTY_AXIS, "encoders.zebra:ZebraEncoder",
-                  own_answer=False),
-}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (
+    Kind(name="sudoku", describe=sudoku.describe, read_json=sudoku.read_json, claims_json=None,
+         solution_from_json=sudoku.solution_from_json, answer_json=sudoku.answer_json,
+         open_values=sudoku.open_values, count=sudoku_reference.count_solutions,
+         difficulty_band=sudoku_reference.difficulty_band,
+         difficulty_axis=sudoku_reference.DIFFICULTY_AXIS,
+         encoder="encoders.sudoku:SudokuEncoder", own_answer=True),
+    Kind(name="zebra", describe=zebra.describe, read_json=zebra.read_json,
+         claims_json=zebra.claims_json, solution_from_json=zebra.ZebraSolution.from_json,
+         answer_json=zebra.answer_json, open_values=zebra.open_values,
+         count=zebra_reference.count_solutions, difficulty_band=zebra_reference.difficulty_band,
+         difficulty_axis=zebra_reference.DIFFICULTY_AXIS,
+         encoder="encoders.zebra:ZebraEncoder", own_answer=False),
+)}
 
 
 def kind_of(puzzle: Puzzle) -> Kind:

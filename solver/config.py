@@ -13,6 +13,9 @@ MOVES = ("block", "shuffle", "swap", "site")
 
 @dataclass(frozen=True)
 class SamplerConfig:
+    """How the sampler runs: chains, budgets, the move kernel, the schedule and restarts.
+    The defaults are the CLI's (`glauber solve --help`)."""
+
     chains: int = 32  # chains per problem
     sweeps: int = 3000  # sweep budget per problem
     time_limit: float = 30.0  # wall-clock budget per batch, seconds

@@ -20,6 +20,8 @@ SCHEDULES = ("tempering", "geometric", "linear", "constant")
 
 @dataclass(frozen=True)
 class AnnealSchedule:
+    """Inverse temperature by chain age, or a tempering ladder across chains."""
+
     kind: str = "tempering"  # tempering: no annealing, a fixed geometric ladder
     # beta_start..beta_end across the chains of a problem, with replica exchange between
     # neighbouring rungs every sweep; geometric: equal ratios per sweep; linear; constant
