@@ -141,9 +141,10 @@ def attention_for(card: dict, enc: Encoded) -> torch.Tensor | None:
     return graph_attention(enc.graph(), card["arch"]) if card.get("attention") == "graph" else None
 
 
-def lm_energy(model, card: dict, encs: list[Encoded], device="cpu"):
+def lm_energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 1):
     """The LM term for a batch of encoded Sudoku puzzles of one board (token types or
-    prompts from their givens, the attention mask from their shared graph)."""
+    prompts from their givens, the attention mask from their shared graph); refresh:
+    sweeps between a masked LM's forward passes."""
     board = encs[0].meta.get("structure") if encs[0].meta.get("kind") == "sudoku" else None
     n = encs[0].values
     if card.get("kind") != "sudoku" or board is None or tuple(card["box"]) != tuple(board):
@@ -154,7 +155,7 @@ def lm_energy(model, card: dict, encs: list[Encoded], device="cpu"):
     if card["arch"] == "mlm":
         types = torch.stack([e.clamp.long() for e in encs])
         return MaskedLMEnergy(model, LMVocabulary(vocab.values, vocab.mask), token_types=types,
-                              device=device, attention=attention)
+                              device=device, attention=attention, refresh=refresh)
     prompts = torch.stack([e.tokens for e in encs])  # givens, MASK (= n) elsewhere
     return CausalLMEnergy(model, vocab, prompts=prompts, device=device, attention=attention)
 

@@ -44,11 +44,16 @@ class MaskedLMEnergy:
     Per-problem conditioning (the sampler tells which problem each chain belongs to via
     `owner`): token_types LongTensor[P, N] (e.g. 1 on givens) and/or prompts
     LongTensor[P, L] (token ids written before the sites, e.g. the puzzle itself).
+
+    refresh k > 1 amortises forward passes: the conditionals of a set of sites updated
+    together in every chain (a colour class, a class of boxes) are computed once and
+    reused for the next k - 1 requests, i.e. refreshed every k sweeps. The chain then
+    follows a slightly stale LM term; the penalty term is always exact.
     """
 
     def __init__(self, model, vocab: LMVocabulary, token_types: torch.Tensor | None = None,
                  prompts: torch.Tensor | None = None, device="cpu", batch: int = 4096,
-                 attention: torch.Tensor | None = None):
+                 attention: torch.Tensor | None = None, refresh: int = 1):
         self.model, self.vocab, self.device, self.batch = model.eval(), vocab, torch.device(device), batch
         self.values = torch.tensor(vocab.values, device=self.device)
         # [1, 1, L, L]: transformers passes a prepared 4-D float mask through unchanged
@@ -57,6 +62,8 @@ class MaskedLMEnergy:
         self.prompts = None if prompts is None else prompts.to(self.device)
         self.shift = (vocab.bos is not None) + (0 if prompts is None else prompts.shape[1])
         self.owner = None  # LongTensor[B]: problem of each chain (set by the sampler)
+        self.refresh = refresh
+        self._memo: dict[tuple, list] = {}  # site set -> [uses, FloatTensor[B, S, V]]
 
     def _owner(self, b: int) -> torch.Tensor:
         return self.owner if self.owner is not None and len(self.owner) == b else \
@@ -104,7 +111,28 @@ class MaskedLMEnergy:
         return None
 
     def logits(self, x, cache, sites):
-        """log p(x_s = v | unmasked rest) for each site: FloatTensor[B, S, V]."""
+        """log p(x_s = v | unmasked rest) for each site: FloatTensor[B, S, V] (reused for
+        `refresh` requests when every chain asks for the same sites)."""
+        if self.refresh <= 1 or not bool((sites == sites[:1]).all()):
+            return self._conditionals(x, sites)
+        key = tuple(sites[0].tolist())
+        hit = self._memo.get(key)
+        if hit is None or hit[0] >= self.refresh or hit[1].shape[0] != len(x):
+            hit = self._memo[key] = [0, self._conditionals(x, sites)]
+        hit[0] += 1
+        return hit[1]
+
+    def reorder(self, keep: torch.Tensor) -> None:
+        """Chains were filtered or permuted (keep: LongTensor of chain indices): keep the
+        reused conditionals with their chains."""
+        for hit in self._memo.values():
+            hit[1] = hit[1][keep]
+
+    def forget(self) -> None:
+        """Drop reused conditionals (chains restarted from new states)."""
+        self._memo.clear()
+
+    def _conditionals(self, x, sites):
         out = self._forward(self.inputs(x, sites))
         at = out.gather(1, (sites + self.shift).unsqueeze(-1).expand(-1, -1, out.shape[-1]))
         return torch.log_softmax(at[..., self.values], -1)
@@ -232,6 +260,8 @@ class WeightedSum:
             e.owner = owner
 
     def prepare(self, x):
+        for _, e in self.lm_terms:
+            e.forget()
         return self.penalty.prepare(x)
 
     def _sum(self, own, method, x, *args):
@@ -264,4 +294,6 @@ class WeightedSum:
         return self.penalty.energy(x, cache)
 
     def select(self, cache, keep):
+        for _, e in self.lm_terms:
+            e.reorder(keep)
         return self.penalty.select(cache, keep)

@@ -140,3 +140,34 @@ def test_unmasking_keeps_hard_constraints_and_avoids_clashes_where_it_can():
     assert (x[:, 1:] != x[:, :-1]).all()
     again = energy.unmask(mask, owner, neighbour_table(graph), torch.Generator().manual_seed(0), per_pass=1)
     assert torch.equal(x, again)
+
+
+def test_refreshed_conditionals_are_reused_then_recomputed_and_follow_their_chains():
+    energy = MaskedLMEnergy(tiny_bert(), LMVocabulary((0, 1, 2), mask=3), refresh=2)
+    calls = []
+    forward = energy._forward
+    energy._forward = lambda *a, **k: calls.append(1) or forward(*a, **k)
+    x = torch.tensor([[0, 1, 2, 0], [2, 2, 1, 0], [1, 0, 0, 2]])
+    sites = torch.tensor([[1, 2]]).expand(3, -1)
+    first = energy.logits(x, None, sites)
+    x[:, 0] = 1  # the reused term does not see this change ...
+    assert torch.equal(energy.logits(x, None, sites), first) and len(calls) == 1
+    energy.reorder(torch.tensor([2, 0]))  # chains filtered and permuted
+    fresh = energy.logits(x[[2, 0]], None, sites[:2])  # ... until the refresh is due
+    assert len(calls) == 2 and not torch.allclose(fresh[1], first[0])
+    energy.forget()
+    energy.logits(x[[2, 0]], None, sites[:2])
+    assert len(calls) == 3
+    uneven = torch.tensor([[1, 2], [0, 3], [1, 2]])  # per-chain sites: never reused
+    energy.logits(x, None, uneven)
+    energy.logits(x, None, uneven)
+    assert len(calls) == 5
+
+
+def test_reorder_keeps_reused_conditionals_aligned():
+    energy = MaskedLMEnergy(tiny_bert(), LMVocabulary((0, 1, 2), mask=3), refresh=5)
+    x = torch.tensor([[0, 1, 2, 0], [2, 2, 1, 0], [1, 0, 0, 2]])
+    sites = torch.tensor([[3]]).expand(3, -1)
+    first = energy.logits(x, None, sites)
+    energy.reorder(torch.tensor([2, 1]))
+    assert torch.equal(energy.logits(x[[2, 1]], None, sites[:2]), first[[2, 1]])

@@ -40,7 +40,8 @@ def make_solver(name: str, settings: dict) -> Solver:
                            patience=settings["patience"])
     return GlauberSolver(config, propagate=settings["propagate"], device=settings["device"],
                          seed=settings["seed"], energy=settings["energy"],
-                         init=settings.get("init", "uniform"), lm_weight=settings["lm_weight"],
+                         init=settings.get("init", "uniform"),
+                         lm_refresh=settings.get("lm_refresh", 1), lm_weight=settings["lm_weight"],
                          penalty_weight=settings["penalty_weight"], model=settings["model_dir"])
 
 
