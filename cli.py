@@ -84,15 +84,66 @@ def read_files(paths, fmt: str, box):
         return [read_file(p, fmt, box) for p in paths]
 
 
-def write_output(text: str, out: str | None):
-    if out is None:
-        click.echo(text, nl=False)
+def check_out_file(path: str | None):
+    """Refuse, before any work, an output file that cannot be written: a directory, a
+    missing or read-only parent directory, a read-only file."""
+    if path is None:
         return
+    if os.path.isdir(path):
+        raise UserError(f"{path}: is a directory")
+    parent = os.path.dirname(path) or "."
+    if not os.path.isdir(parent):
+        raise UserError(f"{path}: cannot write: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise UserError(f"{path}: cannot write: permission denied")
+
+
+def check_out_dir(path: str):
+    """Refuse, before any work, an output directory that cannot be created or written."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UserError(f"{path}: not a directory")
+    existing = os.path.abspath(path)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise UserError(f"{path}: cannot create directory: {existing} is not a directory")
+    if not os.access(existing, os.W_OK):
+        raise UserError(f"{path}: cannot create directory: permission denied")
+
+
+@contextlib.contextmanager
+def output(out: str | None):
+    """Yields write(text): stdout, or the file `out` (checked with `check_out_file`),
+    written and flushed piece by piece, so an interrupted run keeps what was written.
+    On a usage error (exit 2) a file this call created is removed: nothing is written."""
+    if out is None:
+        yield lambda text: click.echo(text, nl=False)
+        return
+    existed = os.path.exists(out)
     try:
-        with open(out, "w", encoding="utf-8") as f:
-            f.write(text)
+        f = open(out, "w", encoding="utf-8")
     except OSError as e:
         raise UserError(f"{out}: cannot write: {e.strerror or e}") from None
+
+    def write(text: str):
+        try:
+            f.write(text)
+            f.flush()
+        except OSError as e:
+            raise UserError(f"{out}: cannot write: {e.strerror or e}") from None
+
+    try:
+        with f:
+            yield write
+    except UserError:
+        if not existed:
+            os.remove(out)
+        raise
+
+
+def write_output(text: str, out: str | None):
+    with output(out) as write:
+        write(text)
 
 
 def make_directory(path: str):
@@ -213,7 +264,7 @@ def cli():
                    "reference: the exact SAT solver.")
 @FORMAT_OPTION
 @BOX_OPTION
-@click.option("--out", type=click.Path(dir_okay=False),
+@click.option("--out", type=click.Path(),
               help="Write answers to this file instead of stdout (not written on exit 2).")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per puzzle: source, kind, puzzle, solution, verified, "
@@ -228,24 +279,28 @@ def solve(files, solver_name, fmt, box, out, as_json, quiet, **opts):
     (.json, .jsonl, or natural-language .txt files) are always answered in JSON lines,
     with "answer": the house of the puzzle's question entity.
     """
-    from puzzles.formats import format_answers
+    from puzzles.formats import answer_header, format_answer
     from puzzles.harness.solving import solve_all
 
+    check_out_file(out)
     pfiles = read_files(files, fmt, box)
     solver = build_solver(solver_name, opts)
     total = sum(len(p.records) for p in pfiles)
-    chunks, failed = [], 0
-    with progress_bar(total, "solving", quiet) as advance:
+    failed = 0
+    with output(out) as write, progress_bar(total, "solving", quiet) as advance:
         for pfile in pfiles:
-            with user_errors():
-                outcomes = solve_all(solver, [r.puzzle for r in pfile.records], advance)
-            chunks.append(format_answers(pfile, outcomes, as_json))
-            for record, outcome in zip(pfile.records, outcomes):
+            def answered(i, outcome, pfile=pfile):  # in input order, as soon as ready
+                nonlocal failed
+                record = pfile.records[i]
+                write(format_answer(pfile, record, outcome, as_json))
                 if not outcome.verified:
                     failed += 1
                     if not quiet:
                         click.echo(f"{record.source}: {outcome.error}", err=True)
-    write_output("".join(chunks), out)
+
+            write(answer_header(pfile, as_json))
+            with user_errors():
+                solve_all(solver, [r.puzzle for r in pfile.records], advance, answered)
     if not quiet and total > 1:
         click.echo(f"solved {total - failed}/{total}", err=True)
     sys.exit(EXIT_UNSOLVED if failed else EXIT_OK)
@@ -391,7 +446,7 @@ def generate():
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("--minimal", is_flag=True,
               help="Keep removing givens past --givens while the solution stays unique.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--out", type=click.Path(), help="Write to this file instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(sudoku_generate.OUTPUT_FORMATS),
               default="lines", show_default=True,
               help="lines: one puzzle per line; csv: puzzle,solution,givens,conflicts,decisions; "
@@ -403,14 +458,14 @@ def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
     cells = (box[0] * box[1]) ** 2
     if givens is not None and givens > cells:
         raise UserError(f"--givens {givens} is more than the {cells} cells of the board")
-    rows = []
-    with sudoku_generate.SudokuGenerator(box, seed) as gen, \
+    check_out_file(out)
+    with sudoku_generate.SudokuGenerator(box, seed) as gen, output(out) as write, \
             progress_bar(count, "generating", quiet) as advance:
-        for _ in range(count):
+        for k in range(count):  # each puzzle written as soon as it is made
             with user_errors():
-                rows.append(gen.generate(givens, minimal))
+                text = sudoku_generate.format_generated([gen.generate(givens, minimal)], fmt)
+            write(text if k == 0 or fmt != "csv" else text.split("\n", 1)[1])
             advance(1)
-    write_output(sudoku_generate.format_generated(rows, fmt), out)
 
 
 @generate.command("zebra")
@@ -444,21 +499,26 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, quiet):
     if to_directory and out is None:
         raise UserError("--format text with --count > 1 writes one file per puzzle: "
                         "give --out DIRECTORY")
-    gen = zebra_generate.ZebraGenerator(houses, attributes, seed)
-    rows = []
-    with progress_bar(count, "generating", quiet) as advance:
-        for _ in range(count):
-            rows.append(gen.generate())
-            advance(1)
-    files = zebra_generate.text_files(rows, wording) if fmt == "text" else []
-    if fmt == "jsonl":
-        write_output(zebra_generate.format_generated(rows), out)
-    elif not to_directory:
-        write_output(files[0][1], out)
+    if to_directory:
+        check_out_dir(out)
     else:
+        check_out_file(out)
+    gen = zebra_generate.ZebraGenerator(houses, attributes, seed)
+    if fmt == "jsonl":  # each puzzle written as soon as it is made
+        with output(out) as write, progress_bar(count, "generating", quiet) as advance:
+            for _ in range(count):
+                write(zebra_generate.format_generated([gen.generate()]))
+                advance(1)
+        return
+    width = max(3, len(str(count)))  # the names of zebra_generate.text_files
+    names = [f"zebra_{i:0{width}d}.txt" for i in range(1, count + 1)]
+    if to_directory:
         make_directory(out)
-        for name, text in files:
-            write_output(text, os.path.join(out, name))
+    with progress_bar(count, "generating", quiet) as advance:
+        for name in names:
+            text = zebra_generate.to_text(gen.generate().puzzle, wording)
+            write_output(text, os.path.join(out, name) if to_directory else out)
+            advance(1)
 
 
 @cli.command()
@@ -507,7 +567,7 @@ def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, bo
     del opts["energy"]  # set per energy by energy_solver
     with user_errors():
         reports.check_extras(ray_address)
-    make_directory(out_dir)
+    check_out_dir(out_dir)  # created only when the report is written: no empty leftovers
     pfiles = read_files(files, fmt, box)
     factory = functools.partial(energy_solver, settings=opts)
     with user_errors():  # bad settings fail here, before any work
@@ -521,7 +581,14 @@ def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, bo
                 "chunk_size": chunk_size, "format": fmt, "box": box, **opts,
                 "ray": ray_address, "workers": workers}
     result = reports.build_report(results, labels, energies, settings)
-    written = result.write(out_dir)
+    existed = os.path.isdir(out_dir)
+    make_directory(out_dir)
+    try:
+        written = result.write(out_dir)
+    except OSError as e:
+        if not existed and not os.listdir(out_dir):
+            os.rmdir(out_dir)
+        raise UserError(f"{out_dir}: cannot write the report: {e.strerror or e}") from None
     click.echo(reports.format_table(result.summaries))
     if not quiet:
         click.echo(f"wrote {', '.join(written)}", err=True)

@@ -74,7 +74,9 @@ class GlauberSolver(GlauberOptions):
     def solve(self, puzzle) -> Attempt:
         return self.solve_many([puzzle])[0]
 
-    def solve_many(self, puzzles, progress=None) -> list[Attempt]:
+    def solve_many(self, puzzles, progress=None, on_attempt=None) -> list[Attempt]:
+        """Attempts in input order; progress(k) as k more finish; on_attempt(i, attempt)
+        as each puzzle's attempt is ready (batch by batch, not in input order)."""
         device = resolve_device(self.device)
         generator = torch.Generator(device=device).manual_seed(self.seed)
         attempts: list[Attempt | None] = [None] * len(puzzles)
@@ -87,6 +89,8 @@ class GlauberSolver(GlauberOptions):
                                       "no solution (propagation found a contradiction)")
                 if progress:
                     progress(1)
+                if on_attempt:
+                    on_attempt(i, attempts[i])
                 continue
             # block moves where every group's fillings fit the cap; otherwise shuffles of a
             # few cells (swaps where pair factors make the block energy non-linear)
@@ -99,6 +103,9 @@ class GlauberSolver(GlauberOptions):
         for (_, move), members in batches.items():
             for batch in self._split(members, move):
                 self._run_batch(puzzles, batch, move, device, generator, attempts, progress)
+                if on_attempt:
+                    for i, _, _ in batch:
+                        on_attempt(i, attempts[i])
         return attempts  # type: ignore[return-value]
 
     def _colourings(self, enc: Encoded, move: str):

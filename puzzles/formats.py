@@ -284,27 +284,41 @@ def outcome_json(record: Record, outcome: Outcome) -> dict:
     return obj
 
 
+def answer_header(pfile: PuzzleFile, as_json: bool = False) -> str:
+    """What the answers of `pfile` start with: the CSV header, else nothing."""
+    if as_json or pfile.format != "csv":
+        return ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(pfile.columns)
+    return out.getvalue()
+
+
+def format_answer(pfile: PuzzleFile, record: Record, outcome: Outcome,
+                  as_json: bool = False) -> str:
+    """The answer of one record as text, in the file's own format or as a JSON line
+    (see `format_answers`)."""
+    if as_json or pfile.format in ("jsonl", "text"):
+        return json.dumps(outcome_json(record, outcome)) + "\n"
+    if pfile.format == "csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(
+            [record.text, outcome.solution.format() if outcome.verified else ""])
+        return out.getvalue()
+    grid = outcome.solution if outcome.verified else record.puzzle
+    return grid.format_grid() + "\n\n" if record.layout == "grid" else grid.format() + "\n"
+
+
 def format_answers(pfile: PuzzleFile, outcomes: list[Outcome], as_json: bool = False) -> str:
     """Answers of one file as text: JSON lines, or the file's own format.
 
     In `lines` format an unsolved puzzle is written back unchanged (its givens only), so
     the output keeps one entry per input puzzle; CSV leaves the solution field empty.
-    Natural-language Zebra files (`text`) are answered in JSON lines.
+    Natural-language Zebra files (`text`) are answered in JSON lines. The header
+    (`answer_header`) then one `format_answer` per record: a caller may write them one
+    by one as they are ready.
     """
-    if as_json or pfile.format in ("jsonl", "text"):
-        return "".join(json.dumps(outcome_json(r, o)) + "\n" for r, o in zip(pfile.records, outcomes))
-    if pfile.format == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(pfile.columns)
-        for r, o in zip(pfile.records, outcomes):
-            writer.writerow([r.text, o.solution.format() if o.verified else ""])
-        return out.getvalue()
-    chunks = []
-    for r, o in zip(pfile.records, outcomes):
-        grid = o.solution if o.verified else r.puzzle
-        chunks.append(grid.format_grid() + "\n\n" if r.layout == "grid" else grid.format() + "\n")
-    return "".join(chunks)
+    return answer_header(pfile, as_json) + "".join(
+        format_answer(pfile, r, o, as_json) for r, o in zip(pfile.records, outcomes))
 
 
 def proposed_answers(pfile: PuzzleFile) -> list[tuple[Record, Solution | None]]:

@@ -9,6 +9,7 @@ exact SAT solver behind that signature.
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol, Sequence
@@ -54,28 +55,50 @@ def judge(puzzle: Puzzle, attempt: Attempt) -> Outcome:
 
 
 def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
-              progress: Callable[[int], None] | None = None) -> list[Outcome]:
+              progress: Callable[[int], None] | None = None,
+              on_outcome: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
     """Solve and verify `puzzles` in order. Puzzles that `clash` are not sent to the
     solver: they get an Outcome with that error. `progress(k)` is called as k more are done.
+    `on_outcome(i, outcome)` is called in input order, as soon as puzzle i and every
+    puzzle before it are answered (so a caller can write answers as they are ready).
+    Batch solvers report each answer as it is ready when their `solve_many` takes an
+    `on_attempt(i, attempt)` callback.
     """
     outcomes: list[Outcome | None] = [None] * len(puzzles)
+    emitted = 0
+
+    def settle(i: int, outcome: Outcome) -> None:
+        nonlocal emitted
+        outcomes[i] = outcome
+        while emitted < len(outcomes) and outcomes[emitted] is not None:
+            if on_outcome:
+                on_outcome(emitted, outcomes[emitted])
+            emitted += 1
+
     todo = []
     for i, puzzle in enumerate(puzzles):
         why = clash(puzzle)
         if why is not None:
-            outcomes[i] = Outcome(Attempt(None, 0.0), False, why)
+            settle(i, Outcome(Attempt(None, 0.0), False, why))
             if progress:
                 progress(1)
         else:
             todo.append(i)
     batch = getattr(solver, "solve_many", None)
     if batch is not None:
-        attempts: Iterable[Attempt] = batch([puzzles[i] for i in todo], progress=progress)
+        todo_puzzles = [puzzles[i] for i in todo]
+        if "on_attempt" in inspect.signature(batch).parameters:
+            def ready(j: int, attempt: Attempt) -> None:
+                settle(todo[j], judge(puzzles[todo[j]], attempt))
+            attempts: Iterable[Attempt] = batch(todo_puzzles, progress=progress, on_attempt=ready)
+        else:
+            attempts = batch(todo_puzzles, progress=progress)
         for i, attempt in zip(todo, attempts):
-            outcomes[i] = judge(puzzles[i], attempt)
+            if outcomes[i] is None:
+                settle(i, judge(puzzles[i], attempt))
     else:
         for i in todo:
-            outcomes[i] = judge(puzzles[i], solver.solve(puzzles[i]))
+            settle(i, judge(puzzles[i], solver.solve(puzzles[i])))
             if progress:
                 progress(1)
     return outcomes  # type: ignore[return-value]
