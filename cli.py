@@ -257,10 +257,7 @@ def cli():
 
 
 @cli.command()
-@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--puzzle", "puzzle_strings", multiple=True, metavar="STRING",
-              help="Solve this puzzle (a Sudoku line such as 4..1...., or a Zebra JSON "
-                   "object) as well as or instead of FILES; may be repeated.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--solver", "solver_name", type=click.Choice(SOLVERS),
               default="glauber", show_default=True,
               help="glauber: annealed Glauber dynamics under the penalty energy; "
@@ -274,28 +271,19 @@ def cli():
                    "error, seconds and solver statistics.")
 @sampler_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-puzzle error lines.")
-def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **opts):
+def solve(files, solver_name, fmt, box, out, as_json, quiet, **opts):
     """Solve every puzzle in FILES, in input order.
 
     Answers are written in each file's own format (unsolved puzzles are written back
-    unchanged; CSV keeps every column and gets the solution, empty when unsolved), or as
-    JSON lines with --json (or an --out file ending in .jsonl or .json). Zebra puzzles are
-    answered in plain text (the asked person's position and the solution as a table),
-    or in JSON with "answer": the house of the puzzle's question entity. FILE - reads
-    standard input.
+    unchanged, with an empty CSV solution), or as JSON lines with --json. Zebra puzzles
+    (.json, .jsonl, or natural-language .txt files) are always answered in JSON lines,
+    with "answer": the house of the puzzle's question entity.
     """
     from puzzles.formats import answer_header, format_answer
     from puzzles.harness.solving import solve_all
 
-    if not files and not puzzle_strings:
-        raise UserError("nothing to solve: give FILES (- for stdin) or --puzzle STRING")
     check_out_file(out)
-    as_json = as_json or (out or "").lower().endswith((".jsonl", ".json"))
     pfiles = read_files(files, fmt, box)
-    if puzzle_strings:
-        from puzzles.formats import read_text
-        with user_errors():
-            pfiles.append(read_text("--puzzle", "\n".join(puzzle_strings), fmt, box))
     solver = build_solver(solver_name, opts)
     total = sum(len(p.records) for p in pfiles)
     failed = 0
@@ -305,10 +293,10 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
                 nonlocal failed
                 record = pfile.records[i]
                 write(format_answer(pfile, record, outcome, as_json))
-                if not outcome.verified:
+                if not outcome.answered:  # unverified, or solutions disagree on the answer
                     failed += 1
                     if not quiet:
-                        click.echo(f"{record.source}: {outcome.error}", err=True)
+                        click.echo(f"{record.source}: {outcome.why}", err=True)
 
             write(answer_header(pfile, as_json))
             with user_errors():
@@ -319,8 +307,8 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
 
 
 @cli.command()
-@click.argument("puzzle_file", type=click.Path(allow_dash=True))
-@click.argument("solution_file", type=click.Path(allow_dash=True))
+@click.argument("puzzle_file", type=click.Path(dir_okay=False))
+@click.argument("solution_file", type=click.Path(dir_okay=False))
 @FORMAT_OPTION
 @BOX_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per puzzle.")
@@ -341,7 +329,7 @@ def verify(puzzle_file, solution_file, fmt, box, as_json):
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @FORMAT_OPTION
 @BOX_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per puzzle.")
@@ -350,7 +338,10 @@ def check(files, fmt, box, as_json, quiet):
     """Check each puzzle: well-formed, givens (Zebra: clues) consistent, and 0, 1 or many
     solutions.
 
-    Exits 0 when every puzzle has exactly one solution, 1 otherwise.
+    A Zebra puzzle with a question also gets an answer verdict (unique: every solution
+    puts the asked person in the same house; several) and a list of its ambiguous
+    references, each settled or not by the solutions found. Exits 0 when every puzzle has
+    exactly one solution or one answer to its question, 1 otherwise.
     """
     from puzzles.harness.checking import check as check_record
 
@@ -363,7 +354,7 @@ def check(files, fmt, box, as_json, quiet):
                 verdicts.append(check_record(record))
                 advance(1)
     click.echo("\n".join(json.dumps(v.as_dict()) if as_json else v.line() for v in verdicts))
-    sys.exit(EXIT_UNSOLVED if any(v.verdict != "unique" for v in verdicts) else EXIT_OK)
+    sys.exit(EXIT_UNSOLVED if not all(v.ok for v in verdicts) else EXIT_OK)
 
 
 @cli.command()
@@ -534,7 +525,7 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, quiet):
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--energies", "energy_names", default="penalty,reference", show_default=True,
               help="Comma-separated energies to compare on the same puzzles: penalty, lm, "
                    "lm+penalty (Glauber dynamics under that energy) and reference (the "

@@ -4,8 +4,9 @@ A puzzle becomes N sites, each holding one of V values (value indices 0..V-1; to
 the blank/mask token). The structure is plain tensors:
 
 - hard constraints: `clamp` (givens) and `allowed` (values left after propagation);
-- soft constraints for the penalty energy: all-different `groups`, `unary` penalties and
-  pairwise factors (`pair_sites`, `pair_tables`);
+- soft constraints for the penalty energy: all-different `groups`, `unary` penalties,
+  pairwise factors (`pair_sites`, `pair_tables`) and disjunctive factors (`choice_terms`,
+  `choice_groups`: the least penalty among several readings of an ambiguous clue);
 - the site interaction graph (sites that share a group or factor) and a colouring of it:
   the sites of one colour class share no factor, so updating them all at once is exact.
 """
@@ -31,6 +32,10 @@ class Encoded:
     unary: torch.Tensor | None = None  # FloatTensor[N, V]: penalty of a value at a site
     pair_sites: torch.Tensor | None = None  # LongTensor[F, 2]: sites (i, j) of each pair factor
     pair_tables: torch.Tensor | None = None  # FloatTensor[F, V, V]: penalty of (x_i, x_j)
+    choice_terms: torch.Tensor | None = None  # LongTensor[T, 5]: terms (i, a, j, b, r) of
+    # disjunctive factors: reading r's penalty counts x_i = a and x_j = b together
+    choice_groups: torch.Tensor | None = None  # LongTensor[R]: the disjunction of each
+    # reading; a disjunction costs the least penalty of its readings (zero when one holds)
     perm_groups: torch.Tensor | None = None  # LongTensor[Gp, V]: disjoint groups covering
     # all sites that swap moves keep as permutations (Sudoku boxes, Zebra attribute rows)
     meta: dict = field(default_factory=dict, compare=False)  # encoder facts: "kind" (the
@@ -54,7 +59,7 @@ class Encoded:
     def structure_key(self) -> tuple:
         """Puzzles with equal keys share groups and factors, so they can share one batch."""
         return (self.sites, self.values, self.groups.shape, self.unary is None,
-                self.pair_sites is None, self.meta.get("kind"), self.meta.get("structure"))
+                self.pair_sites is None, self.choice_terms is None, self.meta.get("kind"), self.meta.get("structure"))
 
     def is_consistent(self) -> bool:
         """Every site still has an allowed value (propagation found no contradiction), and
@@ -78,6 +83,13 @@ class Encoded:
             g.add_edges_from((a, b) for i, a in enumerate(group) for b in group[i + 1:])
         if self.pair_sites is not None:
             g.add_edges_from((i, j) for i, j in self.pair_sites.tolist() if i != j)
+        if self.choice_terms is not None:  # a disjunction joins all the sites it reads
+            members: dict[int, set[int]] = {}
+            for i, _, j, _, r in self.choice_terms.tolist():
+                members.setdefault(int(self.choice_groups[r]), set()).update((i, j))
+            for sites in members.values():
+                ordered = sorted(sites)
+                g.add_edges_from((a, b) for k, a in enumerate(ordered) for b in ordered[k + 1:])
         return g
 
     def colour_classes(self) -> list[torch.Tensor]:

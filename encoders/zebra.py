@@ -24,27 +24,39 @@ from functools import lru_cache
 import torch
 
 from encoders.encoded import Encoded, Encoder
-from puzzles.zebra.model import RELATIONS, ZebraPuzzle, ZebraSolution
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution, reading_parts
 
 
 @lru_cache(maxsize=None)
-def _projections(kind: str, houses: int):
-    """For a relation: the entity-index pairs and, per pair, the position pairs no
-    satisfying tuple uses. Raises if those pairwise penalties do not characterise it."""
-    rel = RELATIONS[kind]
-    ks = range(1, houses + 1) if rel.positional else (None,)
-    pairs = list(itertools.combinations(range(rel.arity), 2))
-    support = {pair: set() for pair in pairs}
-    for ps in itertools.product(range(1, houses + 1), repeat=rel.arity):
-        if any(rel.test(ps, k, houses) for k in ks):
-            for (s, t) in pairs:
-                support[s, t].add((ps[s], ps[t]))
-    for ps in itertools.product(range(1, houses + 1), repeat=rel.arity):
+def _projections(good: frozenset, arity: int, houses: int):
+    """For a reading whose entity slots may stand at the position tuples `good`: the
+    slot-index pairs and, per pair, the position pairs no good tuple uses. Raises if those
+    pairwise penalties do not characterise `good`."""
+    pairs = list(itertools.combinations(range(arity), 2))
+    support = {pair: {(ps[s], ps[t]) for ps in good} for (s, t) in pairs for pair in [(s, t)]}
+    for ps in itertools.product(range(1, houses + 1), repeat=arity):
         pairwise = all((ps[s], ps[t]) in support[s, t] for s, t in pairs)
-        if pairwise != any(rel.test(ps, k, houses) for k in ks):
-            raise ValueError(f"clue kind {kind!r} is not characterised by pairwise penalties")
+        if pairwise != (ps in good):
+            raise ValueError("a clue reading is not characterised by pairwise penalties")
     return [((s, t), {(p, q) for p in range(1, houses + 1) for q in range(1, houses + 1)}
              - support[s, t]) for s, t in pairs]
+
+
+def _banned(ents, good, houses: int):
+    """The literal conjunctions a reading's penalty counts: ((entity, house), (entity,
+    house)) pairs (a one-entity ban repeats its literal), zero together exactly when the
+    reading holds (given each entity in one house)."""
+    n = len(ents)
+    everywhere = range(1, houses + 1)
+    if n == 0:  # houses only: constant (a false one is a clash, never sent to a sampler)
+        return []
+    if n == 1:
+        return [((ents[0], h), (ents[0], h)) for h in everywhere if (h,) not in good]
+    if n == 2:
+        return [((ents[0], h1), (ents[1], h2)) for h1, h2 in itertools.product(everywhere, repeat=2)
+                if (h1, h2) not in good]
+    return [((ents[s], h1), (ents[t], h2)) for (s, t), banned in _projections(good, n, houses)
+            for h1, h2 in sorted(banned)]
 
 
 class ZebraEncoder(Encoder):
@@ -74,20 +86,30 @@ class ZebraEncoder(Encoder):
             table = pairs.setdefault((i, j), torch.zeros(n, n))
             table[value[e1], value[e2]] += 1
 
+        terms: list[list[int]] = []  # disjunctive clues: [site, value, site, value, reading]
+        choice_groups: list[int] = []  # reading -> its clue's disjunction index
         for clue in puzzle.clues:
-            rel, ents = clue.relation, clue.entities
-            if rel.arity == 1:
-                for h in range(1, n + 1):
-                    if not rel.test((h,), clue.position, n):
-                        unary[site(ents[0], h), value[ents[0]]] += 1
-            elif rel.arity == 2:
-                for h1, h2 in itertools.product(range(1, n + 1), repeat=2):
-                    if not rel.test((h1, h2), clue.position, n):
-                        penalise(ents[0], h1, ents[1], h2)
-            else:
-                for (s, t), banned in _projections(clue.kind, n):
-                    for h1, h2 in banned:
-                        penalise(ents[s], h1, ents[t], h2)
+            readings = [reading_parts(clue.kind, r, clue.position, n) for r in clue.readings()]
+            if len(readings) == 1:
+                ents, good = readings[0]
+                for (e1, h1), (e2, h2) in _banned(ents, good, n):
+                    if (e1, h1) == (e2, h2):
+                        unary[site(e1, h1), value[e1]] += 1
+                    else:
+                        penalise(e1, h1, e2, h2)
+                continue
+            if any(not ents and good for ents, good in readings):
+                continue  # a reading naming houses only, and true: the clue always holds
+            disjunction = len(set(choice_groups))
+            for ents, good in readings:
+                if not ents:
+                    continue  # a reading that is always false
+                reading = len(choice_groups)
+                choice_groups.append(disjunction)
+                for (e1, h1), (e2, h2) in _banned(ents, good, n):
+                    i, j = site(e1, h1), site(e2, h2)
+                    if i != j or value[e1] == value[e2]:  # one cell holds one value
+                        terms.append([i, value[e1], j, value[e2], reading])
         allowed = self._propagate(puzzle, unary)
         keys = sorted(pairs)
         groups = torch.arange(m_count * n).view(m_count, n)
@@ -96,8 +118,10 @@ class ZebraEncoder(Encoder):
             clamp=torch.zeros(m_count * n, dtype=torch.bool), allowed=allowed, groups=groups,
             unary=unary, pair_sites=torch.tensor(keys, dtype=torch.long).view(-1, 2),
             pair_tables=torch.stack([pairs[k] for k in keys]) if keys else torch.zeros(0, n, n),
-            perm_groups=groups, meta={"kind": "zebra", "structure": puzzle,
-                                                "propagate": self.propagate})
+            perm_groups=groups,
+            choice_terms=torch.tensor(terms, dtype=torch.long).view(-1, 5) if choice_groups else None,
+            choice_groups=torch.tensor(choice_groups, dtype=torch.long) if choice_groups else None,
+            meta={"kind": "zebra", "structure": puzzle, "propagate": self.propagate})
 
     def _propagate(self, puzzle: ZebraPuzzle, unary: torch.Tensor) -> torch.Tensor:
         """allowed BoolTensor[M*N, N] after the chosen propagation."""
@@ -146,16 +170,17 @@ class ZebraEncoder(Encoder):
         changed = False
         n = puzzle.houses
         for clue in puzzle.clues:
-            ents, rel = clue.entities, clue.relation
-            if rel.arity < 2:
+            readings = clue.readings()
+            if len(readings) != 1:
+                continue  # a disjunction prunes nothing on its own
+            ents, good = reading_parts(clue.kind, readings[0], clue.position, n)
+            if len(ents) < 2:
                 continue
             for slot, e in enumerate(ents):
-                others = [domains[o] for o in ents]
                 keep = {h for h in domains[e] if any(
-                    rel.test(tuple(p + 1 for p in ps), clue.position, n)
-                    and _distinct_where_needed(ents, ps)
-                    for ps in itertools.product(*[({h} if s == slot else others[s])
-                                                  for s in range(len(ents))]))}
+                    ps[slot] == h + 1 and all(p - 1 in domains[o] for o, p in zip(ents, ps))
+                    and _distinct_where_needed(ents, [p - 1 for p in ps])
+                    for ps in good)}
                 if keep != domains[e]:
                     domains[e] = keep
                     changed = True

@@ -41,6 +41,11 @@ class Kind:
     difficulty_axis: str  # what the bands measure
     encoder: str  # "module:Class" of its encoder (torch), imported on use
     own_answer: bool  # a file of these puzzles may be a file of answers (filled grids)
+    verdicts: Callable[[Puzzle, Solution], dict] | None = None  # given a solution: is it
+    # the only one, and is the question's answer ({solution_verdict: unique|many,
+    # answer_verdict: unique|several|None, answers}); None: the solution is the answer
+    ambiguities: Callable[[Puzzle], list[dict]] | None = None  # ambiguous mentions and
+    # whether the puzzle's solutions settle them (`check` lists them)
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
@@ -55,7 +60,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          answer_json=zebra.answer_json, open_values=zebra.open_values,
          count=zebra_reference.count_solutions, difficulty_band=zebra_reference.difficulty_band,
          difficulty_axis=zebra_reference.DIFFICULTY_AXIS,
-         encoder="encoders.zebra:ZebraEncoder", own_answer=False),
+         encoder="encoders.zebra:ZebraEncoder", own_answer=False,
+         verdicts=lambda p, s: zebra_reference.verdicts(p, s).as_dict(),
+         ambiguities=zebra_reference.settled_readings),
 )}
 
 

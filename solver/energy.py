@@ -46,11 +46,105 @@ def _site_lists(n_sites: int, owners: list[list[int]], pad: int) -> torch.Tensor
     return out
 
 
+class Choices:
+    """Disjunctive factors: each disjunction d has readings r, each reading a penalty
+
+        pen_r(x) = sum over its terms (i, a, j, b) of [x_i = a] [x_j = b]
+
+    and d costs min_r pen_r(x): zero exactly when one of its readings holds. Terms:
+    LongTensor[T, 5] (i, a, j, b, r); groups: LongTensor[R] (r -> d). Shapes below: B
+    chains, S sites, V values; D disjunctions, Rm the most readings of one."""
+
+    BIG = 1e6  # the penalty of a padding reading (never the least)
+
+    def __init__(self, sites: int, values: int, terms: torch.Tensor, groups: torch.Tensor,
+                 device: torch.device):
+        self.V = values
+        terms, groups = terms.to(device), groups.to(device)
+        self.T, self.R = terms.shape[0], groups.shape[0]
+        self.D = int(groups.max()) + 1
+        # a pad term (index T) on reading R (always zero) keeps padded gathers harmless
+        self.terms = torch.cat([terms, torch.tensor([[0, 0, 0, 0, self.R]], device=device)])
+        by_d: list[list[int]] = [[] for _ in range(self.D)]
+        for r, d in enumerate(groups.tolist()):
+            by_d[d].append(r)
+        rm = max(len(rs) for rs in by_d)
+        self.Rm = rm
+        # readings of each disjunction, padded with R + 1 (BIG); row D: the pad disjunction
+        table = torch.full((self.D + 1, rm), self.R + 1, dtype=torch.long)
+        for d, rs in enumerate(by_d):
+            table[d, :len(rs)] = torch.tensor(rs)
+        table[self.D, 0] = self.R  # the pad disjunction: one reading, always zero
+        self.readings = table.to(device)
+        slot = {r: (d, k) for d, rs in enumerate(by_d) for k, r in enumerate(rs)}
+        site_d: list[list[int]] = [[] for _ in range(sites)]
+        site_t: list[list[int]] = [[] for _ in range(sites)]
+        for t, (i, _, j, _, r) in enumerate(terms.tolist()):
+            for s in {i, j}:
+                site_t[s].append(t)
+                if slot[r][0] not in site_d[s]:
+                    site_d[s].append(slot[r][0])
+        self.site_d = _site_lists(sites, site_d, self.D).to(device)  # [N, Ds]
+        ds = self.site_d.shape[1]
+        self.site_t = _site_lists(sites, site_t, self.T).to(device)  # [N, L]
+        # where each term of a site lands in its [Ds, Rm] table (pad: one past the end)
+        pos = torch.full(self.site_t.shape, ds * rm, dtype=torch.long)
+        for s in range(sites):
+            for l, t in enumerate(site_t[s]):
+                d, k = slot[int(terms[t, 4])]
+                pos[s, l] = site_d[s].index(d) * rm + k
+        self.site_pos = pos.to(device)
+
+    def penalties(self, x: torch.Tensor) -> torch.Tensor:
+        """pen_r of every reading, plus the two pads: FloatTensor[B, R + 2]."""
+        i, a, j, b, r = self.terms[:self.T].T
+        on = ((x[:, i] == a) & (x[:, j] == b)).float()  # [B, T]
+        pen = torch.zeros(x.shape[0], self.R + 2, device=x.device)
+        pen.index_add_(1, r, on)
+        pen[:, self.R + 1] = self.BIG
+        return pen
+
+    def energy(self, x: torch.Tensor) -> torch.Tensor:
+        """sum_d min_r pen_r: FloatTensor[B]."""
+        pen = self.penalties(x)
+        return pen[:, self.readings[:self.D]].min(-1).values.sum(-1)
+
+    def site_energy(self, x: torch.Tensor, sites: torch.Tensor) -> torch.Tensor:
+        """The disjunctions' energy with x_s = v, each site s of `sites` (LongTensor[B, S])
+        changed alone, up to a per-site constant: FloatTensor[B, S, V]."""
+        b, s = sites.shape
+        pen = self.penalties(x)
+        t = self.site_t[sites]  # [B, S, L]
+        i, a, j, bv = (self.terms[t, k] for k in range(4))
+        xi = x.gather(1, i.view(b, -1)).view(t.shape)
+        xj = x.gather(1, j.view(b, -1)).view(t.shape)
+        here = sites.unsqueeze(-1)
+        vals = torch.arange(self.V, device=x.device)
+        # each literal with x_s replaced by v: [B, S, L, V]
+        lit_i = torch.where((i == here).unsqueeze(-1), vals == a.unsqueeze(-1),
+                            (xi == a).unsqueeze(-1))
+        lit_j = torch.where((j == here).unsqueeze(-1), vals == bv.unsqueeze(-1),
+                            (xj == bv).unsqueeze(-1))
+        pad = (t == self.T).unsqueeze(-1)
+        delta = ((lit_i & lit_j).float() - ((xi == a) & (xj == bv)).float().unsqueeze(-1))
+        delta = delta.masked_fill(pad, 0.0)
+        ds = self.site_d.shape[1]
+        table = torch.zeros(b, s, ds * self.Rm + 1, self.V, device=x.device)
+        table.scatter_add_(2, self.site_pos[sites].unsqueeze(-1).expand(-1, -1, -1, self.V), delta)
+        table = table[:, :, :ds * self.Rm].view(b, s, ds, self.Rm, self.V)
+        readings = self.readings[self.site_d[sites]]  # [B, S, Ds, Rm]
+        now = pen.gather(1, readings.view(b, -1)).view(readings.shape)
+        return (now.unsqueeze(-1) + table).min(3).values.sum(2)
+
+
 class PenaltyEnergy:
     """Weighted count of violated constraints:
 
         E(x) = group_weight * sum_groups sum_v f(count of v in group)
-             + factor_weight * (sum_i unary[i, x_i] + sum_f table_f[x_i, x_j])
+             + factor_weight * (sum_i unary[i, x_i] + sum_f table_f[x_i, x_j]
+                                + sum_d min_r pen_r(x))
+
+    (the last sum: disjunctive factors, `Choices`)
 
     with f(c) = c*(c-1)/2 (`group_form="pairs"`: same-value pairs) or max(c-1, 0)
     (`"excess"`). Both are zero exactly when every group is all-different, so a complete
@@ -62,7 +156,8 @@ class PenaltyEnergy:
                  unary: torch.Tensor | None = None, pair_sites: torch.Tensor | None = None,
                  pair_tables: torch.Tensor | None = None, group_weight: float = 1.0,
                  factor_weight: float = 1.0, group_form: str = "pairs",
-                 device: torch.device | str = "cpu"):
+                 device: torch.device | str = "cpu", choice_terms: torch.Tensor | None = None,
+                 choice_groups: torch.Tensor | None = None):
         if group_form not in ("pairs", "excess"):
             raise ValueError("group_form must be 'pairs' or 'excess'")
         self.N, self.V, self.device = sites, values, torch.device(device)
@@ -94,12 +189,16 @@ class PenaltyEnergy:
                           _site_lists(sites, fac, 2 * f).to(self.device),
                           _site_lists(sites, other, 0).to(self.device))
         self._shared = None  # swap-move tables, built on first use
+        self.choices = (Choices(sites, values, choice_terms, choice_groups, self.device)
+                        if choice_terms is not None and choice_groups is not None
+                        and choice_groups.numel() else None)
 
     @classmethod
     def from_encoded(cls, enc, device="cpu", **weights) -> "PenaltyEnergy":
         """Build from an `encoders.Encoded` (duck-typed: solver/ never imports puzzles)."""
         return cls(enc.sites, enc.values, enc.groups, enc.unary, enc.pair_sites,
-                   enc.pair_tables, device=device, **weights)
+                   enc.pair_tables, device=device, choice_terms=getattr(enc, "choice_terms", None),
+                   choice_groups=getattr(enc, "choice_groups", None), **weights)
 
     def prepare(self, x: torch.Tensor) -> torch.Tensor:
         b = x.shape[0]
@@ -109,7 +208,8 @@ class PenaltyEnergy:
             counts[:, :self.G].scatter_add_(2, members, torch.ones_like(members, dtype=counts.dtype))
         return counts
 
-    def logits(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor) -> torch.Tensor:
+    def logits(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor,
+               choices: bool = True) -> torch.Tensor:
         b, s = sites.shape
         energy = torch.zeros(b, s, self.V, device=x.device)
         if self.G:
@@ -125,6 +225,8 @@ class PenaltyEnergy:
             _, tables, fac, other = self.pairs
             partner = x.gather(1, other[sites].view(b, -1)).view(b, s, -1)  # [B, S, Fs]
             energy += self.factor_weight * tables[fac[sites], :, partner].sum(2)
+        if choices and self.choices is not None:
+            energy += self.factor_weight * self.choices.site_energy(x, sites)
         return -energy
 
     def _count(self, cache: torch.Tensor, sites: torch.Tensor, values: torch.Tensor, sign: float):
@@ -150,8 +252,8 @@ class PenaltyEnergy:
         block sites can repeat a value in a shared group (a permutation group's fillings)
         and no pair factor joins two block sites. `place` puts the new filling back.
         """
-        if self.pairs is not None or self.group_form != "pairs":
-            raise ValueError("block moves need group_form='pairs' and no pair factors")
+        if self.pairs is not None or self.choices is not None or self.group_form != "pairs":
+            raise ValueError("block moves need group_form='pairs' and no pair or disjunctive factors")
         b, k = sites.shape
         cost = torch.zeros(b, k, self.V, device=x.device)
         if self.G:
@@ -179,6 +281,8 @@ class PenaltyEnergy:
             pair_sites, tables, _, _ = self.pairs
             k = torch.arange(pair_sites.shape[0], device=x.device)
             total += self.factor_weight * tables[k, x[:, pair_sites[:, 0]], x[:, pair_sites[:, 1]]].sum(1)
+        if self.choices is not None:
+            total += self.factor_weight * self.choices.energy(x)
         return total
 
     def select(self, cache: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
@@ -207,7 +311,8 @@ class PenaltyEnergy:
             raise ValueError("swap moves need group_form='pairs'")
         b, s = i.shape
         shared, dense = self._swap_tables()
-        lg = self.logits(x, cache, torch.stack([i, j], -1).view(b, 2 * s)).view(b, s, 2, self.V)
+        lg = self.logits(x, cache, torch.stack([i, j], -1).view(b, 2 * s),
+                         choices=False).view(b, s, 2, self.V)
         a, c = x.gather(1, i), x.gather(1, j)
         pick = lambda t, val: t.gather(-1, val.unsqueeze(-1)).squeeze(-1)  # noqa: E731
         # each site's change on its own, taken from its conditional given the other ...
@@ -219,4 +324,10 @@ class PenaltyEnergy:
             flat = dense[i, j].flatten(-2)  # [B, S, V*V]: index u*V + w is (x_i=u, x_j=w)
             at = lambda u, w: flat.gather(-1, (u * self.V + w).unsqueeze(-1)).squeeze(-1)  # noqa: E731
             delta += self.factor_weight * (at(c, a) - at(c, c) - at(a, a) + at(a, c))
+        if self.choices is not None:  # exact: the disjunctions of each swapped state
+            swapped = x.unsqueeze(1).expand(b, s, self.N).clone()
+            swapped.scatter_(2, i.unsqueeze(-1), c.unsqueeze(-1))
+            swapped.scatter_(2, j.unsqueeze(-1), a.unsqueeze(-1))
+            after = self.choices.energy(swapped.view(b * s, self.N)).view(b, s)
+            delta += self.factor_weight * (after - self.choices.energy(x).unsqueeze(1))
         return delta

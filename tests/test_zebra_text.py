@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from puzzles.errors import InputError
-from puzzles.zebra.model import Clue
+from puzzles.zebra.model import Clue, Either
 from puzzles.zebra.reference import count_solutions
 from puzzles.zebra.strategies import zebra_puzzles
 from puzzles.zebra.text import WORDINGS, ordinal, parse_zebra_text, to_text
@@ -139,16 +139,14 @@ def test_longest_value_wins():
 
 @pytest.mark.parametrize("line, message", [
     ("Clue 4: The person who owns a unicorn is Bo.",
-     "p.txt:6: clue 4: no declared value in 'the person who owns a unicorn'"),
+     'p.txt:6: clue 4 ("The person who owns a unicorn is Bo."): no declared value in '
+     "'the person who owns a unicorn'"),
     ("Clue 4: The person who owns a cat and plays harp is Bo.",
-     "p.txt:6: clue 4: 'the person who owns a cat and plays harp' is ambiguous"),
+     "p.txt:6: clue 4 (\"The person who owns a cat and plays harp is Bo.\"): 'the person who "
+     "owns a cat and plays harp' is ambiguous"),
     ("Clue 4: Bo dances with Cy.", "p.txt:6: cannot parse clue: Clue 4: Bo dances with Cy."),
-    ("Clue 4: Bo is the person at the 5th position.", "p.txt:6: clue 4: 'the person at the 5th "
-     "position': there is no house 5"),
-    ("Clue 4: The person at the 1st position is not the person at the 2nd position.",
-     "exactly one other person"),
-    ("Clue 4: Bo is somewhere in between the 1st house and Cy in that order.",
-     "exactly one other person"),
+    ("Clue 4: Bo is the person at the 5th position.", "p.txt:6: clue 4 (\"Bo is the person at "
+     "the 5th position.\"): 'the person at the 5th position': there is no house 5"),
     ("Question: Who owns the zebra?", "p.txt:6: cannot parse question: Question: Who owns"),
     ("Question: What position is the person at the 2nd position at?", "p.txt:6: question: "
      "the question must ask about a person"),
@@ -160,11 +158,26 @@ def test_unreadable_clues_name_file_line_and_clue(line, message):
     assert e.value.path == "p.txt" and e.value.line == 6
 
 
-def test_the_same_value_in_two_attributes_without_a_cue_is_ambiguous():
-    with pytest.raises(InputError, match=r"p.txt:3: clue 1: '20' is ambiguous: it could be "
-                                         r"20 \(age\) or 20 \(floor\)"):
-        parse("Everyone has a different age: 20, 30.", "Everyone lives on a different floor: 20, 30.",
-              "Clue 1: 20 is next to 30.")
+def test_the_same_value_in_two_attributes_without_a_cue_is_a_disjunction():
+    puzzle = parse("Everyone has a different age: 20, 30.",
+                   "Everyone lives on a different floor: 20, 30.", "Clue 1: 20 is next to 30.")
+    age, floor = ("age", "20"), ("floor", "20")
+    assert puzzle.clues == (Clue("next_to", Either((age, floor)),
+                                 Either((("age", "30"), ("floor", "30")))),)
+    assert puzzle.clues[0].number == 1 and puzzle.clues[0].sentence == "20 is next to 30."
+
+
+@pytest.mark.parametrize("clue, expected", [
+    ("The person at the 1st position is not the person at the 2nd position.",
+     Clue("not_same", 1, 2)),
+    ("Bo is somewhere in between the 1st house and Cy in that order.",
+     Clue("between", ("name", "Bo"), 1, ("name", "Cy"))),
+    ("The person at the 2nd position is next to Bo.", Clue("not_at", ("name", "Bo"), position=2)),
+    ("Bo is somewhere in between the person at the 1st position and the person who owns a fish "
+     "in that order.", Clue("between", ("name", "Bo"), 1, ("pet", "fish"))),
+])
+def test_a_house_reference_is_a_participant_in_any_slot(clue, expected):
+    assert parse(OPENING, DECLARATIONS, f"Clue 1: {clue}").clues[0] == expected
 
 
 @pytest.mark.parametrize("lines, message", [

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from puzzles.errors import InputError
 from puzzles.formats import PuzzleFile, Record, proposed_answers
 from puzzles.harness.solving import clash
-from puzzles.kinds import count, describe
+from puzzles.kinds import count, describe, kind_of
 
 WHY_NOT_UNIQUE = {"none": "no solution", "unique": None, "many": "more than one solution"}
 
@@ -22,28 +22,63 @@ class Verdict:
     verdict: str  # "none", "unique" or "many"
     error: str | None  # why it is not unique (clashing givens or clues, no solution, ...)
     stats: dict  # the reference counter's conflicts and decisions (empty on a clash)
+    answer: str | None = None  # a question's verdict: "unique" (every solution agrees on
+    #                            it) or "several"; None without a question or solution
+    answers: tuple = ()  # the houses (Zebra) the solutions give the question
+    ambiguous: tuple = ()  # ambiguous mentions and whether the solutions settle them
+
+    @property
+    def ok(self) -> bool:
+        """One solution, or one answer to the question however many solutions there are."""
+        return self.verdict == "unique" or self.answer == "unique"
 
     def as_dict(self) -> dict:
         described = describe(self.record.puzzle)
-        return {"source": self.record.source, "kind": self.record.puzzle.kind,
-                described.stated: described.count, "verdict": self.verdict,
-                "error": self.error, **self.stats}
+        obj = {"source": self.record.source, "kind": self.record.puzzle.kind,
+               described.stated: described.count, "verdict": self.verdict,
+               "error": self.error, **self.stats}
+        if self.answer is not None:
+            obj.update({"answer_verdict": self.answer, "answers": list(self.answers)})
+        if self.ambiguous:
+            obj["ambiguous"] = list(self.ambiguous)
+        return obj
 
     def line(self) -> str:
         described = describe(self.record.puzzle)
-        return (f"{self.record.source}: {self.verdict}{': ' + self.error if self.error else ''}"
-                f" ({described.count} {described.stated})")
+        answer = ""
+        if self.answer is not None and self.verdict == "many":  # unique: it is the answer
+            houses = ", ".join(map(str, self.answers))
+            answer = f"; answer {self.answer} (house{'s' if len(self.answers) > 1 else ''} {houses})"
+        head = (f"{self.record.source}: {self.verdict}{': ' + self.error if self.error else ''}"
+                f"{answer} ({described.count} {described.stated})")
+        return "\n".join([head] + [
+            f"  ambiguous: clue {a['clue']} (\"{a['text']}\") {a['slot']} = "
+            f"{' or '.join(a['readings'])}: "
+            + (f"settled: {a['true'][0]}" if a["settled"] else
+               "unsettled" + (f" (true in some solution: {' and '.join(a['true'])})"
+                              if a["true"] else ""))
+            for a in self.ambiguous])
 
 
 def check(record: Record) -> Verdict:
     """Well-formed is given (it was read); are the givens (Zebra: clues) consistent, and
-    does the puzzle have 0, 1 or many solutions?"""
+    does the puzzle have 0, 1 or many solutions? Where the kind has a question: does every
+    solution give it the same answer? Ambiguous mentions are listed with whether the
+    puzzle's solutions settle them (one reading true in every solution)."""
     why = clash(record.puzzle)
+    kind = kind_of(record.puzzle)
     if why is not None:
-        return Verdict(record, "none", why, {})
+        ambiguous = kind.ambiguities(record.puzzle) if kind.ambiguities else []
+        return Verdict(record, "none", why, {}, ambiguous=tuple(ambiguous))
     counted = count(record.puzzle)
+    answer, answers = None, ()
+    if counted.solution is not None and kind.verdicts is not None:
+        found = kind.verdicts(record.puzzle, counted.solution)
+        answer, answers = found["answer_verdict"], tuple(found["answers"])
+    ambiguous = kind.ambiguities(record.puzzle) if kind.ambiguities else []
     return Verdict(record, counted.verdict, WHY_NOT_UNIQUE[counted.verdict],
-                   {"conflicts": counted.conflicts, "decisions": counted.decisions})
+                   {"conflicts": counted.conflicts, "decisions": counted.decisions},
+                   answer, answers, tuple(ambiguous))
 
 
 @dataclass(frozen=True)

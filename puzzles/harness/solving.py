@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import inspect
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol, Sequence
 
 from puzzles.base import Attempt, Puzzle, Solution
-from puzzles.kinds import count, describe
+from puzzles.kinds import count, describe, kind_of
 
 
 def clash(puzzle: Puzzle) -> str | None:
@@ -38,10 +38,27 @@ class Outcome:
     attempt: Attempt
     verified: bool  # the solution passed the puzzle's verifier
     error: str | None  # None exactly when verified
+    verdicts: dict = field(default_factory=dict)  # kinds with a question (Zebra), once
+    # verified: solution_verdict (unique|many), answer_verdict (unique|several), answers
 
     @property
     def solution(self) -> Solution | None:
         return self.attempt.solution if self.verified else None
+
+    @property
+    def answered(self) -> bool:
+        """Verified, and no other solution contradicts its answer to the question."""
+        return self.verified and self.verdicts.get("answer_verdict") != "several"
+
+    @property
+    def why(self) -> str | None:
+        """Why the puzzle is not answered (None when it is)."""
+        if self.answered:
+            return None
+        if self.verified:
+            houses = ", ".join(map(str, self.verdicts.get("answers", [])))
+            return f"the question has several answers (houses {houses}): solutions disagree"
+        return self.error
 
 
 def judge(puzzle: Puzzle, attempt: Attempt) -> Outcome:
@@ -51,7 +68,9 @@ def judge(puzzle: Puzzle, attempt: Attempt) -> Outcome:
     why = puzzle.explain(attempt.solution)
     if why is not None:
         return Outcome(attempt, False, f"solver answer rejected by the verifier: {why}")
-    return Outcome(attempt, True, None)
+    verdicts = kind_of(puzzle).verdicts
+    return Outcome(attempt, True, None,
+                   verdicts(puzzle, attempt.solution) if verdicts is not None else {})
 
 
 def solve_all(solver: Solver, puzzles: Sequence[Puzzle],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable, Iterator, Sequence
 
@@ -23,6 +23,43 @@ from puzzles.errors import PuzzleError
 
 Entity = tuple[str, str]  # (attribute, value)
 Attributes = tuple[tuple[str, tuple[str, ...]], ...]  # (name, values) per attribute
+Ref = Entity | int  # one reading of a mention: an entity, or a house number (the person there)
+
+
+@dataclass(frozen=True)
+class Either:
+    """An ambiguous mention: the person it names is one of `options` (at least two distinct
+    readings). A clue holds when it holds for at least one choice of reading per mention."""
+
+    options: tuple[Ref, ...]
+
+    def __str__(self) -> str:
+        return "(" + " | ".join(ref_text(r) for r in self.options) + ")"
+
+
+Mention = Entity | int | Either  # how a clue slot names a person
+
+
+def either(options) -> Mention:
+    """A mention from its readings: the single reading itself, or an `Either` of them
+    (duplicates dropped, order kept)."""
+    distinct = tuple(dict.fromkeys(options))
+    if not distinct:
+        raise PuzzleError("a mention needs at least one reading")
+    return distinct[0] if len(distinct) == 1 else Either(distinct)
+
+
+def options_of(mention: Mention) -> tuple[Ref, ...]:
+    """The readings of a mention (one for a plain entity or house)."""
+    return mention.options if isinstance(mention, Either) else (mention,)
+
+
+def ref_text(ref: Ref) -> str:
+    return f"house {ref}" if isinstance(ref, int) else entity_text(ref)
+
+
+def mention_text(mention: Mention) -> str:
+    return str(mention) if isinstance(mention, Either) else ref_text(mention)
 
 
 @dataclass(frozen=True)
@@ -76,6 +113,32 @@ def satisfying(kind: str, houses: int) -> tuple[tuple[tuple[int, ...], int | Non
                  for k in ks if rel.test(ps, k, houses))
 
 
+@lru_cache(maxsize=None)
+def good_tuples(kind: str, consts: tuple[int | None, ...], k: int | None,
+                houses: int) -> frozenset[tuple[int, ...]]:
+    """Positions of the entity slots (those whose `consts` entry is None, in slot order) that
+    make a clue of `kind` with house `k` true, the other slots standing at their constant
+    houses. With no entity slot: {()} when the clue is true, else the empty set."""
+    rel = RELATIONS[kind]
+    free = [i for i, c in enumerate(consts) if c is None]
+    good = set()
+    for ps in itertools.product(range(1, houses + 1), repeat=len(free)):
+        full = list(consts)
+        for i, p in zip(free, ps):
+            full[i] = p
+        if rel.test(full, k, houses):
+            good.add(ps)
+    return frozenset(good)
+
+
+def reading_parts(kind: str, refs: Sequence[Ref], k: int | None, houses: int):
+    """(entities, good position tuples) of one reading: its entity slots in order, and
+    `good_tuples` for its house slots."""
+    consts = tuple(r if isinstance(r, int) else None for r in refs)
+    return (tuple(r for r in refs if not isinstance(r, int)),
+            good_tuples(kind, consts, k, houses))
+
+
 def entity_text(entity: Entity) -> str:
     return f"{entity[0]}={entity[1]}"
 
@@ -87,16 +150,46 @@ def _entity(obj, what: str) -> Entity:
     return (obj[0], obj[1])
 
 
+def _ref(obj, what: str) -> Ref:
+    if isinstance(obj, int) and not isinstance(obj, bool):
+        return obj
+    if (isinstance(obj, dict) and set(obj) == {"house"} and isinstance(obj["house"], int)
+            and not isinstance(obj["house"], bool)):
+        return obj["house"]
+    try:
+        return _entity(obj, what)
+    except PuzzleError:
+        raise PuzzleError(f"{what} must be an [attribute, value] pair of strings, a house "
+                          f"number or {{\"any\": [...]}} of those, not {obj!r}") from None
+
+
+def _mention(obj, what: str) -> Mention:
+    """JSON -> mention: `["pet", "cat"]`, a house number `2` (or `{"house": 2}`), or
+    `{"any": [reading, reading, ...]}` for an ambiguous mention."""
+    if isinstance(obj, dict) and "any" in obj:
+        if set(obj) != {"any"} or not isinstance(obj["any"], list) or not obj["any"]:
+            raise PuzzleError(f'{what}: "any" must be the only field, a non-empty list of readings')
+        return either(_ref(o, what) for o in obj["any"])
+    return _ref(obj, what)
+
+
+def _mention_json(mention: Mention):
+    if isinstance(mention, Either):
+        return {"any": [_mention_json(o) for o in mention.options]}
+    return mention if isinstance(mention, int) else list(mention)
+
+
 @dataclass(frozen=True)
 class Clue:
     """One clue: `kind` (a key of RELATIONS) over entities a[, b[, c]] and maybe `position`."""
 
     kind: str
-    a: Entity
-    b: Entity | None = None
-    c: Entity | None = None
+    a: Mention
+    b: Mention | None = None
+    c: Mention | None = None
     position: int | None = None  # 1-based house number, for `at` and `not_at`
-
+    number: int | None = field(default=None, compare=False)  # the clue's number in its file
+    sentence: str | None = field(default=None, compare=False)  # the file's own wording
     def __post_init__(self):
         if self.kind not in RELATIONS:
             raise PuzzleError(f"unknown clue kind {self.kind!r} (use one of {', '.join(CLUE_KINDS)})")
@@ -114,37 +207,80 @@ class Clue:
         return RELATIONS[self.kind]
 
     @property
-    def entities(self) -> tuple[Entity, ...]:
+    def entities(self) -> tuple[Mention, ...]:
+        """The clue's mentions in slot order (entities, for a plain clue)."""
         return (self.a, self.b, self.c)[:self.relation.arity]  # type: ignore[return-value]
 
+    @property
+    def ambiguous(self) -> bool:
+        return any(isinstance(m, Either) for m in self.entities)
+
+    @property
+    def plain(self) -> bool:
+        """Every mention is one entity (no house, no alternatives)."""
+        return all(isinstance(m, tuple) for m in self.entities)
+
+    def readings(self) -> tuple[tuple[Ref, ...], ...]:
+        """Every choice of one reading per mention, in slot order."""
+        return tuple(itertools.product(*(options_of(m) for m in self.entities)))
+
+    def refs(self) -> tuple[Entity, ...]:
+        """Every entity any reading names, once each."""
+        return tuple(dict.fromkeys(r for m in self.entities for r in options_of(m)
+                                   if not isinstance(r, int)))
+
     def holds(self, positions: Sequence[int], houses: int) -> bool:
-        """Is the clue true when its entities stand at `positions` (a, b, c order)?"""
+        """Is a plain clue true when its entities stand at `positions` (a, b, c order)?"""
         return self.relation.test(positions, self.position, houses)
 
+    def true_in(self, where: Callable[[Entity], int], houses: int) -> bool:
+        """Is the clue true when `where(entity)` is each entity's house: does at least one
+        reading hold?"""
+        return any(self.relation.test([r if isinstance(r, int) else where(r) for r in reading],
+                                      self.position, houses)
+                   for reading in self.readings())
+
     def __str__(self) -> str:
-        names = {role: entity_text(e) for role, e in zip(ROLES, self.entities)}
+        names = {role: mention_text(m) for role, m in zip(ROLES, self.entities)}
         return self.relation.text.format(k=self.position, **names)
+
+    def label(self, index: int, meaning: bool = True) -> str:
+        """How messages name the clue: the file's own number and sentence when it came from
+        text (`clue 37 ("The skier ...")`), else its index (and meaning)."""
+        number = self.number if self.number is not None else index
+        if self.sentence:
+            return f'clue {number} ("{self.sentence}")'
+        return f"clue {number} ({self})" if meaning else f"clue {number}"
 
     def to_json(self) -> dict:
         obj: dict = {"kind": self.kind}
-        obj.update({role: list(e) for role, e in zip(ROLES, self.entities)})
+        obj.update({role: _mention_json(m) for role, m in zip(ROLES, self.entities)})
         if self.position is not None:
             obj["position"] = self.position
+        if self.number is not None:
+            obj["number"] = self.number
+        if self.sentence is not None:
+            obj["text"] = self.sentence
         return obj
 
     @classmethod
     def from_json(cls, obj) -> "Clue":
         if not isinstance(obj, dict):
             raise PuzzleError(f"a clue must be a JSON object, not {obj!r}")
-        unknown = set(obj) - {"kind", "position", *ROLES}
+        unknown = set(obj) - {"kind", "position", "number", "text", *ROLES}
         if unknown:
             raise PuzzleError(f"unknown clue field(s) {', '.join(sorted(unknown))}")
-        position = obj.get("position")
-        if position is not None and (not isinstance(position, int) or isinstance(position, bool)):
-            raise PuzzleError(f"position must be an integer, not {position!r}")
-        refs = {role: _entity(obj[role], role) if obj.get(role) is not None else None
+        position, number = obj.get("position"), obj.get("number")
+        for name, n in (("position", position), ("number", number)):
+            if n is not None and (not isinstance(n, int) or isinstance(n, bool)):
+                raise PuzzleError(f"{name} must be an integer, not {n!r}")
+        text = obj.get("text")
+        if text is not None and not isinstance(text, str):
+            raise PuzzleError(f"text must be a string, not {text!r}")
+        refs = {role: _mention(obj[role], role) if obj.get(role) is not None else None
                 for role in ROLES}
-        return cls(obj.get("kind"), refs["a"], refs["b"], refs["c"], position)  # type: ignore[arg-type]
+        return cls(obj.get("kind"), refs["a"], refs["b"], refs["c"], position,  # type: ignore[arg-type]
+                   number, text)
 
 
 def placements(entities: Sequence[Entity], houses: int,
@@ -253,10 +389,16 @@ class ZebraPuzzle:
             if twice is not None:
                 raise PuzzleError(f"attribute {name!r} lists value {twice!r} twice")
         for i, clue in enumerate(self.clues, 1):
-            for e in clue.entities:
-                self._check_entity(e, f"clue {i}")
+            where = clue.label(i, meaning=False)
+            for m in clue.entities:
+                for r in options_of(m):
+                    if isinstance(r, int):
+                        if not 1 <= r <= self.houses:
+                            raise PuzzleError(f"{where}: house {r} is outside 1..{self.houses}")
+                    else:
+                        self._check_entity(r, where)
             if clue.position is not None and not 1 <= clue.position <= self.houses:
-                raise PuzzleError(f"clue {i}: position {clue.position} is outside "
+                raise PuzzleError(f"{where}: position {clue.position} is outside "
                                   f"1..{self.houses}")
         if self.question is not None:
             self._check_entity(self.question, "question")
@@ -333,12 +475,17 @@ class ZebraPuzzle:
         attribute, `left_of` of an entity and itself, ...).
         """
         domains: dict[Entity, frozenset[int]] = {}
+        everywhere = frozenset(range(1, self.houses + 1))
         for i, clue in enumerate(self.clues, 1):
-            if clue.relation.arity == 1:
-                old = domains.get(clue.a, frozenset(range(1, self.houses + 1)))
-                domains[clue.a] = frozenset(p for p in old if clue.holds((p,), self.houses))
-                if not domains[clue.a]:
-                    return f"clue {i} leaves {entity_text(clue.a)} no possible house"
+            readings = clue.readings()
+            if len(readings) != 1:
+                continue
+            ents, good = reading_parts(clue.kind, readings[0], clue.position, self.houses)
+            if len(ents) == 1:
+                old = domains.get(ents[0], everywhere)
+                domains[ents[0]] = frozenset(p for p in old if (p,) in good)
+                if not domains[ents[0]]:
+                    return f"{clue.label(i, meaning=False)} leaves {entity_text(ents[0])} no possible house"
         pinned: dict[tuple[str, int], Entity] = {}
         for e, dom in domains.items():
             if len(dom) == 1:
@@ -347,9 +494,11 @@ class ZebraPuzzle:
                     return (f"{entity_text(other)} and {entity_text(e)} are both placed in "
                             f"house {min(dom)}")
         for i, clue in enumerate(self.clues, 1):
-            if not any(clue.holds(ps, self.houses)
-                       for ps in placements(clue.entities, self.houses, domains)):
-                return f"clue {i} ({clue}) can never hold"
+            parts = [reading_parts(clue.kind, r, clue.position, self.houses)
+                     for r in clue.readings()]
+            if not any(ps in good for ents, good in parts
+                       for ps in placements(ents, self.houses, domains)):
+                return f"{clue.label(i)} can never hold"
         return None
 
 
@@ -368,11 +517,38 @@ def explain(puzzle: ZebraPuzzle, solution: ZebraSolution) -> str | None:
         if sorted(placed) != sorted(values):
             return f"attribute {name!r} is not a permutation of {', '.join(values)}"
     for i, clue in enumerate(puzzle.clues, 1):
-        positions = [solution.position(e) for e in clue.entities]
-        if not clue.holds(positions, puzzle.houses):
-            where = ", ".join(f"{entity_text(e)} in house {p}" for e, p in zip(clue.entities, positions))
-            return f"clue {i} ({clue}) does not hold: {where}"
+        if not clue.true_in(solution.position, puzzle.houses):
+            where = ", ".join(f"{entity_text(e)} in house {solution.position(e)}"
+                              for e in clue.refs())
+            return f"{clue.label(i)} does not hold: {where or 'no person'}"
     return None
+
+
+def settled(clue: Clue, solutions: Sequence[ZebraSolution], houses: int) -> list[dict]:
+    """For each ambiguous mention of `clue`: its readings, and those that a true reading of
+    the clue uses in some of `solutions` (`settled` when that is a single one)."""
+    out = []
+    for slot, (role, mention) in enumerate(zip(ROLES, clue.entities)):
+        if not isinstance(mention, Either):
+            continue
+        used: set = set()
+        for solution in solutions:
+            where = solution.position
+            used |= {reading[slot] for reading in clue.readings() if clue.relation.test(
+                [r if isinstance(r, int) else where(r) for r in reading], clue.position, houses)}
+        kept = [r for r in mention.options if r in used]
+        out.append({"slot": role, "readings": [ref_text(r) for r in mention.options],
+                    "true": [ref_text(r) for r in kept], "settled": len(kept) == 1})
+    return out
+
+
+def ambiguities(puzzle: ZebraPuzzle, solutions: Sequence[ZebraSolution]) -> list[dict]:
+    """Every ambiguous mention of the puzzle's clues (see `settled`), with its clue's number
+    and sentence (or meaning): what `check` lists."""
+    return [{"clue": clue.number if clue.number is not None else i,
+             "text": clue.sentence or str(clue), **found}
+            for i, clue in enumerate(puzzle.clues, 1) if clue.ambiguous
+            for found in settled(clue, solutions, puzzle.houses)]
 
 
 def verify(puzzle: ZebraPuzzle, solution: ZebraSolution) -> bool:

@@ -16,12 +16,22 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable
+from typing import Callable, Iterable
 
 from pysat.solvers import Solver
 
 from puzzles.base import SAT_SOLVER, Counted
-from puzzles.zebra.model import Attributes, Clue, Entity, ZebraPuzzle, ZebraSolution, satisfying
+from puzzles.zebra.model import (
+    ROLES,
+    Attributes,
+    Clue,
+    Either,
+    Entity,
+    ZebraPuzzle,
+    ZebraSolution,
+    reading_parts,
+    ref_text,
+)
 
 
 @dataclass(frozen=True)
@@ -57,17 +67,47 @@ class Encoding:
                 clauses.extend([-x, -y] for x, y in itertools.combinations(lits, 2))
         return clauses
 
-    def clause_set(self, clue: Clue) -> list[list[int]]:
-        """Clauses true exactly of the arrangements where `clue` holds (with `structure`)."""
+    def clause_set(self, clue: Clue, fresh: Callable[[], int] | None = None,
+                   chosen: list[int] | None = None) -> list[list[int]]:
+        """Clauses true exactly of the arrangements where `clue` holds (with `structure`).
+
+        A clue with several readings (ambiguous mentions) gets one selector variable per
+        reading, drawn from `fresh()`: the selector implies that reading's clauses, and
+        one clause asks for some selector (appended to `chosen`, in `clue.readings()`
+        order, when given). House mentions are constants of a reading."""
+        readings = clue.readings()
+        if len(readings) == 1:
+            return self._reading_clauses(clue, readings[0])
+        if fresh is None:
+            raise ValueError("a clue with several readings needs fresh selector variables")
+        clauses: list[list[int]] = []
+        selectors = []
+        for reading in readings:
+            selector = fresh()
+            selectors.append(selector)
+            clauses.extend([-selector] + c for c in self._reading_clauses(clue, reading))
+        clauses.append(selectors)
+        if chosen is not None:
+            chosen.extend(selectors)
+        return clauses
+
+    def _reading_clauses(self, clue: Clue, reading) -> list[list[int]]:
+        """The nogoods and support clauses of one reading (see the module docstring)."""
         n = self.houses
-        ents = clue.entities
-        good = {ps for ps, k in satisfying(clue.kind, n) if k == clue.position}
+        ents, good = reading_parts(clue.kind, reading, clue.position, n)
         clauses = [[-self.var(e, p) for e, p in zip(ents, ps)]
                    for ps in itertools.product(range(1, n + 1), repeat=len(ents)) if ps not in good]
         for i, j in itertools.permutations(range(len(ents)), 2):
             for p in range(1, n + 1):
                 support = sorted({ps[j] for ps in good if ps[i] == p})
                 clauses.append([-self.var(ents[i], p)] + [self.var(ents[j], q) for q in support])
+        return clauses
+
+    def puzzle_clauses(self, puzzle: ZebraPuzzle, fresh: Callable[[], int]) -> list[list[int]]:
+        """`structure` and every clue's clauses."""
+        clauses = self.structure()
+        for clue in puzzle.clues:
+            clauses.extend(self.clause_set(clue, fresh))
         return clauses
 
     def decode(self, model: list[int]) -> ZebraSolution:
@@ -93,9 +133,7 @@ def count_solutions(puzzle: ZebraPuzzle, limit: int = 2) -> Counted:
     if limit < 2:
         raise ValueError("limit must be >= 2 to tell unique from many")
     enc = Encoding(puzzle.houses, puzzle.attributes)
-    clauses = enc.structure()
-    for clue in puzzle.clues:
-        clauses.extend(enc.clause_set(clue))
+    clauses = enc.puzzle_clauses(puzzle, itertools.count(enc.top + 1).__next__)
     found: list[ZebraSolution] = []
     with Solver(name=SAT_SOLVER, bootstrap_with=clauses) as sat:
         while len(found) < limit and sat.solve():
@@ -104,6 +142,81 @@ def count_solutions(puzzle: ZebraPuzzle, limit: int = 2) -> Counted:
         stats = sat.accum_stats()
     verdict = ("none", "unique")[len(found)] if len(found) < 2 else "many"
     return Counted(verdict, tuple(found), stats.get("conflicts", 0), stats.get("decisions", 0))
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """What every solution of a puzzle says, given one of them."""
+
+    solution: str  # "unique" or "many": is `solution` the only arrangement?
+    answer: str | None  # "unique" or "several": does every solution put the question
+    #                     entity in the same house? None without a question
+    answers: tuple[int, ...]  # every house some solution gives the question entity
+    other: ZebraSolution | None  # another solution, when there is one
+
+    def as_dict(self) -> dict:
+        return {"solution_verdict": self.solution, "answer_verdict": self.answer,
+                "answers": list(self.answers)}
+
+
+def verdicts(puzzle: ZebraPuzzle, solution: ZebraSolution) -> Verdicts:
+    """Solution- and answer-level verdicts for a solution of `puzzle` (which must solve it):
+    is it the only one, and which houses the question entity takes over all solutions.
+    One incremental SAT solver, one call per distinct answer plus one."""
+    enc = Encoding(puzzle.houses, puzzle.attributes)
+    fresh = itertools.count(enc.top + 1).__next__
+    with Solver(name=SAT_SOLVER, bootstrap_with=enc.puzzle_clauses(puzzle, fresh)) as sat:
+        differs = fresh()  # selects "the arrangement is not `solution`"
+        sat.add_clause([-differs] + enc.differs(solution))
+        other = enc.decode(sat.get_model()) if sat.solve([differs]) else None
+        if puzzle.question is None:
+            return Verdicts("many" if other else "unique", None, (), other)
+        q = puzzle.question
+        answers = [solution.position(q)]
+        while other is not None:
+            elsewhere = fresh()  # selects "q is in none of the houses found so far"
+            sat.add_clause([-elsewhere] + [enc.var(q, h) for h in range(1, puzzle.houses + 1)
+                                           if h not in answers])
+            if not sat.solve([elsewhere]):
+                break
+            answers.append(enc.decode(sat.get_model()).position(q))
+    return Verdicts("many" if other else "unique",
+                    "unique" if len(answers) == 1 else "several", tuple(sorted(answers)), other)
+
+
+def settled_readings(puzzle: ZebraPuzzle) -> list[dict]:
+    """Every ambiguous mention of the puzzle's clues and, over all its solutions, the
+    readings of it that some solution makes true (a reading of the clue using it holds):
+    `settled` when exactly one. What `check` lists (`model.ambiguities` gives the same
+    from a list of solutions). One incremental SAT call per reading of each mention."""
+    enc = Encoding(puzzle.houses, puzzle.attributes)
+    fresh = itertools.count(enc.top + 1).__next__
+    clauses = enc.structure()
+    chosen: dict[int, list[int]] = {}
+    for i, clue in enumerate(puzzle.clues):
+        chosen[i] = []
+        clauses.extend(enc.clause_set(clue, fresh, chosen[i]))
+    out = []
+    with Solver(name=SAT_SOLVER, bootstrap_with=clauses) as sat:
+        for i, clue in enumerate(puzzle.clues):
+            if not clue.ambiguous:
+                continue
+            readings = clue.readings()
+            for slot, (role, mention) in enumerate(zip(ROLES, clue.entities)):
+                if not isinstance(mention, Either):
+                    continue
+                true = []
+                for option in mention.options:
+                    guard = fresh()
+                    sat.add_clause([-guard] + [sel for sel, r in zip(chosen[i], readings)
+                                               if r[slot] == option])
+                    if sat.solve([guard]):
+                        true.append(ref_text(option))
+                out.append({"clue": clue.number if clue.number is not None else i + 1,
+                            "text": clue.sentence or str(clue), "slot": role,
+                            "readings": [ref_text(r) for r in mention.options], "true": true,
+                            "settled": len(true) == 1})
+    return out
 
 
 class Rivals:
@@ -117,20 +230,23 @@ class Rivals:
         self.clues: list[Clue] = []
         self._enc = Encoding(solution.houses, solution.assignment)
         self._sat = Solver(name=SAT_SOLVER, bootstrap_with=self._enc.structure())
-        self._differs = self._enc.top + 1  # selects "the arrangement is not `solution`"
+        self._fresh = itertools.count(self._enc.top + 1).__next__
+        self._differs = self._fresh()  # selects "the arrangement is not `solution`"
         self._sat.add_clause([-self._differs] + self._enc.differs(solution))
+        self._selectors: list[int] = []
 
     def add(self, clue: Clue) -> None:
-        selector = self._differs + 1 + len(self.clues)
+        selector = self._fresh()
+        self._selectors.append(selector)
         self.clues.append(clue)
-        for clause in self._enc.clause_set(clue):
+        for clause in self._enc.clause_set(clue, self._fresh):
             self._sat.add_clause([-selector] + clause)
 
     def rival(self, among: Iterable[int] | None = None) -> ZebraSolution | None:
         """An arrangement other than `solution` allowed by the clues with indices `among`
         (all clues by default), or None when those clues force `solution`."""
         chosen = range(len(self.clues)) if among is None else among
-        assumptions = [self._differs] + [self._differs + 1 + i for i in chosen]
+        assumptions = [self._differs] + [self._selectors[i] for i in chosen]
         return self._enc.decode(self._sat.get_model()) if self._sat.solve(assumptions) else None
 
     def close(self):

@@ -14,23 +14,38 @@ v2, ...`) or opening (`There are N people|houses`); every other line (instructio
 notes, headings) carries no constraint.
 
 A clue is read with `PHRASES`, a table of templates tried in order; the first template
-the sentence fits decides the clue, and each of its slots must name exactly one person
-(when several splits of the sentence do, they must agree). A slot names a person by a declared value (the longest whole-word match; a value shared
-by several attributes goes to the attribute whose declaration words the phrase uses) or
-by a house (`the person at the 3rd position`, `the second house`). A house reference is
-folded into `at` / `not_at` clues on the other person. Anything unreadable or ambiguous
-raises `InputError(path, line, ...)`; nothing is guessed.
+the sentence fits decides the clue, and each of its slots must name a person (when
+several splits of the sentence do, they must agree). Any slot names a person by a
+declared value (the longest whole-word match) or by a house (`the person at the 3rd
+position`, `the second house`). A value name shared by several attributes (`biking` as
+hobby and as activity) goes to the attribute whose declaration words (noun, verb) the
+phrase uses; when those words do not decide, the mention is an `Either` of the readings
+left, and the clue holds when one reading does: ambiguity is logic, not a guess. A house
+reference whose only other participant is one plain entity is folded into `at` /
+`not_at` clues on it. Anything unreadable raises `InputError(path, line, ...)` quoting the
+clue's own number and sentence; every clue keeps them (`Clue.number`, `Clue.sentence`)
+so later messages (a contradiction, a failed check) quote them too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from puzzles.errors import InputError, PuzzleError
-from puzzles.zebra.model import RELATIONS, ROLES, Clue, Entity, ZebraPuzzle
+from puzzles.zebra.model import (
+    RELATIONS,
+    ROLES,
+    Clue,
+    Either,
+    Entity,
+    Mention,
+    ZebraPuzzle,
+    either,
+)
 
 _WORD_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen "
                  "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
@@ -199,33 +214,35 @@ class _Reader:
             raise _Unread(f"{phrase!r}: there is no house {k} (houses are 1..{self.houses})")
         return k
 
-    def entity(self, phrase: str) -> Entity | int:
-        """The entity (or house number) a phrase names; _Unread if none or several."""
+    def entity(self, phrase: str) -> Mention:
+        """The person a phrase names: a house number, an entity, or an `Either` of the
+        entities that a value name shared by several attributes may mean (the words of an
+        attribute's declaration, its noun or verb, decide where they can). _Unread if the
+        phrase names no value, or several different ones."""
         k = self.place(phrase)
         if k is not None:
             return k
-        found = list(dict.fromkeys(e for m in self.values.finditer(phrase)
-                                   for e in self.by_text[m[0]]))
-        if len(found) > 1:  # a value shared by attributes: prefer the one the phrase cues
-            words = set(re.findall(r"\w+", phrase))
-            cued = [e for e in found if self.cues[e[0]] & words]
-            found = cued if len(cued) == 1 else found
-        if not found:
+        texts = list(dict.fromkeys(m[0] for m in self.values.finditer(phrase)))
+        if not texts:
             raise _Unread(f"no declared value in {phrase!r}")
-        if len(found) > 1:
+        found = [e for text in texts for e in self.by_text[text]]
+        if len(texts) > 1:
             options = " or ".join(f"{v} ({a})" for a, v in found)
             raise _Unread(f"{phrase!r} is ambiguous: it could be {options}")
-        return found[0]
+        if len(found) > 1:  # a value shared by attributes: keep the ones the phrase cues
+            words = set(re.findall(r"\w+", phrase))
+            found = [e for e in found if self.cues[e[0]] & words] or found
+        return either(found)
 
-    def clues(self, kind: str, refs: dict[str, Entity | int]) -> tuple[Clue, ...]:
-        """The clues of one reading; a house reference becomes at/not_at on the other person."""
+    def clues(self, kind: str, refs: dict[str, Mention]) -> tuple[Clue, ...]:
+        """The clues of one reading. A house reference stays a participant of the clue,
+        except where the only other participant is one plain entity: then the clue
+        becomes at/not_at clues on that entity (what propagation reads best)."""
         relation = RELATIONS[kind]
         roles = ROLES[:relation.arity]
         people = [r for r in roles if not isinstance(refs[r], int)]
-        if len(people) == len(roles):
+        if len(people) != 1 or len(roles) == 1 or not isinstance(refs[people[0]], tuple):
             return (Clue(kind, *[refs[r] for r in roles]),)  # type: ignore[arg-type]
-        if len(people) != 1:
-            raise _Unread("a clue with a house reference must name exactly one other person")
         who = refs[people[0]]
         if kind in _PLACE_KINDS:  # "X is (not) <house>": the at / not_at clue itself
             house = next(refs[r] for r in roles if isinstance(refs[r], int))
@@ -246,7 +263,7 @@ class _Reader:
             readings = set()
             best: tuple[int, str] | None = None  # (slots read, why) of the best failed split
             for split in _splits(phrase.template, text):
-                refs: dict[str, Entity | int] = {}
+                refs: dict[str, Mention] = {}
                 try:
                     for role, words in split.items():
                         refs[role] = self.entity(words)
@@ -271,6 +288,9 @@ class _Reader:
                 entity = self.entity(split["a"])
                 if isinstance(entity, int):
                     raise _Unread("the question must ask about a person, not a house")
+                if isinstance(entity, Either):
+                    raise _Unread(f"{split['a']!r} is ambiguous: it could be " + " or ".join(
+                        f"{v} ({a})" for a, v in entity.options))  # type: ignore[misc]
                 return entity
         raise _Unread("")
 
@@ -338,10 +358,13 @@ def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:
     reader = _Reader(houses, declared)
     clues: list[Clue] = []
     for number, m in clue_lines:
+        label = int(m["n"] or m["m"])
+        sentence = m["body"].strip()
         try:
-            clues.extend(reader.read(m["body"]))
+            clues.extend(dataclasses.replace(c, number=label, sentence=sentence)
+                         for c in reader.read(sentence))
         except _Unread as e:
-            raise InputError(path, number, f"clue {m['n'] or m['m']}: {e}" if str(e)
+            raise InputError(path, number, f'clue {label} ("{sentence}"): {e}' if str(e)
                              else f"cannot parse clue: {m[0]}") from None
     asked = None
     if question is not None:
