@@ -257,7 +257,10 @@ def cli():
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--puzzle", "puzzle_strings", multiple=True, metavar="STRING",
+              help="Solve this puzzle (a Sudoku line such as 4..1...., or a Zebra JSON "
+                   "object) as well as or instead of FILES; may be repeated.")
 @click.option("--solver", "solver_name", type=click.Choice(SOLVERS),
               default="glauber", show_default=True,
               help="glauber: annealed Glauber dynamics under the penalty energy; "
@@ -271,19 +274,28 @@ def cli():
                    "error, seconds and solver statistics.")
 @sampler_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-puzzle error lines.")
-def solve(files, solver_name, fmt, box, out, as_json, quiet, **opts):
+def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **opts):
     """Solve every puzzle in FILES, in input order.
 
     Answers are written in each file's own format (unsolved puzzles are written back
-    unchanged, with an empty CSV solution), or as JSON lines with --json. Zebra puzzles
-    (.json, .jsonl, or natural-language .txt files) are always answered in JSON lines,
-    with "answer": the house of the puzzle's question entity.
+    unchanged; CSV keeps every column and gets the solution, empty when unsolved), or as
+    JSON lines with --json (or an --out file ending in .jsonl or .json). Zebra puzzles are
+    answered in plain text (the asked person's position and the solution as a table),
+    or in JSON with "answer": the house of the puzzle's question entity. FILE - reads
+    standard input.
     """
     from puzzles.formats import answer_header, format_answer
     from puzzles.harness.solving import solve_all
 
+    if not files and not puzzle_strings:
+        raise UserError("nothing to solve: give FILES (- for stdin) or --puzzle STRING")
     check_out_file(out)
+    as_json = as_json or (out or "").lower().endswith((".jsonl", ".json"))
     pfiles = read_files(files, fmt, box)
+    if puzzle_strings:
+        from puzzles.formats import read_text
+        with user_errors():
+            pfiles.append(read_text("--puzzle", "\n".join(puzzle_strings), fmt, box))
     solver = build_solver(solver_name, opts)
     total = sum(len(p.records) for p in pfiles)
     failed = 0
@@ -307,8 +319,8 @@ def solve(files, solver_name, fmt, box, out, as_json, quiet, **opts):
 
 
 @cli.command()
-@click.argument("puzzle_file", type=click.Path(dir_okay=False))
-@click.argument("solution_file", type=click.Path(dir_okay=False))
+@click.argument("puzzle_file", type=click.Path(allow_dash=True))
+@click.argument("solution_file", type=click.Path(allow_dash=True))
 @FORMAT_OPTION
 @BOX_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per puzzle.")
@@ -329,7 +341,7 @@ def verify(puzzle_file, solution_file, fmt, box, as_json):
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @FORMAT_OPTION
 @BOX_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per puzzle.")
@@ -525,7 +537,7 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, quiet):
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--energies", "energy_names", default="penalty,reference", show_default=True,
               help="Comma-separated energies to compare on the same puzzles: penalty, lm, "
                    "lm+penalty (Glauber dynamics under that energy) and reference (the "

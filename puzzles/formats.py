@@ -16,8 +16,11 @@ Formats (detected from the extension, then the content; forced with `format=`):
   which. One file may mix both kinds.
 - `text`: one natural-language Zebra puzzle per file (`puzzles.zebra.text`).
 
-Answers are written in the input's format; Zebra answers (from `jsonl` or `text` files)
-are always JSON lines. Every problem is raised as `InputError(path, line, message)`.
+Answers are written in the input's format (CSV keeps every input column and fills or adds
+the solution column), or as JSON lines; Zebra answers are plain text for people (the asked
+position and a table) unless JSON is asked for. A UTF-8 byte-order mark is accepted in
+every format, and the path `-` reads standard input. Every problem is raised as
+`InputError(path, line, message)`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,6 +58,7 @@ class Record:
     expected: Solution | None = None  # solution column / field, when the file has one
     layout: str = "line"  # how it was written: "line", "grid", "csv", "jsonl" or "text"
     text: str | None = None  # csv: the puzzle field as written, echoed back in answers
+    fields: tuple[str, ...] | None = None  # csv: the whole row as written, kept in answers
 
     @property
     def source(self) -> str:
@@ -68,6 +74,8 @@ class PuzzleFile:
     records: tuple[Record, ...]
     columns: tuple[str, str] = ("quizzes", "solutions")  # csv: puzzle and solution header
     has_solutions: bool = False  # csv/jsonl: a solution column/field was present
+    header: tuple[str, ...] | None = None  # csv: every column of the input, as written
+    solution_column: int | None = None  # csv: index of the solution column in `header`
 
 
 def detect_format(path: str, text: str) -> str:
@@ -91,10 +99,19 @@ def detect_format(path: str, text: str) -> str:
     return "text" if looks_like_zebra_text(text) else "lines"
 
 
+STDIN = "-"  # the path that reads standard input
+STDIN_NAME = "<stdin>"  # its name in records and messages
+
+
 def read_file(path: str, format: str = "auto", box: tuple[int, int] | None = None) -> PuzzleFile:
-    """Read every puzzle of a file. Raises InputError naming the file and line."""
+    """Read every puzzle of a file (`-`: standard input). A UTF-8 byte-order mark is
+    skipped. Raises InputError naming the file and line."""
+    if path == STDIN:
+        return read_text(STDIN_NAME, sys.stdin.read(), format, box)
+    if os.path.isdir(path):
+        raise InputError(path, None, "is a directory")
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:
             text = f.read()
     except UnicodeDecodeError:
         raise InputError(path, None, "not a text file (cannot decode as UTF-8)") from None
@@ -106,6 +123,7 @@ def read_file(path: str, format: str = "auto", box: tuple[int, int] | None = Non
 def read_text(path: str, text: str, format: str = "auto",
               box: tuple[int, int] | None = None) -> PuzzleFile:
     """Parse file contents (see `read_file`); `path` is used in records and errors."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark (stdin, or text from elsewhere)
     fmt = detect_format(path, text) if format == "auto" else format
     if fmt not in FORMATS:
         raise InputError(path, None, f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
@@ -218,9 +236,10 @@ def _read_csv(path: str, text: str, box) -> PuzzleFile:
         expected = None
         if s_col is not None and row[s_col].strip():
             expected = _parse(path, number, row[s_col], puzzle.box)
-        records.append(Record(path, number, puzzle, expected, "csv", row[p_col]))
+        records.append(Record(path, number, puzzle, expected, "csv", row[p_col], tuple(row)))
     columns = (header[p_col].strip(), header[s_col].strip() if s_col is not None else "solutions")
-    return PuzzleFile(path, "csv", tuple(records), columns, s_col is not None)
+    return PuzzleFile(path, "csv", tuple(records), columns, s_col is not None,
+                      tuple(header), s_col)
 
 
 def _json_objects(path: str, text: str):
@@ -288,26 +307,59 @@ def outcome_json(record: Record, outcome: Outcome) -> dict:
     return obj
 
 
+def _csv_line(fields) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(fields)
+    return out.getvalue()
+
+
 def answer_header(pfile: PuzzleFile, as_json: bool = False) -> str:
-    """What the answers of `pfile` start with: the CSV header, else nothing."""
+    """What the answers of `pfile` start with: the CSV header (every input column, plus
+    a `solutions` column when the input has no solution column), else nothing."""
     if as_json or pfile.format != "csv":
         return ""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(pfile.columns)
-    return out.getvalue()
+    if pfile.header is None:
+        return _csv_line(pfile.columns)
+    extra = () if pfile.solution_column is not None else (pfile.columns[1],)
+    return _csv_line(pfile.header + extra)
+
+
+def zebra_answer_text(record: Record, outcome: Outcome) -> str:
+    """A Zebra answer for people: where it came from, the asked person's position, and
+    the solution as a table (attributes down, positions across); a blank line after."""
+    puzzle = record.puzzle
+    lines = [f"{record.source}: {'solved' if outcome.verified else 'not solved: ' + str(outcome.error)}"]
+    if outcome.verified:
+        if puzzle.question is not None:
+            attribute, value = puzzle.question
+            lines.append(f"position of the asked person ({attribute} {value}): "
+                         f"{puzzle.answer(outcome.solution)}")
+        rows = [("position", *map(str, range(1, puzzle.houses + 1)))]
+        rows += [(name, *values) for name, values in outcome.solution.assignment]
+        widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+        lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+                  for row in rows]
+    return "\n".join(lines) + "\n\n"
 
 
 def format_answer(pfile: PuzzleFile, record: Record, outcome: Outcome,
                   as_json: bool = False) -> str:
     """The answer of one record as text, in the file's own format or as a JSON line
     (see `format_answers`)."""
+    if not as_json and record.puzzle.kind == "zebra":
+        return zebra_answer_text(record, outcome)
     if as_json or pfile.format in ("jsonl", "text"):
         return json.dumps(outcome_json(record, outcome)) + "\n"
     if pfile.format == "csv":
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow(
-            [record.text, outcome.solution.format() if outcome.verified else ""])
-        return out.getvalue()
+        answer = outcome.solution.format() if outcome.verified else ""
+        if record.fields is None or pfile.header is None:
+            return _csv_line([record.text, answer])
+        fields = list(record.fields) + [""] * (len(pfile.header) - len(record.fields))
+        if pfile.solution_column is None:
+            fields.append(answer)
+        else:
+            fields[pfile.solution_column] = answer
+        return _csv_line(fields)
     grid = outcome.solution if outcome.verified else record.puzzle
     return grid.format_grid() + "\n\n" if record.layout == "grid" else grid.format() + "\n"
 

@@ -67,8 +67,10 @@ def test_json_answers_read_back_for_verify_and_solve(tmp_path, generated):
     assert all(r["matches_expected"] for r in again)
 
 
-def test_zebra_input_is_answered_in_json_lines_without_json_flag(generated):
+def test_zebra_input_is_answered_in_plain_text_without_json_flag(generated):
     result = run("solve", generated)
+    assert "position of the asked person" in result.stdout
+    result = run("solve", generated, "--json")
     rows = json_lines(result.stdout)
     assert result.exit_code == 0 and len(rows) == 3
     expected = [json.loads(line)["solution"] for line in generated.read_text().splitlines()]

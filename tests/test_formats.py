@@ -20,11 +20,11 @@ puzzles_any_box = st.sampled_from(BOXES).flatmap(
                          min_size=1, max_size=3))
 
 
-def answer_round_trip(path, text, box=None):
-    """Read, solve, write answers in the same format, and read those back."""
+def answer_round_trip(path, text, box=None, as_json=False):
+    """Read, solve, write answers in the same format (or JSON lines), and read those back."""
     pfile = read_text(path, text, box=box)
     outcomes = solve_all(ReferenceSolver(), [r.puzzle for r in pfile.records])
-    written = format_answers(pfile, outcomes)
+    written = format_answers(pfile, outcomes, as_json)
     return pfile, outcomes, read_text(path, written, box=box)
 
 
@@ -130,7 +130,7 @@ def test_zebra_json_lines_answers_read_back(puzzles, nested):
     and the answers read back as expected solutions."""
     objs = [{"kind": "zebra", "puzzle": p.to_json()} if nested else p.to_json() for p in puzzles]
     text = "".join(json.dumps(o) + "\n" for o in objs)
-    pfile, outcomes, back = answer_round_trip("z.jsonl", text)
+    pfile, outcomes, back = answer_round_trip("z.jsonl", text, as_json=True)
     assert [r.puzzle for r in pfile.records] == puzzles
     assert all(o.verified for o in outcomes) and not pfile.has_solutions
     assert [r.expected for r in back.records] == [o.solution for o in outcomes]
@@ -142,11 +142,12 @@ def test_zebra_json_lines_answers_read_back(puzzles, nested):
 def test_zebra_text_is_detected_and_answered_in_json_lines(puzzle, wording):
     text = to_text(puzzle, wording)
     assert detect_format("p.txt", text) == "text"
-    pfile, outcomes, back = answer_round_trip("p.txt", "\n" + text)
+    pfile, outcomes, back = answer_round_trip("p.txt", "\n" + text, as_json=True)
     (record,) = pfile.records
     assert record.puzzle == puzzle and record.source == "p.txt:2" and record.layout == "text"
     assert back.format == "jsonl" and back.records[0].expected == outcomes[0].solution
-    row = json.loads(format_answers(pfile, outcomes))
+    row = json.loads(format_answers(pfile, outcomes, as_json=True))
+    assert "position" in format_answers(pfile, outcomes)  # plain text for people by default
     assert row["answer"] == puzzle.answer(outcomes[0].solution)
 
 
