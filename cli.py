@@ -78,10 +78,34 @@ def parse_box_option(ctx, param, value):
         raise click.BadParameter(str(e)) from None
 
 
-def read_files(paths, fmt: str, box):
+def read_files(paths, fmt: str, box, apart: bool = False):
+    """Every file's PuzzleFile. A bad file is a usage error, unless `apart`: then it takes
+    its place in the list as the InputError saying why (one bad file of many is one bad
+    answer, not a dead run)."""
     from puzzles.formats import read_file
-    with user_errors():
-        return [read_file(p, fmt, box) for p in paths]
+    if not apart:
+        with user_errors():
+            return [read_file(p, fmt, box) for p in paths]
+    read = []
+    for p in paths:
+        try:
+            read.append(read_file(p, fmt, box))
+        except InputError as e:
+            read.append(e)
+        except PuzzleError as e:
+            read.append(InputError(p, None, str(e)))
+    return read
+
+
+def unreadable(pfile, as_json: bool, write) -> bool:
+    """For an InputError in place of a file (`read_files(apart=True)`): its own output
+    line, `FILE:LINE: why` on stderr, and True; False for a file that was read."""
+    if not isinstance(pfile, InputError):
+        return False
+    from puzzles.formats import error_answer
+    write(error_answer(pfile, as_json))
+    click.echo(str(pfile), err=True)
+    return True
 
 
 def check_out_file(path: str | None):
@@ -291,16 +315,19 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
         raise UserError("nothing to solve: give FILES (- for stdin) or --puzzle STRING")
     check_out_file(out)
     as_json = as_json or (out or "").lower().endswith((".jsonl", ".json"))
-    pfiles = read_files(files, fmt, box)
+    pfiles = read_files(files, fmt, box, apart=len(files) > 1)
     if puzzle_strings:
         from puzzles.formats import read_text
         with user_errors():
             pfiles.append(read_text("--puzzle", "\n".join(puzzle_strings), fmt, box))
     solver = build_solver(solver_name, opts)
-    total = sum(len(p.records) for p in pfiles)
+    bad = sum(isinstance(p, InputError) for p in pfiles)
+    total = sum(len(p.records) for p in pfiles if not isinstance(p, InputError))
     failed = 0
     with output(out) as write, progress_bar(total, "solving", quiet) as advance:
         for pfile in pfiles:
+            if unreadable(pfile, as_json, write):  # its own line; exit 2 at the end
+                continue
             def answered(i, outcome, pfile=pfile):  # in input order, as soon as ready
                 nonlocal failed
                 record = pfile.records[i]
@@ -315,7 +342,7 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
                 solve_all(solver, [r.puzzle for r in pfile.records], advance, answered)
     if not quiet and total > 1:
         click.echo(f"solved {total - failed}/{total}", err=True)
-    sys.exit(EXIT_UNSOLVED if failed else EXIT_OK)
+    sys.exit(EXIT_USAGE if bad else EXIT_UNSOLVED if failed else EXIT_OK)
 
 
 @cli.command()
@@ -353,20 +380,25 @@ def check(files, fmt, box, as_json, quiet):
     A Zebra puzzle with a question also gets an answer verdict (unique: every solution
     puts the asked person in the same house; several) and a list of its ambiguous
     references, each settled or not by the solutions found. Exits 0 when every puzzle has
-    exactly one solution or one answer to its question, 1 otherwise.
+    exactly one solution or one answer to its question, 1 otherwise; 2 when a file cannot
+    be read (the others are still checked).
     """
     from puzzles.harness.checking import check as check_record
 
-    pfiles = read_files(files, fmt, box)
-    total = sum(len(p.records) for p in pfiles)
-    verdicts = []
+    pfiles = read_files(files, fmt, box, apart=len(files) > 1)
+    total = sum(len(p.records) for p in pfiles if not isinstance(p, InputError))
+    verdicts, lines = [], []
     with progress_bar(total, "checking", quiet) as advance:
         for pfile in pfiles:
+            if unreadable(pfile, as_json, lambda text: lines.append(text.rstrip("\n"))):
+                continue
             for record in pfile.records:
                 verdicts.append(check_record(record))
+                lines.append(json.dumps(verdicts[-1].as_dict()) if as_json else verdicts[-1].line())
                 advance(1)
-    click.echo("\n".join(json.dumps(v.as_dict()) if as_json else v.line() for v in verdicts))
-    sys.exit(EXIT_UNSOLVED if not all(v.ok for v in verdicts) else EXIT_OK)
+    click.echo("\n".join(lines))
+    bad = any(isinstance(p, InputError) for p in pfiles)
+    sys.exit(EXIT_USAGE if bad else EXIT_UNSOLVED if not all(v.ok for v in verdicts) else EXIT_OK)
 
 
 @cli.command()

@@ -342,6 +342,16 @@ def zebra_answer_text(record: Record, outcome: Outcome) -> str:
     return "\n".join(lines) + "\n\n"
 
 
+def error_answer(error: InputError, as_json: bool = False) -> str:
+    """The output line of a file that could not be read: a JSON object with the `error`
+    (as JSON lines), else a `#` comment line (which the readers skip)."""
+    source = error.path if error.line is None else f"{error.path}:{error.line}"
+    if as_json:
+        return json.dumps({"source": source, "kind": None, "solution": None, "answer": None,
+                           "verified": False, "error": error.message}) + "\n"
+    return f"# {source}: error: {error.message}\n"
+
+
 def format_answer(pfile: PuzzleFile, record: Record, outcome: Outcome,
                   as_json: bool = False) -> str:
     """The answer of one record as text, in the file's own format or as a JSON line
