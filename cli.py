@@ -336,6 +336,8 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
                     failed += 1
                     if not quiet:
                         click.echo(f"{record.source}: {outcome.why}", err=True)
+                elif outcome.unique is False and not quiet:
+                    click.echo(f"{record.source}: warning: {not_unique(outcome)}", err=True)
 
             write(answer_header(pfile, as_json))
             with user_errors():
@@ -343,6 +345,14 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
     if not quiet and total > 1:
         click.echo(f"solved {total - failed}/{total}", err=True)
     sys.exit(EXIT_USAGE if bad else EXIT_UNSOLVED if failed else EXIT_OK)
+
+
+def not_unique(outcome) -> str:
+    """The stderr warning for a verified answer that is not the puzzle's only solution."""
+    if outcome.verdicts.get("answer_verdict") == "unique":
+        return ("the puzzle has more than one solution; this is one of them "
+                "(every one gives the question the same answer)")
+    return "the puzzle has more than one solution; this is one of them"
 
 
 @cli.command()

@@ -300,6 +300,7 @@ def outcome_json(record: Record, outcome: Outcome) -> dict:
     if record.expected is not None:
         obj["matches_expected"] = outcome.verified and outcome.solution == record.expected
     obj.update(attempt.stats)
+    obj["unique"] = outcome.unique  # the only solution? null when unsolved
     if outcome.verdicts:  # a Zebra question: answered only when every solution agrees
         obj.update(outcome.verdicts)
         if not outcome.answered:
@@ -328,8 +329,14 @@ def zebra_answer_text(record: Record, outcome: Outcome) -> str:
     """A Zebra answer for people: where it came from, the asked person's position, and
     the solution as a table (attributes down, positions across); a blank line after."""
     puzzle = record.puzzle
-    lines = [f"{record.source}: {'solved' if outcome.verified else 'not solved: ' + str(outcome.error)}"]
-    if outcome.verified:
+    if outcome.answered:
+        status = "solved" if outcome.unique else "solved (one of several solutions)"
+    elif outcome.verified:  # solutions disagree on the question: no answer
+        status = f"not answered: {outcome.why}"
+    else:
+        status = f"not solved: {outcome.error}"
+    lines = [f"{record.source}: {status}"]
+    if outcome.answered:
         if puzzle.question is not None:
             attribute, value = puzzle.question
             lines.append(f"position of the asked person ({attribute} {value}): "

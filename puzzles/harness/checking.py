@@ -74,7 +74,7 @@ def check(record: Record) -> Verdict:
     answer, answers = None, ()
     if counted.solution is not None and kind.verdicts is not None:
         found = kind.verdicts(record.puzzle, counted.solution)
-        answer, answers = found["answer_verdict"], tuple(found["answers"])
+        answer, answers = found.get("answer_verdict"), tuple(found.get("answers", ()))
     ambiguous = kind.ambiguities(record.puzzle) if kind.ambiguities else []
     return Verdict(record, counted.verdict, WHY_NOT_UNIQUE[counted.verdict],
                    {"conflicts": counted.conflicts, "decisions": counted.decisions},

@@ -51,6 +51,13 @@ class Outcome:
         return self.verified and self.verdicts.get("answer_verdict") != "several"
 
     @property
+    def unique(self) -> bool | None:
+        """Is the verified solution the puzzle's only one? None when not verified."""
+        if not self.verified:
+            return None
+        return self.verdicts.get("solution_verdict", "unique") == "unique"
+
+    @property
     def why(self) -> str | None:
         """Why the puzzle is not answered (None when it is)."""
         if self.answered:

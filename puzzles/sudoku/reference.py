@@ -83,3 +83,11 @@ def difficulty_band(size: str, conflicts: int | None) -> tuple[int, str] | None:
         return None
     return next((k, label) for k, (low, high, label) in enumerate(DIFFICULTY_BANDS)
                 if low <= conflicts and (high is None or conflicts < high))
+
+
+def verdicts(puzzle: Sudoku, solution: Sudoku) -> dict:
+    """Is `solution` (which solves `puzzle`) its only solution? `{"solution_verdict":
+    "unique"|"many"}`, from the exact counter (a few ms on a 9x9)."""
+    return {"solution_verdict": "unique" if count_solutions(puzzle, 2).verdict == "unique"
+            else "many"}
+
