@@ -547,8 +547,16 @@ def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
               show_default=True,
               help="text: 'There are N people ... in positions 1, 2, ...' or 'There are N "
                    "houses, numbered 1 to N ...'.")
+@click.option("--hard", is_flag=True,
+              help="Word puzzles like published sets: value names shared by two attributes "
+                   "(biking a hobby and an activity, Honda a car and a motorbike), some of "
+                   "them referred to ambiguously ('the person who likes biking'), people "
+                   "named by their house in any relation, and distractor clues.")
+@click.option("--distractors", type=click.IntRange(min=0), default=None,
+              help="Extra true clues that rule nothing out (default: a third of the needed "
+                   "ones with --hard, else none).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def generate_zebra(houses, attributes, count, seed, out, fmt, wording, quiet):
+def generate_zebra(houses, attributes, count, seed, out, fmt, wording, hard, distractors, quiet):
     """Unique Zebra puzzles with a minimal clue set, a question, and a difficulty figure
     (SAT conflicts and decisions needed to solve each and prove it unique)."""
     # Several text puzzles cannot share one file (a text file holds one puzzle).
@@ -560,7 +568,8 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, quiet):
         check_out_dir(out)
     else:
         check_out_file(out)
-    gen = zebra_generate.ZebraGenerator(houses, attributes, seed)
+    gen = zebra_generate.ZebraGenerator(houses, attributes, seed, hard=hard,
+                                        distractors=distractors)
     if fmt == "jsonl":  # each puzzle written as soon as it is made
         with output(out) as write, progress_bar(count, "generating", quiet) as advance:
             for _ in range(count):

@@ -104,7 +104,8 @@ class Wording:
     value: str  # one value in a declaration list
     instructions: str  # a line between declarations and clues (carries no constraint)
     clue: str  # {i} number, {text} the sentence
-    place: str  # a house as a person reference; {ordinal}
+    place: str  # a house where a person is (`X is <place>`); {ordinal}
+    someone: str  # the person in a house, as a participant of any relation; {ordinal}
     word_ordinals: bool  # `second` (True) or `2nd` (False)
     question: str  # {a} the entity
 
@@ -114,13 +115,15 @@ WORDINGS = {
         "There are {n} people next to each other in a row in positions {positions} who have "
         "the following characteristics.", "Everyone {verb} a different {attribute}: {values}.",
         "{v}", "Read the clues below and answer the question.", "Clue {i}: {text}.",
-        "the person at the {ordinal} position", False, "Question: What position is {a} at?"),
+        "the person at the {ordinal} position", "the person at the {ordinal} position", False,
+        "Question: What position is {a} at?"),
     "houses": Wording(
         "There are {n} houses, numbered 1 to {n} from left to right, as seen from across the "
         "street. Each house is occupied by a different person. Each house has a unique "
         "attribute for each of the following characteristics:",
         " - Each person {verb} a unique {attribute}: {values}", "`{v}`", "## Clues:",
-        "{i}. {text}.", "in the {ordinal} house", True, "Question: Which house is {a} in?"),
+        "{i}. {text}.", "in the {ordinal} house", "the person in the {ordinal} house", True,
+        "Question: Which house is {a} in?"),
 }
 _PLACED_AS = {"at": "same", "not_at": "not_same"}  # a house clue is "X is <that house>"
 _PLACE_KINDS = {v: k for k, v in _PLACED_AS.items()}
@@ -384,9 +387,12 @@ def write_text(puzzle: ZebraPuzzle, person: Callable[[Entity], str],
                verb: Callable[[str], str], wording: str = "people") -> str:
     """The puzzle in natural language that `parse_zebra_text` reads back to `puzzle`.
 
-    `person(entity)` is the phrase naming a person (`the person who owns a cat`); it must
-    contain the value as whole words and no other value. `verb(attribute)` is the
-    declaration's verb (`owns` in `Everyone owns a different pet: ...`).
+    `person(mention)` is the phrase naming a person (`the person who owns a cat`) for an
+    entity or an `Either` (a phrase that names the shared value without the words that
+    would decide it); it must contain the value as whole words and no other value. A
+    house mention is written with the wording's `someone` (`the person at the 2nd
+    position`). `verb(attribute)` is the declaration's verb (`owns` in `Everyone owns a
+    different pet: ...`).
     """
     w = WORDINGS[wording]
     n = puzzle.houses
@@ -395,10 +401,15 @@ def write_text(puzzle: ZebraPuzzle, person: Callable[[Entity], str],
                                    values=", ".join(w.value.format(v=v) for v in values))
               for name, values in puzzle.attributes]
     lines.append(w.instructions)
+    def mention(m) -> str:  # a house, an entity, or an ambiguous reference (`person`'s)
+        if isinstance(m, int):
+            return w.someone.format(ordinal=ordinal(m, w.word_ordinals))
+        return person(m)
+
     for i, clue in enumerate(puzzle.clues, 1):
         kind = _PLACED_AS.get(clue.kind, clue.kind)
         phrase = next(p for p in PHRASES if p.kind == kind and wording in p.writes)
-        slots = {role: person(e) for role, e in zip(ROLES, clue.entities)}
+        slots = {role: mention(m) for role, m in zip(ROLES, clue.entities)}
         if clue.position is not None:
             slots["b"] = w.place.format(ordinal=ordinal(clue.position, w.word_ordinals))
         text = phrase.template.format(**slots)
@@ -417,6 +428,8 @@ class Theme:
     person: str  # the phrase naming the person with value {v}
     values: tuple[str, ...]  # 8 (the largest themed size); no value is a word of another
     #                          value or of the wording, so every phrase resolves
+    vague: str = ""  # the phrase naming the person with value {v} without the words
+    #                  that tell this attribute from another with the same value name
 
 
 THEMES = (
@@ -441,12 +454,38 @@ THEMES = (
     Theme("flower", "grows", "the person who grows {v}",
           ("roses", "tulips", "lilies", "daisies", "orchids", "violets", "peonies", "irises")),
 )
-_BY_NAME = {t.attribute: t for t in THEMES}
+SHARED_THEMES = (
+    Theme("hobby", "has", "the person who has {v} as a hobby",
+          ("biking", "skiing", "hiking", "chess", "painting", "gardening", "fishing", "knitting"),
+          "the person who likes {v}"),
+    Theme("activity", "does", "the person who does {v}",
+          ("biking", "skiing", "hiking", "yoga", "running", "swimming", "rowing", "boxing"),
+          "the person who likes {v}"),
+    Theme("car", "drives", "the person who drives a {v} car",
+          ("Honda", "BMW", "Ford", "Tesla", "Fiat", "Toyota", "Audi", "Kia"),
+          "the person with the {v}"),
+    Theme("motorbike", "rides", "the person who rides a {v} motorbike",
+          ("Honda", "BMW", "Ducati", "Vespa", "Yamaha", "Suzuki", "Triumph", "Kawasaki"),
+          "the person with the {v}"),
+)
+"""Themes whose value names overlap (`biking` a hobby and an activity, `Honda` a car and a
+motorbike), for puzzles worded like published ones: each names a value with its own
+words (`the person who rides a Honda motorbike`) or vaguely (`the person with the Honda`),
+which the parser reads as an ambiguous reference."""
+_BY_NAME = {t.attribute: t for t in THEMES + SHARED_THEMES}
 
 
-def person_phrase(entity: Entity) -> str:
+def person_phrase(entity: Entity | Either) -> str:
     """The phrase naming the person with `entity`: `the person who owns a cat`, `Alice`;
-    `the person whose <attribute> is <value>` outside the vocabulary."""
+    `the person whose <attribute> is <value>` outside the vocabulary. An `Either` of
+    entities sharing one value name gets its first theme's vague phrase (`the person who
+    likes biking`)."""
+    if isinstance(entity, Either):
+        first = entity.options[0]
+        theme = _BY_NAME.get(first[0])  # type: ignore[index]
+        if theme is None or not theme.vague:
+            raise ValueError(f"no vague phrase for {entity}")
+        return theme.vague.format(v=first[1])  # type: ignore[index]
     theme = _BY_NAME.get(entity[0])
     if theme is None or entity[1] not in theme.values:
         return f"the person whose {entity[0]} is {entity[1]}"
