@@ -20,6 +20,7 @@ import os
 import sys
 
 import click
+from click.core import ParameterSource
 
 from encoders.lm_config import ARCHS, ATTENTION, TrainConfig
 from encoders.options import DEVICES, ENERGIES, INITS, GlauberOptions
@@ -177,6 +178,18 @@ def make_directory(path: str):
         raise UserError(f"{path}: cannot create directory: {e.strerror or e}") from None
 
 
+def warn_idle(opts: dict, solvers: tuple[str, ...], quiet: bool):
+    """`warning: --lm-weight does nothing with --energy penalty ...` on stderr for every
+    option given on the command line that does nothing with the others (not with --quiet)."""
+    from puzzles.harness.solvers import idle_settings
+    if quiet:
+        return
+    ctx = click.get_current_context()
+    given = {k for k in opts if ctx.get_parameter_source(k) not in (None, ParameterSource.DEFAULT)}
+    for warning in idle_settings(opts, given, solvers):
+        click.echo(f"warning: {warning}", err=True)
+
+
 def build_solver(name: str, opts: dict):
     """`puzzles.harness.solvers.make_solver`, its errors as usage errors."""
     from puzzles.harness.solvers import make_solver
@@ -243,6 +256,10 @@ def sampler_options(command):
                      show_default=True,
                      help="Weight of the LM term (multiplies beta: weight 2 at beta 1 is "
                      "weight 1 at beta 2)."),
+        click.option("--lm-refresh", type=click.IntRange(min=1), default=GLAUBER.lm_refresh,
+                     show_default=True,
+                     help="Sweeps between the masked LM's forward passes: its conditionals "
+                     "are reused in between (k times cheaper, slightly stale)."),
         click.option("--penalty-weight", type=click.FloatRange(min=0),
                      default=GLAUBER.penalty_weight, show_default=True,
                      help="Weight of the penalty term in lm+penalty."),
@@ -321,6 +338,7 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
         with user_errors():
             pfiles.append(read_text("--puzzle", "\n".join(puzzle_strings), fmt, box))
     solver = build_solver(solver_name, opts)
+    warn_idle(opts, (solver_name,), quiet)
     bad = sum(isinstance(p, InputError) for p in pfiles)
     total = sum(len(p.records) for p in pfiles if not isinstance(p, InputError))
     failed = 0
@@ -412,7 +430,7 @@ def check(files, fmt, box, as_json, quiet):
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--solver", "solver_names", default=",".join(SOLVERS), show_default=True,
               help="Comma-separated solvers (glauber, reference) to compare on the same puzzles.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
@@ -429,7 +447,11 @@ def bench(files, solver_names, limit, fmt, box, as_json, quiet, **opts):
 
     pfiles = read_files(files, fmt, box)
     rows = []
-    for name in [s.strip() for s in solver_names.split(",") if s.strip()]:
+    names = [s.strip() for s in solver_names.split(",") if s.strip()]
+    for name in names:
+        build_solver(name, opts)  # every solver's settings checked before any work
+    warn_idle(opts, tuple(names), quiet)
+    for name in names:
         solver = build_solver(name, opts)
         for pfile in pfiles:
             count = len(pfile.records[:limit])
@@ -638,13 +660,18 @@ def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, bo
     factory = functools.partial(energy_solver, settings=opts)
     with user_errors():  # bad settings fail here, before any work
         runner = reports.ChunkRunner(energies, factory, opts["seed"])
+    lm_energies = [e for e in energies if e in ("lm", "lm+penalty")]
+    warn_idle({**opts, "energy": lm_energies[-1] if lm_energies else "penalty",
+               "init": "lm" if "lm-init" in energies else opts.get("init", "uniform")},
+              ("reference",) if energies == ["reference"] else ("glauber",), quiet)
     labels = reports.dataset_labels(files)
     work = reports.plan_chunks(labels, pfiles, chunk_size, limit)
     total = sum(len(c.records) for c in work) * len(energies)
     with progress_bar(total, "report", quiet) as advance, user_errors():
         results, workers = reports.run_chunks(work, runner, ray_address, advance)
     settings = {"files": list(files), "energies": energies, "limit": limit,
-                "chunk_size": chunk_size, "format": fmt, "box": box, **opts,
+                "chunk_size": chunk_size, "format": fmt,
+                "box": f"{box[0]}x{box[1]}" if box else None, **opts,
                 "ray": ray_address, "workers": workers}
     result = reports.build_report(results, labels, energies, settings)
     existed = os.path.isdir(out_dir)

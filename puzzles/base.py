@@ -74,3 +74,20 @@ class Generated:
     solution: Solution
     conflicts: int  # SAT conflicts to solve and prove unique: the difficulty figure
     decisions: int  # SAT decisions (guesses) to solve and prove unique
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 clue`, `2 clues`, `0 givens` (nouns: the plural when it is not noun + s)."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def article(word: str) -> str:
+    """`word` with its indefinite article, said as a reader says it: `a 9x9`, `an 8x8`,
+    `an 11x11`, `an 18x18`, `an attribute`."""
+    lead = word[: len(word) - len(word.lstrip("0123456789"))]
+    if lead:
+        vowel = lead.startswith("8") or (len(lead) % 3 == 2 and lead[:2] in ("11", "18"))
+    else:
+        vowel = word[:1].lower() in "aeiou"
+    return f"{'an' if vowel else 'a'} {word}"
+

@@ -33,7 +33,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from puzzles.base import Puzzle, Solution
+from puzzles.base import Puzzle, Solution, plural
 from puzzles.errors import InputError, PuzzleError
 from puzzles.kinds import kind_of, read_json
 from puzzles.sudoku.model import Sudoku, default_box, size_of_length, value_of
@@ -193,9 +193,9 @@ def _read_lines(path: str, text: str, box) -> PuzzleFile:
             width = box[0] * box[1] if box else len(block[0][1])
             for number, s in block:  # a grid with a faulty row: name the row
                 if len(s) != width:
-                    raise InputError(path, number, f"grid row has {len(s)} symbols, expected "
+                    raise InputError(path, number, f"grid row has {plural(len(s), 'symbol')}, expected "
                                      f"{width} like the first row at line {block[0][0]}")
-            raise InputError(path, block[0][0], f"grid of {k} rows of {width} symbols is not square")
+            raise InputError(path, block[0][0], f"grid of {plural(k, 'row')} of {plural(width, 'symbol')} is not square")
         if is_grid:
             grid_box = box or default_box(k)
             for number, s in block:  # name the row holding a bad symbol
@@ -231,7 +231,7 @@ def _read_csv(path: str, text: str, box) -> PuzzleFile:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) <= max(p_col, s_col or 0):
-            raise InputError(path, number, f"row has {len(row)} fields, the header has {len(header)}")
+            raise InputError(path, number, f"row has {plural(len(row), 'field')}, the header has {len(header)}")
         puzzle = _parse(path, number, row[p_col], box)
         expected = None
         if s_col is not None and row[s_col].strip():

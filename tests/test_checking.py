@@ -31,5 +31,5 @@ def test_answers_are_paired_in_order_and_judged():
     ok, bad = judge_answers(puzzles, answers)
     assert ok.error is None and ok.line() == "p.txt:1: ok"
     assert bad.error is not None and bad.as_dict()["answer"] == "a.txt:2"
-    with pytest.raises(InputError, match="a.txt: 1 answers for 2 puzzles in p.txt"):
+    with pytest.raises(InputError, match="a.txt: 1 answer for 2 puzzles in p.txt"):
         judge_answers(puzzles, read_text("a.txt", UNIQUE + "\n"))

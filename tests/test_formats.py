@@ -90,7 +90,7 @@ def test_kaggle_style_csv_with_expected_solutions():
     ("a.txt", "1.. .\n.2..\n..3.\n...X\n", "a.txt:4", "bad symbol 'X'"),
     ("a.txt", "# only a comment\n", "a.txt", "no puzzles"),
     ("a.csv", "id,grid\n1,2\n", "a.csv:1", "no puzzle column"),
-    ("a.csv", "id,puzzle\n1\n", "a.csv:2", "row has 1 fields"),
+    ("a.csv", "id,puzzle\n1\n", "a.csv:2", "row has 1 field,"),
     ("a.csv", "puzzle,solution\n" + "." * 16 + ",12\n", "a.csv:2", "got 2"),
     ("a.jsonl", '{"puzzle": "' + "." * 16 + '"}\n{"puzzle": 3}\n', "a.jsonl:2", '"puzzle" string'),
     ("a.jsonl", '{"puzzle": \n', "a.jsonl:1", "invalid JSON"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from puzzles.base import plural
 from puzzles.errors import InputError
 from puzzles.formats import PuzzleFile, Record, proposed_answers
 from puzzles.harness.solving import clash
@@ -50,7 +51,7 @@ class Verdict:
             houses = ", ".join(map(str, self.answers))
             answer = f"; answer {self.answer} (house{'s' if len(self.answers) > 1 else ''} {houses})"
         head = (f"{self.record.source}: {self.verdict}{': ' + self.error if self.error else ''}"
-                f"{answer} ({described.count} {described.stated})")
+                f"{answer} ({plural(described.count, described.stated.rstrip('s'))})")
         return "\n".join([head] + [
             f"  ambiguous: clue {a['clue']} (\"{a['text']}\") {a['slot']} = "
             f"{' or '.join(a['readings'])}: "
@@ -102,8 +103,8 @@ def judge_answers(puzzles: PuzzleFile, answers: PuzzleFile) -> list[Judged]:
     verify each; InputError (on the answer file) when the counts differ."""
     proposed = proposed_answers(answers)
     if len(proposed) != len(puzzles.records):
-        raise InputError(answers.path, None, f"{len(proposed)} answers for "
-                         f"{len(puzzles.records)} puzzles in {puzzles.path}")
+        raise InputError(answers.path, None, f"{plural(len(proposed), 'answer')} for "
+                         f"{plural(len(puzzles.records), 'puzzle')} in {puzzles.path}")
     judged = []
     for record, (answer_record, answer) in zip(puzzles.records, proposed):
         kind, answer_kind = record.puzzle.kind, answer_record.puzzle.kind

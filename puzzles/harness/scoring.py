@@ -173,7 +173,9 @@ def _cell(value, fmt="{:.1f}", scale=1.0) -> str:
 
 
 def _effort(s: Summary) -> str:
-    return "-" if s.median_effort is None else f"{s.median_effort:g} {s.effort}"
+    if s.median_effort is None:
+        return "-"
+    return f"{s.median_effort:g} {s.effort[:-1] if s.median_effort == 1 else s.effort}"
 
 
 Column = tuple[str, Callable[[Summary], str]]  # header, cell

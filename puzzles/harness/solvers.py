@@ -28,6 +28,10 @@ def make_solver(name: str, settings: dict) -> Solver:
     from encoders.pipeline import GlauberSolver, resolve_device  # torch: only when used
     from solver.config import SamplerConfig
     from solver.schedule import AnnealSchedule
+    if settings["beta_start"] > settings["beta_end"]:
+        raise ConfigError(f"--beta-start {settings['beta_start']:g} is above --beta-end "
+                          f"{settings['beta_end']:g}: chains go from hot (small beta) to cold "
+                          f"(large beta); swap them")
     try:
         resolve_device(settings["device"])
         schedule = AnnealSchedule(settings["schedule"], settings["beta_start"],
@@ -63,3 +67,44 @@ def parse_energies(text: str) -> list[str]:
     if unknown:
         raise ConfigError(f"unknown energy {unknown[0]!r} (use {', '.join(REPORT_ENERGIES)})")
     return energies
+
+
+def option_name(setting: str) -> str:
+    """The CLI option of a setting: `lm_weight` -> `--lm-weight` (`model_dir`: `--model`)."""
+    return "--" + {"model_dir": "model"}.get(setting, setting).replace("_", "-")
+
+
+SAMPLER_SETTINGS = ("chains", "sweeps", "time_limit", "move", "order", "schedule",
+                    "beta_start", "beta_end", "anneal_sweeps", "patience", "energy", "init",
+                    "lm_weight", "penalty_weight", "lm_refresh", "model_dir", "propagate",
+                    "device", "seed")
+
+
+def idle_settings(settings: dict, given: set[str], solvers: tuple[str, ...] = ("glauber",)
+                  ) -> list[str]:
+    """Warnings for settings the user gave (`given`, by setting name) that do nothing in
+    this combination: `--lm-weight` with `--energy penalty`, `--order` without `--move
+    site`, any sampler option when only the reference solver runs, ..."""
+    if "glauber" not in solvers:
+        idle = [option_name(k) for k in SAMPLER_SETTINGS if k in given]
+        return [f"{', '.join(idle)} {'does' if len(idle) == 1 else 'do'} nothing with the "
+                f"reference solver"] if idle else []
+    energy, init = settings.get("energy", "penalty"), settings.get("init", "uniform")
+    uses_lm = energy != "penalty" or init == "lm"
+    rules = [
+        ("lm_weight", energy == "penalty", "with --energy penalty (give --energy lm or lm+penalty)"),
+        ("penalty_weight", energy != "lm+penalty", f"with --energy {energy} (only lm+penalty "
+         "weighs the penalty)"),
+        ("lm_refresh", not uses_lm, "without a language model (--energy lm, lm+penalty or --init lm)"),
+        ("model_dir", not uses_lm, "without a language model (--energy lm, lm+penalty or --init lm)"),
+        ("order", settings.get("move") != "site", f"with --move {settings.get('move')} (it orders "
+         "--move site updates)"),
+        ("anneal_sweeps", settings.get("schedule") in ("tempering", "constant"),
+         f"with --schedule {settings.get('schedule')} (it paces the geometric and linear "
+         "schedules)"),
+        ("beta_start", settings.get("schedule") == "constant",
+         "with --schedule constant (it runs at --beta-end throughout)"),
+    ]
+    return [f"{option_name(key)} does nothing {why}" for key, idle, why in rules
+            if idle and key in given]
+

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from pysat.solvers import Solver
 
-from puzzles.base import SAT_SOLVER, Generated
+from puzzles.base import SAT_SOLVER, Generated, plural
 from puzzles.errors import PuzzleError
 from puzzles.sudoku.model import Sudoku, box_label
 from puzzles.sudoku.reference import _formula, count_solutions
@@ -138,7 +138,7 @@ class SudokuGenerator:
                 counted = count_solutions(puzzle)
                 assert counted.verdict == "unique" and counted.solution == solution
                 return Generated(puzzle, solution, counted.conflicts, counted.decisions)
-        raise PuzzleError(f"no unique {n_label(self.box)} puzzle with at most {givens} givens "
+        raise PuzzleError(f"no unique {n_label(self.box)} puzzle with at most {plural(givens, 'given')} "
                           f"in {attempts} attempts; ask for more givens")
 
 

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from puzzles.base import Description
+from puzzles.base import Description, article, plural
 from puzzles.errors import PuzzleError
 
 SYMBOLS = "123456789ABCDEFGHIJKLMNOP"
@@ -101,7 +101,7 @@ def value_of(ch: str, n: int) -> int:
         return 0
     v = SYMBOLS.find(ch.upper()) + 1
     if not 1 <= v <= n:
-        raise PuzzleError(f"bad symbol {ch!r} for a {n}x{n} board "
+        raise PuzzleError(f"bad symbol {ch!r} for {article(f'{n}x{n}')} board "
                           f"(use 1-{SYMBOLS[n - 1]}, blank '.'{' or 0' if n <= 9 else ''})")
     return v
 
@@ -122,7 +122,7 @@ class Sudoku:
     def __post_init__(self):
         n = self.box[0] * self.box[1]
         if len(self.cells) != n * n:
-            raise PuzzleError(f"a {n}x{n} board needs {n * n} cells, got {len(self.cells)}")
+            raise PuzzleError(f"{article(f'{n}x{n}')} board needs {n * n} cells, got {len(self.cells)}")
         if any(not 0 <= v <= n for v in self.cells):
             raise PuzzleError(f"cell values must be 0..{n}")
 
@@ -152,12 +152,12 @@ class Sudoku:
         if box is None:
             n = size_of_length(len(chars))
             if n is None:
-                raise PuzzleError(f"{len(chars)} symbols is not a square board "
+                raise PuzzleError(f"{plural(len(chars), 'symbol')} is not a square board "
                                   f"(expected n*n for n in {MIN_SIZE}..{MAX_SIZE}, e.g. 81 for 9x9)")
             box = default_box(n)
         n = box[0] * box[1]
         if len(chars) != n * n:
-            raise PuzzleError(f"expected {n * n} symbols for a {n}x{n} board "
+            raise PuzzleError(f"expected {n * n} symbols for {article(f'{n}x{n}')} board "
                               f"(box {box[0]}x{box[1]}), got {len(chars)}")
         return cls(tuple(box), tuple(value_of(ch, n) for ch in chars))
 
@@ -215,7 +215,8 @@ def explain(puzzle: Sudoku, solution: Sudoku) -> str | None:
     every given of the puzzle kept.
     """
     if solution.box != puzzle.box:
-        return f"board shapes differ ({puzzle.n}x{puzzle.n} box {puzzle.box} vs {solution.box})"
+        return (f"board shapes differ ({puzzle.n}x{puzzle.n} with {box_label(puzzle.box)} boxes vs "
+                f"{solution.n}x{solution.n} with {box_label(solution.box)} boxes)")
     n = puzzle.n
     for i, (g, v) in enumerate(zip(puzzle.cells, solution.cells)):
         if not v:
