@@ -207,3 +207,20 @@ def test_ordinals():
 def test_to_text_round_trips(puzzle, wording):
     """Themed and generic vocabularies (9 houses, 11 attributes run past the themes)."""
     assert parse_zebra_text("t.txt", to_text(puzzle, wording)) == puzzle
+
+
+HOBBY, ACTIVITY = ("favorite hobbies", "biking"), ("favorite physical activities", "biking")
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("the person whose favorite hobby is biking", HOBBY),
+    ("the person who does biking", ACTIVITY),
+    ("the person whose favorite physical activity is biking", ACTIVITY),
+    ("the person who likes biking", Either((HOBBY, ACTIVITY))),
+    ("the favorite biking person", Either((HOBBY, ACTIVITY))),
+])
+def test_the_declaration_words_that_fit_best_decide_a_shared_value(phrase, expected):
+    puzzle = parse("People have unique favorite hobbies: biking, chess.",
+                   "Everyone does a different favorite physical activities: biking, yoga.",
+                   f"Clue 1: {phrase} is at one of the ends.")
+    assert puzzle.clues[0].a == expected

@@ -19,8 +19,8 @@ several splits of the sentence do, they must agree). Any slot names a person by 
 declared value (the longest whole-word match) or by a house (`the person at the 3rd
 position`, `the second house`). A value name shared by several attributes (`biking` as
 hobby and as activity) goes to the attribute whose declaration words (noun, verb) the
-phrase uses; when those words do not decide, the mention is an `Either` of the readings
-left, and the clue holds when one reading does: ambiguity is logic, not a guess. A house
+phrase uses most (plurals and verb endings aside: `hobbies` cues `hobby`); when those
+words do not decide, the mention is an `Either` of the readings left, and the clue holds when one reading does: ambiguity is logic, not a guess. A house
 reference whose only other participant is one plain entity is folded into `at` /
 `not_at` clues on it. Anything unreadable raises `InputError(path, line, ...)` quoting the
 clue's own number and sentence; every clue keeps them (`Clue.number`, `Clue.sentence`)
@@ -180,7 +180,7 @@ def _splits(template: str, text: str) -> Iterator[dict[str, str]]:
 class _Declared:
     name: str  # the attribute, as the declaration's noun
     values: tuple[str, ...]
-    cues: frozenset[str]  # declaration words that point at this attribute
+    cues: frozenset[str]  # declaration words (stemmed) that point at this attribute
     line: int
 
 
@@ -233,8 +233,10 @@ class _Reader:
             options = " or ".join(f"{v} ({a})" for a, v in found)
             raise _Unread(f"{phrase!r} is ambiguous: it could be {options}")
         if len(found) > 1:  # a value shared by attributes: keep the ones the phrase cues
-            words = set(re.findall(r"\w+", phrase))
-            found = [e for e in found if self.cues[e[0]] & words] or found
+            words = {_stem(w) for w in re.findall(r"\w+", phrase)} - {_stem(texts[0])}
+            score = {e: len(self.cues[e[0]] & words) for e in found}
+            best = max(score.values())
+            found = [e for e in found if score[e] == best] if best else found
         return either(found)
 
     def clues(self, kind: str, refs: dict[str, Mention]) -> tuple[Clue, ...]:
@@ -298,6 +300,17 @@ class _Reader:
         raise _Unread("")
 
 
+def _stem(word: str) -> str:
+    """A word without its plural or third-person `s` (`hobbies` -> `hobby`, `rides` ->
+    `ride`), so a declaration's `hobbies` cues a phrase's `hobby`."""
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def _normal(sentence: str) -> str:
     """Lower case, single spaces, no quotes or backticks, no final full stop."""
     return " ".join(sentence.replace("`", "").replace('"', "").lower().split()).rstrip(".").strip()
@@ -313,7 +326,7 @@ def _declaration(m: re.Match, number: int) -> _Declared:
                    for v in (m["values"] or m["list"]).rstrip(".").split(","))
     if any(not v for v in values):
         raise PuzzleError("empty value in the list")
-    cues = set(re.findall(r"\w+", f"{lead} {noun}".lower())) - _STOP_WORDS
+    cues = {_stem(w) for w in re.findall(r"\w+", f"{lead} {noun}".lower())} - _STOP_WORDS
     return _Declared(" ".join(words), values, frozenset(cues), number)
 
 
