@@ -10,10 +10,17 @@ become penalties read off `puzzles.zebra.model.RELATIONS`, so any kind in that t
   third position completes the pair; checked at encode time to be zero exactly when the
   relation holds.
 
+A house mention (`the person at the 2nd position`) is a constant of the relation, so it
+takes one entity off the clue. A clue with ambiguous mentions has several readings; each
+reading's penalty is written as the same literal pairs (`choice_terms`), and the clue
+costs the least of them (`choice_groups`, `solver.energy.Choices`): zero exactly when
+some reading holds.
+
 So the penalty is zero exactly when every row is a permutation and every clue holds.
 Propagation: `singles` removes values that one-entity clues forbid, then naked and
 hidden singles per row, to a fixpoint; `full` adds arc consistency on two- and
-three-entity clues (a house stays in an entity's domain only if every clue has support).
+three-entity clues (a house stays in an entity's domain only if every clue has support);
+clues with several readings prune nothing.
 """
 
 from __future__ import annotations

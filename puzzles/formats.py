@@ -338,8 +338,8 @@ def zebra_answer_text(record: Record, outcome: Outcome) -> str:
     lines = [f"{record.source}: {status}"]
     if outcome.answered:
         if puzzle.question is not None:
-            attribute, value = puzzle.question
-            lines.append(f"position of the asked person ({attribute} {value}): "
+            from puzzles.zebra.model import question_text
+            lines.append(f"position of the asked person ({question_text(puzzle.question)}): "
                          f"{puzzle.answer(outcome.solution)}")
         rows = [("position", *map(str, range(1, puzzle.houses + 1)))]
         rows += [(name, *values) for name, values in outcome.solution.assignment]

@@ -195,3 +195,30 @@ def test_check_and_solve_report_answer_level_verdicts():
         assert result.exit_code == 0, result.output
         obj = json.loads(result.stdout)
         assert obj["answer"] == 4 and obj["answer_verdict"] == "unique"
+
+
+def test_an_ambiguous_question_is_answered_only_when_its_readings_agree(tmp_path):
+    text = FIXTURE.read_text().replace(
+        "Question: What position is the person who drinks water at?",
+        "Question: What position is the person who likes biking at?")
+    loose = parse_zebra_text("q.txt", text)
+    assert loose.question == Either((("favorite hobby", "biking"), ("physical activity", "biking")))
+    assert ZebraPuzzle.from_json(json.loads(json.dumps(loose.to_json()))) == loose
+    solution = count_solutions(loose).solution
+    assert verdicts(loose, solution).answer == "several"
+    tied_text = text.replace(
+        "Clue 12: Cy is the person at the 3rd position.",
+        "Clue 12: Cy is the person at the 3rd position.\n"
+        "Clue 13: The person whose favorite hobby is biking is the person who does biking.\n"
+        "Clue 14: Di is the person at the 4th position.")
+    tied = parse_zebra_text("q.txt", tied_text)
+    found = count_solutions(tied, limit=1000).solutions
+    assert {s.position(r) for s in found for r in tied.question.options} == {2}
+    v = verdicts(tied, found[0])
+    assert v.answer == "unique" and v.answers == (2,) and tied.answer(found[0]) == 2
+    path = tmp_path / "tied.txt"
+    path.write_text(tied_text)
+    result = CliRunner().invoke(cli, ["solve", "--solver", "reference", str(path)])
+    assert result.exit_code == 0, result.output
+    assert ("position of the asked person (favorite hobby biking or physical activity "
+            "biking): 2") in result.stdout

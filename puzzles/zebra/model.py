@@ -139,6 +139,11 @@ def reading_parts(kind: str, refs: Sequence[Ref], k: int | None, houses: int):
             good_tuples(kind, consts, k, houses))
 
 
+def question_text(question: Entity | Either) -> str:
+    """`pet fish`, or `hobby biking or activity biking` for an ambiguous question."""
+    return " or ".join(f"{a} {v}" for a, v in options_of(question))  # type: ignore[misc]
+
+
 def entity_text(entity: Entity) -> str:
     return f"{entity[0]}={entity[1]}"
 
@@ -371,7 +376,9 @@ class ZebraPuzzle:
     houses: int
     attributes: Attributes  # declared values, in declaration order
     clues: tuple[Clue, ...]
-    question: Entity | None = None  # the entity whose position is asked
+    question: Entity | Either | None = None  # the person whose position is asked (an
+    #   `Either` when the question's wording is ambiguous: answered only if every reading
+    #   in every solution gives the same house)
 
     def __post_init__(self):
         if self.houses < 1:
@@ -401,7 +408,10 @@ class ZebraPuzzle:
                 raise PuzzleError(f"{where}: position {clue.position} is outside "
                                   f"1..{self.houses}")
         if self.question is not None:
-            self._check_entity(self.question, "question")
+            for r in options_of(self.question):
+                if isinstance(r, int):
+                    raise PuzzleError("question: must ask about a person, not a house")
+                self._check_entity(r, "question")
 
     def _check_entity(self, entity: Entity, where: str):
         values = self.values.get(entity[0])
@@ -448,14 +458,14 @@ class ZebraPuzzle:
                 raise PuzzleError(f"clue {i}: {e}") from None
         question = obj.get("question")
         return cls(houses, tuple((k, tuple(vs)) for k, vs in attrs.items()), tuple(clues),
-                   _entity(question, "question") if question is not None else None)
+                   _mention(question, "question") if question is not None else None)
 
     def to_json(self) -> dict:
         obj: dict = {"houses": self.houses,
                      "attributes": {name: list(values) for name, values in self.attributes},
                      "clues": [c.to_json() for c in self.clues]}
         if self.question is not None:
-            obj["question"] = list(self.question)
+            obj["question"] = _mention_json(self.question)
         return obj
 
     def explain(self, solution: ZebraSolution) -> str | None:
@@ -463,8 +473,12 @@ class ZebraPuzzle:
         return explain(self, solution)
 
     def answer(self, solution: ZebraSolution) -> int | None:
-        """The question entity's house in `solution` (1-based), or None without a question."""
-        return solution.position(self.question) if self.question is not None else None
+        """The asked person's house in `solution` (1-based); None without a question, or
+        when the readings of an ambiguous question disagree in `solution`."""
+        if self.question is None:
+            return None
+        houses = {solution.position(r) for r in options_of(self.question)}  # type: ignore[arg-type]
+        return houses.pop() if len(houses) == 1 else None
 
     def conflicts(self) -> str | None:
         """A contradiction visible without search, described; None if there is none.

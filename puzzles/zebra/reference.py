@@ -29,6 +29,7 @@ from puzzles.zebra.model import (
     Entity,
     ZebraPuzzle,
     ZebraSolution,
+    options_of,
     reading_parts,
     ref_text,
 )
@@ -149,9 +150,10 @@ class Verdicts:
     """What every solution of a puzzle says, given one of them."""
 
     solution: str  # "unique" or "many": is `solution` the only arrangement?
-    answer: str | None  # "unique" or "several": does every solution put the question
-    #                     entity in the same house? None without a question
-    answers: tuple[int, ...]  # every house some solution gives the question entity
+    answer: str | None  # "unique" or "several": does every solution put the asked person
+    #                     (every reading of an ambiguous question) in the same house?
+    #                     None without a question
+    answers: tuple[int, ...]  # every house some solution gives the asked person
     other: ZebraSolution | None  # another solution, when there is one
 
     def as_dict(self) -> dict:
@@ -171,15 +173,17 @@ def verdicts(puzzle: ZebraPuzzle, solution: ZebraSolution) -> Verdicts:
         other = enc.decode(sat.get_model()) if sat.solve([differs]) else None
         if puzzle.question is None:
             return Verdicts("many" if other else "unique", None, (), other)
-        q = puzzle.question
-        answers = [solution.position(q)]
-        while other is not None:
-            elsewhere = fresh()  # selects "q is in none of the houses found so far"
-            sat.add_clause([-elsewhere] + [enc.var(q, h) for h in range(1, puzzle.houses + 1)
+        asked = options_of(puzzle.question)  # several readings: an ambiguous question
+        answers = {solution.position(q) for q in asked}  # type: ignore[arg-type]
+        while True:
+            elsewhere = fresh()  # selects "some reading is in none of the houses found"
+            sat.add_clause([-elsewhere] + [enc.var(q, h) for q in asked  # type: ignore[arg-type]
+                                           for h in range(1, puzzle.houses + 1)
                                            if h not in answers])
             if not sat.solve([elsewhere]):
                 break
-            answers.append(enc.decode(sat.get_model()).position(q))
+            found = enc.decode(sat.get_model())
+            answers |= {found.position(q) for q in asked}  # type: ignore[arg-type]
     return Verdicts("many" if other else "unique",
                     "unique" if len(answers) == 1 else "several", tuple(sorted(answers)), other)
 

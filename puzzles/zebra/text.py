@@ -285,7 +285,7 @@ class _Reader:
                 raise _Unread(best[1])
         raise _Unread("")
 
-    def question(self, sentence: str) -> Entity:
+    def question(self, sentence: str) -> Entity | Either:
         """The entity a question sentence asks about; _Unread like `read`."""
         text = _normal(sentence).rstrip("?").strip()
         for template in QUESTIONS:
@@ -293,10 +293,7 @@ class _Reader:
                 entity = self.entity(split["a"])
                 if isinstance(entity, int):
                     raise _Unread("the question must ask about a person, not a house")
-                if isinstance(entity, Either):
-                    raise _Unread(f"{split['a']!r} is ambiguous: it could be " + " or ".join(
-                        f"{v} ({a})" for a, v in entity.options))  # type: ignore[misc]
-                return entity
+                return entity  # an Either: answered only if its readings agree
         raise _Unread("")
 
 
