@@ -175,6 +175,10 @@ def test_the_same_value_in_two_attributes_without_a_cue_is_a_disjunction():
     ("The person at the 2nd position is next to Bo.", Clue("not_at", ("name", "Bo"), position=2)),
     ("Bo is somewhere in between the person at the 1st position and the person who owns a fish "
      "in that order.", Clue("between", ("name", "Bo"), 1, ("pet", "fish"))),
+    ("The person who lives in the first house is next to the person who is at position 2.",
+     Clue("next_to", 1, 2)),
+    ("The person sitting in the second position is somewhere to the left of the person who "
+     "owns a fish.", Clue("at", ("pet", "fish"), position=3)),
 ])
 def test_a_house_reference_is_a_participant_in_any_slot(clue, expected):
     assert parse(OPENING, DECLARATIONS, f"Clue 1: {clue}").clues[0] == expected

@@ -136,7 +136,8 @@ _DECLARATION = re.compile(
     r"(?:[-*•]\s*)?(?P<lead>[^:]*?)\b(?:different|unique)\s+(?P<noun>[^:]+?)\s*:\s*(?P<values>\S.*)"
     r"|[-*•]\s*(?P<bullet>[^:]+?)\s*:\s*(?P<list>[^,]+(?:,[^,]*)+)", re.I)
 _OPENING = re.compile(r"\bthere are (?P<n>\w+) (?:people|persons|houses|friends)\b", re.I)
-_PLACE = re.compile(r"(?:the (?:person|one) )?(?:(?:at|in|on|living in) )?(?:the )?"
+_PLACE = re.compile(r"(?:the (?:person|one) )?(?:who (?:is|lives|sits|stands) )?"
+                    r"(?:(?:at|in|on|living in|sitting (?:at|in)|standing (?:at|in)) )?(?:the )?"
                     r"(?:(?P<ord>\w+) (?:position|house|place)|(?:position|house) (?P<num>\d+))")
 _ORDINAL = re.compile(r"(?P<k>\d+)(?:st|nd|rd|th)")
 
