@@ -18,16 +18,17 @@ import contextlib
 import json
 import os
 import sys
+import time
 
 import click
 from click.core import ParameterSource
 
 from encoders.lm_config import ARCHS, ATTENTION, TrainConfig
 from encoders.options import DEVICES, ENERGIES, INITS, GlauberOptions
-from puzzles.base import PROPAGATION
+from puzzles.base import PROPAGATION, plural
 from puzzles.errors import ConfigError, InputError, PuzzleError
 from puzzles.formats import FORMATS
-from puzzles.harness.solvers import SOLVERS
+from puzzles.harness.solvers import DEFAULT_THREADS, SOLVERS
 from puzzles.sudoku import generate as sudoku_generate
 from puzzles.zebra import generate as zebra_generate
 from puzzles.zebra.text import WORDINGS
@@ -57,16 +58,59 @@ def user_errors():
         raise UserError(str(e)) from None
 
 
+class Progress:
+    """What `progress_bar` yields: call it with (k, item) as k more items are done;
+    `status(text)` shows how the current item is going (sweeps, lowest energy, givens
+    left) after the bar. Silent when there is no bar."""
+
+    def __init__(self, bar=None):
+        self.bar, self.last = bar, 0.0
+
+    def __call__(self, k: int = 1, item=None):
+        if self.bar is not None:
+            self.bar.update(k, item)
+
+    def status(self, text: str):
+        now = time.monotonic()
+        if self.bar is not None and now - self.last >= 0.1:  # a few redraws a second
+            self.last = now
+            self.bar.update(0, text)
+
+
 @contextlib.contextmanager
 def progress_bar(total: int, label: str, quiet: bool, show_item=None):
     """A progress bar on stderr when it is a terminal (and not --quiet); else silent.
-    Yields `advance(k, item=None)`; show_item(item) is the text after the bar."""
-    if quiet or total < 2 or not sys.stderr.isatty():
-        yield lambda k=1, item=None: None
+    Shown for a single item too, with the item's own progress (`Progress.status`).
+    Yields a `Progress`; show_item(item) is the text after the bar."""
+    if quiet or total < 1 or not sys.stderr.isatty():
+        yield Progress()
         return
+    show = show_item or (lambda item: item if isinstance(item, str) else None)
     with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
-                           show_eta=True, item_show_func=show_item) as bar:
-        yield bar.update
+                           show_eta=True, item_show_func=show) as bar:
+        yield Progress(bar)
+
+
+def hush(quiet: bool):
+    """With --quiet, the libraries are quiet too: transformers' and the Hugging Face hub's
+    progress bars and messages (info, advisory warnings) and Python warnings. Set before
+    they are imported (environment) and, where already imported, through their API."""
+    if not quiet:
+        return
+    import warnings
+    os.environ["TRANSFORMERS_VERBOSITY"] = "error"
+    os.environ["TRANSFORMERS_NO_ADVISORY_WARNINGS"] = "1"
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    warnings.filterwarnings("ignore")
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+
+
+def sweep_status(progress: Progress):
+    """on_sweep(sweep, lowest energy) for the solvers: the status after the bar."""
+    return lambda sweep, lowest: progress.status(f"sweep {sweep}, lowest energy {lowest:g}")
 
 
 def parse_box_option(ctx, param, value):
@@ -268,6 +312,10 @@ def sampler_options(command):
                      "directory with a glauber.json card) for --energy lm / lm+penalty and "
                      "--init lm; default: the model shipped for the board (4x4, 6x6, 9x9). "
                      "Loaded offline, never from a hub."),
+        click.option("--threads", type=click.IntRange(min=1), default=DEFAULT_THREADS,
+                     show_default=True, help="CPU threads for torch (the Glauber solver on "
+                     "the CPU). 1 by default: on a shared machine more threads wait on each "
+                     "other and a solve can run 5x slower (README: Threads)."),
         click.option("--propagate", type=click.Choice(PROPAGATION), default=GLAUBER.propagate,
                      show_default=True, help="Hard-mask propagation before sampling: none; "
                      "singles (naked and hidden singles); full (singles plus locked candidates "
@@ -328,6 +376,7 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
     from puzzles.formats import answer_header, format_answer
     from puzzles.harness.solving import solve_all
 
+    hush(quiet)
     if not files and not puzzle_strings:
         raise UserError("nothing to solve: give FILES (- for stdin) or --puzzle STRING")
     check_out_file(out)
@@ -359,7 +408,8 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
 
             write(answer_header(pfile, as_json))
             with user_errors():
-                solve_all(solver, [r.puzzle for r in pfile.records], advance, answered)
+                solve_all(solver, [r.puzzle for r in pfile.records], advance, answered,
+                          sweep_status(advance))
     if not quiet and total > 1:
         click.echo(f"solved {total - failed}/{total}", err=True)
     sys.exit(EXIT_USAGE if bad else EXIT_UNSOLVED if failed else EXIT_OK)
@@ -445,6 +495,7 @@ def bench(files, solver_names, limit, fmt, box, as_json, quiet, **opts):
     (Glauber sweeps or SAT conflicts) and site-updates per second."""
     from puzzles.harness.bench import bench_file, bench_label, format_table
 
+    hush(quiet)
     pfiles = read_files(files, fmt, box)
     rows = []
     names = [s.strip() for s in solver_names.split(",") if s.strip()]
@@ -497,6 +548,7 @@ def train_sudoku(arch, out, box, steps, batch, lr, attention, device, seed, quie
     from encoders.lm_training import train as run_training
     from encoders.pipeline import resolve_device
 
+    hush(quiet)
     try:
         dev = resolve_device(device)
     except ValueError as e:
@@ -542,7 +594,9 @@ def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
             progress_bar(count, "generating", quiet) as advance:
         for k in range(count):  # each puzzle written as soon as it is made
             with user_errors():
-                text = sudoku_generate.format_generated([gen.generate(givens, minimal)], fmt)
+                made = gen.generate(givens, minimal, progress=lambda tried, left: advance.status(
+                    f"{plural(left, 'given')} left, {tried}/{cells} cells tried"))
+                text = sudoku_generate.format_generated([made], fmt)
             write(text if k == 0 or fmt != "csv" else text.split("\n", 1)[1])
             advance(1)
 
@@ -647,6 +701,7 @@ def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, bo
     from puzzles.harness import report as reports
     from puzzles.harness.solvers import energy_solver, parse_energies
 
+    hush(quiet)
     with user_errors():
         energies = parse_energies(energy_names)
     if click.get_current_context().get_parameter_source("energy") != ParameterSource.DEFAULT:

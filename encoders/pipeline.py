@@ -33,6 +33,29 @@ def resolve_device(device: str) -> torch.device:
     return torch.device(device)
 
 
+class _Watched:
+    """An energy that reports progress within a batch: the sampler evaluates every chain's
+    energy once per sweep, so each call is a sweep; `report(sweep, lowest energy)` runs at
+    most every `every` seconds (the minimum is a device sync). Everything else is the
+    wrapped energy's."""
+
+    def __init__(self, inner, report, every: float = 0.2):
+        self._inner, self._report, self._every = inner, report, every
+        self._sweep, self._last = 0, time.perf_counter()
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def energy(self, x, cache):
+        e = self._inner.energy(x, cache)
+        now = time.perf_counter()
+        if now - self._last >= self._every and e.numel():
+            self._last = now
+            self._report(self._sweep, float(e.min()))
+        self._sweep += 1
+        return e
+
+
 @dataclass
 class GlauberSolver(GlauberOptions):
     """Glauber dynamics for Sudoku and Zebra puzzles under the penalty energy, an LM
@@ -74,9 +97,10 @@ class GlauberSolver(GlauberOptions):
     def solve(self, puzzle) -> Attempt:
         return self.solve_many([puzzle])[0]
 
-    def solve_many(self, puzzles, progress=None, on_attempt=None) -> list[Attempt]:
+    def solve_many(self, puzzles, progress=None, on_attempt=None, on_sweep=None) -> list[Attempt]:
         """Attempts in input order; progress(k) as k more finish; on_attempt(i, attempt)
-        as each puzzle's attempt is ready (batch by batch, not in input order)."""
+        as each puzzle's attempt is ready (batch by batch, not in input order);
+        on_sweep(sweep, lowest energy) within a batch, at most every 0.2 s."""
         device = resolve_device(self.device)
         generator = torch.Generator(device=device).manual_seed(self.seed)
         attempts: list[Attempt | None] = [None] * len(puzzles)
@@ -102,7 +126,8 @@ class GlauberSolver(GlauberOptions):
             batches.setdefault((enc.structure_key, move), []).append((i, enc, fills))
         for (_, move), members in batches.items():
             for batch in self._split(members, move):
-                self._run_batch(puzzles, batch, move, device, generator, attempts, progress)
+                self._run_batch(puzzles, batch, move, device, generator, attempts, progress,
+                                on_sweep)
                 if on_attempt:
                     for i, _, _ in batch:
                         on_attempt(i, attempts[i])
@@ -136,7 +161,8 @@ class GlauberSolver(GlauberOptions):
             current.append(m)
         return batches + [current]
 
-    def _run_batch(self, puzzles, members, move, device, generator, attempts, progress):
+    def _run_batch(self, puzzles, members, move, device, generator, attempts, progress,
+                   on_sweep=None):
         first = members[0][1]
         energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
         term = (self._lm_term(members, device)
@@ -151,6 +177,8 @@ class GlauberSolver(GlauberOptions):
             fillings = (torch.stack([nn.functional.pad(f, (0, 0, 0, width - f.shape[1])) for _, _, (f, _) in members]),
                         torch.stack([nn.functional.pad(r, (0, width - r.shape[1])) for _, _, (_, r) in members]))
         config = replace(self.config, move=move)
+        if on_sweep is not None:
+            energy = _Watched(energy, on_sweep)
         sampler = GlauberSampler(energy, sites, config, device, first.perm_groups, groups, fillings,
                                  starts=self._starts(term, first, device))
         allowed = torch.stack([enc.allowed for _, enc, _ in members])

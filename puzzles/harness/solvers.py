@@ -12,6 +12,18 @@ from puzzles.errors import ConfigError
 from puzzles.harness.solving import ReferenceSolver, Solver
 
 SOLVERS = ("glauber", "reference")  # `--solver` names
+DEFAULT_THREADS = 1  # torch CPU threads: 1 does not collapse when another process loads
+# the CPU (measured in the README, "Threads"); more help only on an idle machine
+
+
+def set_threads(threads: int | None) -> None:
+    """Set torch's CPU threads (intra-op) for this process; None leaves torch's default
+    (one per core). Imports torch only when a number is given."""
+    if threads is None:
+        return
+    import torch  # noqa: PLC0415
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
 # `report --energies` names; lm-init: penalty moves from the LM's unmasking (`--init lm`)
 REPORT_ENERGIES = ("penalty", "lm", "lm+penalty", "lm-init", "reference")
 
@@ -26,6 +38,7 @@ def make_solver(name: str, settings: dict) -> Solver:
     if name != "glauber":
         raise ConfigError(f"unknown solver {name!r} (use {' or '.join(SOLVERS)})")
     from encoders.pipeline import GlauberSolver, resolve_device  # torch: only when used
+    set_threads(settings.get("threads"))
     from solver.config import SamplerConfig
     from solver.schedule import AnnealSchedule
     if settings["beta_start"] > settings["beta_end"]:
@@ -77,7 +90,7 @@ def option_name(setting: str) -> str:
 SAMPLER_SETTINGS = ("chains", "sweeps", "time_limit", "move", "order", "schedule",
                     "beta_start", "beta_end", "anneal_sweeps", "patience", "energy", "init",
                     "lm_weight", "penalty_weight", "lm_refresh", "model_dir", "propagate",
-                    "device", "seed")
+                    "device", "seed", "threads")
 
 
 def idle_settings(settings: dict, given: set[str], solvers: tuple[str, ...] = ("glauber",)

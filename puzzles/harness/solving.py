@@ -82,13 +82,15 @@ def judge(puzzle: Puzzle, attempt: Attempt) -> Outcome:
 
 def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
               progress: Callable[[int], None] | None = None,
-              on_outcome: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
+              on_outcome: Callable[[int, Outcome], None] | None = None,
+              on_sweep: Callable[[int, float], None] | None = None) -> list[Outcome]:
     """Solve and verify `puzzles` in order. Puzzles that `clash` are not sent to the
     solver: they get an Outcome with that error. `progress(k)` is called as k more are done.
     `on_outcome(i, outcome)` is called in input order, as soon as puzzle i and every
     puzzle before it are answered (so a caller can write answers as they are ready).
     Batch solvers report each answer as it is ready when their `solve_many` takes an
-    `on_attempt(i, attempt)` callback.
+    `on_attempt(i, attempt)` callback, and progress within a long batch (`on_sweep(sweep,
+    lowest energy)`) when it takes `on_sweep`.
     """
     outcomes: list[Outcome | None] = [None] * len(puzzles)
     emitted = 0
@@ -113,12 +115,15 @@ def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
     batch = getattr(solver, "solve_many", None)
     if batch is not None:
         todo_puzzles = [puzzles[i] for i in todo]
-        if "on_attempt" in inspect.signature(batch).parameters:
+        accepts = inspect.signature(batch).parameters
+        extra: dict = {}
+        if "on_attempt" in accepts:
             def ready(j: int, attempt: Attempt) -> None:
                 settle(todo[j], judge(puzzles[todo[j]], attempt))
-            attempts: Iterable[Attempt] = batch(todo_puzzles, progress=progress, on_attempt=ready)
-        else:
-            attempts = batch(todo_puzzles, progress=progress)
+            extra["on_attempt"] = ready
+        if on_sweep is not None and "on_sweep" in accepts:
+            extra["on_sweep"] = on_sweep
+        attempts: Iterable[Attempt] = batch(todo_puzzles, progress=progress, **extra)
         for i, attempt in zip(todo, attempts):
             if outcomes[i] is None:
                 settle(i, judge(puzzles[i], attempt))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from pysat.solvers import Solver
 
@@ -112,28 +112,34 @@ class SudokuGenerator:
         grid = Sudoku(self.box, tuple(cells))
         return random_symmetry(self.box, self.rng).apply(grid)
 
-    def reduce(self, solution: Sudoku, givens: int, minimal: bool) -> Sudoku:
+    def reduce(self, solution: Sudoku, givens: int, minimal: bool,
+               progress: Callable[[int, int], None] | None = None) -> Sudoku:
         """Remove givens of `solution` in random order while the puzzle stays unique, down
-        to `givens` (or further, to a minimal puzzle, when `minimal`)."""
+        to `givens` (or further, to a minimal puzzle, when `minimal`). progress(cells
+        tried, givens left) after each cell."""
         n = self.n
         keep = set(range(n * n))
         order = list(keep)
         self.rng.shuffle(order)
-        for i in order:
+        for tried, i in enumerate(order, 1):
             if len(keep) <= givens and not minimal:
                 break
             others = [self.var[c, solution.cells[c]] for c in keep if c != i]
             if not self.sat.solve(assumptions=others + [-self.var[i, solution.cells[i]]]):
                 keep.discard(i)  # no other grid fits the rest: still unique
+            if progress:
+                progress(tried, len(keep))
         return solution.with_cells(v if i in keep else 0 for i, v in enumerate(solution.cells))
 
     def generate(self, givens: int | None = None, minimal: bool = False,
-                 attempts: int = 50) -> Generated:
-        """One unique puzzle with at most `givens` givens (None: a minimal puzzle)."""
+                 attempts: int = 50, progress: Callable[[int, int], None] | None = None
+                 ) -> Generated:
+        """One unique puzzle with at most `givens` givens (None: a minimal puzzle).
+        progress(cells tried, givens left) as givens are removed (`reduce`)."""
         target = 0 if givens is None else givens
         for _ in range(attempts):
             solution = self.solved_grid()
-            puzzle = self.reduce(solution, target, minimal or givens is None)
+            puzzle = self.reduce(solution, target, minimal or givens is None, progress)
             if puzzle.givens <= target or givens is None:
                 counted = count_solutions(puzzle)
                 assert counted.verdict == "unique" and counted.solution == solution
