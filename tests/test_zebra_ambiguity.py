@@ -20,19 +20,11 @@ from cli import cli
 from encoders.zebra import ZebraEncoder
 from puzzles.errors import PuzzleError
 from puzzles.harness.checking import check
-from puzzles.harness.solving import ReferenceSolver, judge
 from puzzles.formats import read_file
-from puzzles.zebra.generate import vocabulary
-from puzzles.zebra.model import (
-    CLUE_KINDS,
-    RELATIONS,
-    Clue,
-    Either,
-    ZebraPuzzle,
-    ZebraSolution,
-    either,
-)
+from puzzles.harness.solving import ReferenceSolver, judge
+from puzzles.zebra.model import RELATIONS, Clue, Either, ZebraPuzzle, ZebraSolution
 from puzzles.zebra.reference import count_solutions, settled_readings, verdicts
+from puzzles.zebra.strategies import mixed_puzzles
 from puzzles.zebra.text import parse_zebra_text
 from solver.energy import PenaltyEnergy
 
@@ -54,22 +46,6 @@ def brute_holds(clue: Clue, solution: ZebraSolution, houses: int) -> bool:
         if RELATIONS[clue.kind].test(ps, clue.position, houses):
             return True
     return False
-
-
-@st.composite
-def mixed_puzzles(draw, houses=3, attributes=3, max_clues=5):
-    """Puzzles whose mentions are entities, houses or Eithers of two or three of them."""
-    declared = vocabulary(houses, attributes)
-    entities = [(name, v) for name, values in declared for v in values]
-    ref = st.sampled_from(entities) | st.integers(1, houses)
-    mention = ref | st.lists(ref, min_size=2, max_size=3).map(either)
-    clues = []
-    for kind in draw(st.lists(st.sampled_from(CLUE_KINDS), max_size=max_clues)):
-        rel = RELATIONS[kind]
-        k = draw(st.integers(1, houses)) if rel.positional else None
-        clues.append(Clue(kind, *[draw(mention) for _ in range(rel.arity)], position=k))
-    question = draw(st.none() | st.sampled_from(entities))
-    return ZebraPuzzle(houses, declared, tuple(clues), question)
 
 
 @given(mixed_puzzles())

@@ -12,7 +12,8 @@ Use them in your own property-based tests::
 Nothing is drawn and then filtered: a solution is one drawn permutation per attribute of
 the built-in vocabulary, and a clue is a kind, positions that satisfy it (from
 `puzzles.zebra.model.satisfying`) and an attribute per entity, read off the solution, so every
-clue is true of it. Sizes may be given as ints or as strategies of ints.
+clue is true of it. `mixed_puzzles` draws clues with house and ambiguous participants, true
+or not. Sizes may be given as ints or as strategies of ints.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from puzzles.zebra.generate import vocabulary
-from puzzles.zebra.model import CLUE_KINDS, Clue, ZebraPuzzle, ZebraSolution, satisfying
+from puzzles.zebra.model import (
+    CLUE_KINDS,
+    RELATIONS,
+    Clue,
+    ZebraPuzzle,
+    ZebraSolution,
+    either,
+    satisfying,
+)
 from puzzles.zebra.reference import Rivals
 
 
@@ -77,3 +86,24 @@ def zebra_puzzles(draw, houses=3, attributes=3, unique: bool = True, max_clues: 
     entities = [(name, v) for name, values in declared for v in values]
     question = draw(st.none() | st.sampled_from(entities))
     return ZebraPuzzle(solution.houses, declared, tuple(clues), question)
+
+
+@st.composite
+def mixed_puzzles(draw, houses=3, attributes=3, max_clues=5,
+                  kinds: tuple[str, ...] = CLUE_KINDS) -> ZebraPuzzle:
+    """Puzzles whose clue participants are entities, house numbers or ambiguous references
+    (`Either` of two or three of those), true or not of anything (so any number of
+    solutions, none included), with an optional question. Shrinks toward fewer clues,
+    plain entities and no question."""
+    n, m = _size(draw, houses), _size(draw, attributes)
+    declared = vocabulary(n, m)
+    entities = [(name, v) for name, values in declared for v in values]
+    ref = st.sampled_from(entities) | st.integers(1, n)
+    mention = ref | st.lists(ref, min_size=2, max_size=3).map(either)
+    clues = []
+    for kind in draw(st.lists(st.sampled_from(kinds), max_size=max_clues)):
+        rel = RELATIONS[kind]
+        k = draw(st.integers(1, n)) if rel.positional else None
+        clues.append(Clue(kind, *[draw(mention) for _ in range(rel.arity)], position=k))
+    question = draw(st.none() | st.sampled_from(entities))
+    return ZebraPuzzle(n, declared, tuple(clues), question)
