@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# LM ablation (issue 5): penalty, lm and lm+penalty on the same puzzles with the same
-# budget (chains and sweeps fixed, no time limit in the way), default shipped model.
-#   bench/ablation.sh [DATA_DIR] [LIMIT] [CHAINS] [SWEEPS]
+# LM ablation: penalty, lm, lm+penalty and lm-init (penalty moves from the LM's unmasking)
+# beside the exact reference, on the same puzzles with the shipped default models.
+#   bench/ablation.sh [DATA_DIR] [OUT_DIR] [CHAINS] [SWEEPS] [SECONDS]
+# Two budgets: equal sweeps (SWEEPS, no time limit in the way) and equal wall time
+# (SECONDS per batch of puzzles, no sweep limit in the way). Reports land in OUT_DIR.
 set -euo pipefail
 data="${1:-../shared/data/sudoku}"
-limit="${2:-20}"; chains="${3:-8}"; sweeps="${4:-100}"
-for energy in penalty lm lm+penalty; do
-  glauber bench --solver glauber -q --energy "$energy" --chains "$chains" --sweeps "$sweeps" \
-    --time-limit 3600 --limit "$limit" "$data/top1465.txt" "$data/forum_hardest_1106.txt"
+out="${2:-reports/ablation}"
+chains="${3:-16}"; sweeps="${4:-100}"; seconds="${5:-60}"
+energies="penalty,lm,lm+penalty,lm-init,reference"
+run() {  # name file limit budget-options...
+  local name="$1" file="$2" limit="$3"; shift 3
+  glauber report "$file" --limit "$limit" --energies "$energies" --chains "$chains" \
+    --lm-refresh 5 --lm-weight 0.5 --seed 0 -q --out "$out/$name" "$@"
+}
+for budget in sweeps time; do
+  if [ "$budget" = sweeps ]; then opts=(--sweeps "$sweeps" --time-limit 36000); \
+  else opts=(--sweeps 1000000 --time-limit "$seconds"); fi
+  run "kaggle-$budget" "$data/kaggle_test_1000.csv" 100 "${opts[@]}"
+  run "top1465-$budget" "$data/top1465.txt" 50 "${opts[@]}"
+  run "forum-$budget" "$data/forum_hardest_1106.txt" 50 "${opts[@]}"
 done

@@ -83,7 +83,7 @@ class GlauberSolver(GlauberOptions):
         model, card = self._models[path]
         if self.init == "lm" and card["arch"] != "mlm":
             raise ConfigError("--init lm needs a masked LM (a model trained with --arch mlm)")
-        return lm.lm_energy(model, card, [enc for _, enc, _ in members], device)
+        return lm.lm_energy(model, card, [enc for _, enc, _ in members], device, self.lm_refresh)
 
     def _starts(self, term, first: Encoded, device):
         """starts(mask, owner, generator) for the sampler: the LM's unmasking of each

@@ -22,6 +22,7 @@ w_lm = 2, beta = 1; the ladder of the schedule scales all terms at once.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -142,33 +143,32 @@ class MaskedLMEnergy:
 
     @torch.inference_mode()
     def unmask(self, mask: torch.Tensor, owner: torch.Tensor, neighbours: torch.Tensor,
-               generator: torch.Generator, per_pass: int = 4, temperature: float = 1.0) -> torch.Tensor:
+               generator: torch.Generator, per_pass: int = 4, confident: float = 0.9,
+               temperature: float = 1.0) -> torch.Tensor:
         """States drawn by iterative unmasking, as a masked-diffusion model decodes: from
-        the sites with one allowed value, each pass fills the `per_pass` most confident
-        open sites of every chain with a draw from the model's conditional at
-        `temperature`, among the allowed values no filled neighbour holds (any allowed
-        value where none is left). mask FloatTensor[P, N, V] (0 / -inf), owner LongTensor[B],
-        neighbours LongTensor[N, D] (site ids, padded with N) -> LongTensor[B, N]."""
+        the sites with one allowed value, each pass fills, in every chain, the `per_pass`
+        most confident open sites and every open site whose best value has probability
+        >= `confident`, each with a draw from the model's conditional at `temperature`
+        among the allowed values no filled neighbour holds (any allowed value where none
+        is left). mask FloatTensor[P, N, V] (0 / -inf), owner LongTensor[B], neighbours
+        LongTensor[N, D] (site ids, padded with N) -> LongTensor[B, N]."""
         allowed = mask[owner] == 0  # [B, N, V]
         b, n, v = allowed.shape
         filled = allowed.sum(-1) == 1
         x = allowed.float().argmax(-1)
-        rows = torch.arange(b, device=x.device)[:, None]
+        pad = torch.full((b, 1), v, device=x.device)
         while not filled.all():
-            ids = self.inputs(x, ~filled, owner)
-            logp = torch.log_softmax(self._forward(ids, owner)[:, self.shift:, self.values], -1)
-            held = torch.cat([x.masked_fill(~filled, v), torch.full((b, 1), v, device=x.device)], 1)
-            taken = torch.zeros(b, n, v + 1, device=x.device).scatter_(
-                2, held[:, neighbours], 1.0)[..., :v] > 0  # [B, N, V]
+            logp = torch.log_softmax(self._forward(self.inputs(x, ~filled, owner), owner)
+                                     [:, self.shift:, self.values], -1)
+            held = torch.cat([x.masked_fill(~filled, v), pad], 1)[:, neighbours]  # [B, N, D]
+            taken = torch.zeros(b, n, v + 1, device=x.device).scatter_(2, held, 1.0)[..., :v] > 0
             ok = allowed & ~taken
-            ok = torch.where(ok.any(-1, keepdim=True), ok, allowed)
-            scores = logp.masked_fill(~ok, float("-inf"))
-            confidence = scores.max(-1).values.masked_fill(filled, float("-inf"))
-            pick = confidence.topk(min(per_pass, n), -1).indices  # [B, k]
-            real = confidence.gather(1, pick) > float("-inf")  # chains with fewer open sites
-            draw = gumbel_sample(scores[rows, pick] / temperature, generator)
-            x[rows, pick] = torch.where(real, draw, x[rows, pick])
-            filled[rows, pick] |= real
+            scores = logp.masked_fill(~torch.where(ok.any(-1, keepdim=True), ok, allowed), float("-inf"))
+            best = scores.max(-1).values.masked_fill(filled, float("-inf"))
+            chosen = torch.zeros_like(filled).scatter_(1, best.topk(min(per_pass, n), -1).indices, True)
+            chosen = (chosen | (best >= math.log(confident))) & ~filled
+            x = torch.where(chosen, gumbel_sample(scores / temperature, generator), x)
+            filled |= chosen
         return x
 
     def lift(self, x, cache, sites):
