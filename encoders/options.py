@@ -30,6 +30,7 @@ class GlauberOptions:
     init: str = "uniform"  # one of INITS (lm: the model's own unmasking of the puzzle)
     lm_weight: float = 1.0  # weight of the LM term in the moves
     lm_refresh: int = 1  # sweeps between LM forward passes (conditionals reused in between)
+    lm_fade: int = 0  # sweeps over which a chain's LM weight fades to 0 (0: constant)
     penalty_weight: float = 1.0  # weight of the penalty in the moves (lm+penalty)
     model: str | None = None  # LM directory; None: the default model shipped for the board
     name: str = "glauber"

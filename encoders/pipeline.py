@@ -169,7 +169,7 @@ class GlauberSolver(GlauberOptions):
                 if self.energy != "penalty" or self.init == "lm" else None)
         if self.energy != "penalty":
             energy = WeightedSum(energy, self.penalty_weight if self.energy == "lm+penalty" else 0.0,
-                                 [(self.lm_weight, term)])
+                                 [(self.lm_weight, term)], fade=self.lm_fade)
         sites, groups = self._colourings(first, move)
         fillings = None
         if move == "block":

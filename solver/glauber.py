@@ -159,6 +159,8 @@ class GlauberSampler:
                     out_restarts.index_add_(0, owner[stuck].cpu(), torch.ones(len(stuck), dtype=torch.long))
                     cache = self.energy.prepare(x)
             beta = ladder.repeat(len(x) // c) if tempering else cfg.schedule.beta(age)
+            if hasattr(self.energy, "at_age"):
+                self.energy.at_age(age)  # terms whose weight changes as a chain ages
             self.moves.sweep(x, cache, beta, owner, mask, generator)
             out_updates += torch.bincount(owner, minlength=p) * self.n_sites
             age += 1

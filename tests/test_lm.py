@@ -133,14 +133,12 @@ def test_unmasking_keeps_hard_constraints_and_avoids_clashes_where_it_can():
     allowed[1, 3, 0] = False  # an end site: one neighbour, so a value is always left
     mask = torch.zeros(allowed.shape).masked_fill(~allowed, float("-inf"))
     owner = torch.tensor([0] * 50 + [1] * 50)
-    x = energy.unmask(mask, owner, neighbour_table(graph), torch.Generator().manual_seed(0), per_pass=1,
-                       confident=1.0)
+    x = energy.unmask(mask, owner, neighbour_table(graph), torch.Generator().manual_seed(0), per_pass=1)
     assert allowed[owner[:, None], torch.arange(N), x].all()
     assert (x[:50, 0] == 1).all()
     # three values on a path: filling one site at a time never has to repeat a neighbour
     assert (x[:, 1:] != x[:, :-1]).all()
-    again = energy.unmask(mask, owner, neighbour_table(graph), torch.Generator().manual_seed(0), per_pass=1,
-                       confident=1.0)
+    again = energy.unmask(mask, owner, neighbour_table(graph), torch.Generator().manual_seed(0), per_pass=1)
     assert torch.equal(x, again)
 
 
@@ -173,3 +171,16 @@ def test_reorder_keeps_reused_conditionals_aligned():
     first = energy.logits(x, None, sites)
     energy.reorder(torch.tensor([2, 1]))
     assert torch.equal(energy.logits(x[[2, 1]], None, sites[:2]), first[[2, 1]])
+
+
+def test_fading_scales_each_chains_lm_term_by_its_age():
+    penalty = PenaltyEnergy(N, V, torch.tensor([[0, 1, 2], [1, 2, 3]]))
+    lm = MaskedLMEnergy(tiny_bert(), LMVocabulary((0, 1, 2), mask=3))
+    mix = WeightedSum(penalty, 1.0, [(2.0, lm)], fade=4)
+    x = torch.tensor([[0, 1, 2, 0], [1, 1, 1, 1], [2, 0, 1, 2]])
+    cache = mix.prepare(x)
+    sites = torch.tensor([[0], [3], [1]])
+    own, term = penalty.logits(x, penalty.prepare(x), sites), lm.logits(x, None, sites)
+    mix.at_age(torch.tensor([0, 2, 9]))  # full weight, half, none
+    want = own + 2.0 * term * torch.tensor([1.0, 0.5, 0.0])[:, None, None]
+    assert torch.allclose(mix.logits(x, cache, sites), want, atol=1e-6)

@@ -58,7 +58,8 @@ def make_solver(name: str, settings: dict) -> Solver:
     return GlauberSolver(config, propagate=settings["propagate"], device=settings["device"],
                          seed=settings["seed"], energy=settings["energy"],
                          init=settings.get("init", "uniform"),
-                         lm_refresh=settings.get("lm_refresh", 1), lm_weight=settings["lm_weight"],
+                         lm_refresh=settings.get("lm_refresh", 1),
+                         lm_fade=settings.get("lm_fade", 0), lm_weight=settings["lm_weight"],
                          penalty_weight=settings["penalty_weight"], model=settings["model_dir"])
 
 
@@ -89,7 +90,7 @@ def option_name(setting: str) -> str:
 
 SAMPLER_SETTINGS = ("chains", "sweeps", "time_limit", "move", "order", "schedule",
                     "beta_start", "beta_end", "anneal_sweeps", "patience", "energy", "init",
-                    "lm_weight", "penalty_weight", "lm_refresh", "model_dir", "propagate",
+                    "lm_weight", "penalty_weight", "lm_refresh", "lm_fade", "model_dir", "propagate",
                     "device", "seed", "threads")
 
 
@@ -108,6 +109,7 @@ def idle_settings(settings: dict, given: set[str], solvers: tuple[str, ...] = ("
         ("lm_weight", energy == "penalty", "with --energy penalty (give --energy lm or lm+penalty)"),
         ("penalty_weight", energy != "lm+penalty", f"with --energy {energy} (only lm+penalty "
          "weighs the penalty)"),
+        ("lm_fade", energy == "penalty", "with --energy penalty (it anneals the LM term)"),
         ("lm_refresh", not uses_lm, "without a language model (--energy lm, lm+penalty or --init lm)"),
         ("model_dir", not uses_lm, "without a language model (--energy lm, lm+penalty or --init lm)"),
         ("order", settings.get("move") != "site", f"with --move {settings.get('move')} (it orders "
