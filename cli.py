@@ -68,13 +68,16 @@ class Progress:
 
     def __call__(self, k: int = 1, item=None):
         if self.bar is not None:
+            if item is None and k:
+                self.bar.current_item = None  # the finished item's status is stale
             self.bar.update(k, item)
 
     def status(self, text: str):
         now = time.monotonic()
         if self.bar is not None and now - self.last >= 0.1:  # a few redraws a second
             self.last = now
-            self.bar.update(0, text)
+            self.bar.current_item = text
+            self.bar.render_progress()  # update(0, ...) would not redraw
 
 
 @contextlib.contextmanager

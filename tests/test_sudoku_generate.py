@@ -72,3 +72,20 @@ def test_generated_puzzles_are_written_in_every_output_format():
     for fmt, name in (("csv", "g.csv"), ("jsonl", "g.jsonl")):  # they read back, with solutions
         back = read_text(name, texts[fmt])
         assert [(r.puzzle, r.expected) for r in back.records] == [(g.puzzle, g.solution) for g in rows]
+
+
+def test_a_conflict_budget_keeps_puzzles_unique_and_only_stops_removals_early():
+    from puzzles.sudoku.generate import SudokuGenerator
+    with SudokuGenerator((3, 3), seed=4, conflict_budget=0) as tight, \
+            SudokuGenerator((3, 3), seed=4, conflict_budget=None) as exact:
+        a, b = tight.generate(), exact.generate()
+    assert count_solutions(a.puzzle).verdict == "unique"
+    assert a.solution == b.solution and a.puzzle.givens >= b.puzzle.givens
+
+
+def test_25x25_boards_are_generated_near_the_minimum_in_seconds():
+    from puzzles.sudoku.generate import SudokuGenerator
+    with SudokuGenerator((5, 5), seed=1) as gen:
+        assert gen.conflict_budget is not None  # past 16x16 removals have a budget
+        g = gen.generate(320)
+    assert g.puzzle.givens <= 320 and count_solutions(g.puzzle).verdict == "unique"
