@@ -111,6 +111,17 @@ def hush(quiet: bool):
         hf_logging.disable_progress_bar()
 
 
+def normal_permissions(directory: str):
+    """Give the files of a directory the project wrote the permissions of any new file
+    (0666 less the umask: 0644 usually); some writers (safetensors) leave them 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            os.chmod(path, 0o666 & ~umask)
+
+
 def sweep_status(progress: Progress):
     """on_sweep(sweep, lowest energy) for the solvers: the status after the bar."""
     return lambda sweep, lowest: progress.status(f"sweep {sweep}, lowest energy {lowest:g}")
@@ -561,6 +572,7 @@ def train_sudoku(arch, out, box, steps, batch, lr, attention, device, seed, quie
     show_loss = lambda loss: None if loss is None else f"loss {loss:.3f}"  # noqa: E731
     with progress_bar(steps, "training", quiet, show_loss) as advance:
         card = run_training(config, out, dev, progress=advance)
+    normal_permissions(out)  # safetensors writes its file 0600
     click.echo(json.dumps(card, indent=2))
 
 

@@ -94,3 +94,18 @@ def test_report_settings_show_the_box_as_written(many, tmp_path):
                "--quiet").exit_code == 0
     assert json.loads((out / "report.json").read_text())["settings"]["box"] == "2x2"
     assert "(2, 2)" not in (out / "report.md").read_text()
+
+
+def test_written_files_get_normal_permissions(tmp_path):
+    import os
+
+    from cli import normal_permissions
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(b"x")
+    os.chmod(path, 0o600)
+    umask = os.umask(0o022)
+    try:
+        normal_permissions(str(tmp_path))
+    finally:
+        os.umask(umask)
+    assert oct(path.stat().st_mode & 0o777) == oct(0o644)
