@@ -318,6 +318,11 @@ def sampler_options(command):
                      show_default=True,
                      help="Sweeps between the masked LM's forward passes: its conditionals "
                      "are reused in between (k times cheaper, slightly stale)."),
+        click.option("--lm-fade", type=click.IntRange(min=0), default=GLAUBER.lm_fade,
+                     show_default=True,
+                     help="Anneal the LM term: a chain's LM weight falls linearly from "
+                     "--lm-weight at its start (or restart) to 0 after this many sweeps, so "
+                     "the model guides the descent but cannot mislead it late (0: constant)."),
         click.option("--penalty-weight", type=click.FloatRange(min=0),
                      default=GLAUBER.penalty_weight, show_default=True,
                      help="Weight of the penalty term in lm+penalty."),
@@ -682,8 +687,9 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, hard, dis
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--energies", "energy_names", default="penalty,reference", show_default=True,
               help="Comma-separated energies to compare on the same puzzles: penalty, lm, "
-                   "lm+penalty (Glauber dynamics under that energy) and reference (the "
-                   "exact SAT solver).")
+                   "lm+penalty (Glauber dynamics under that energy), lm-init (penalty "
+                   "moves from the LM's unmasking, as --init lm) and reference (the exact "
+                   "SAT solver).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Directory (created if needed) for report.md, report.json, results.jsonl "
                    "and the PNG plots.")

@@ -7,12 +7,12 @@
 set -euo pipefail
 data="${1:-../shared/data/sudoku}"
 out="${2:-reports/ablation}"
-chains="${3:-16}"; sweeps="${4:-100}"; seconds="${5:-60}"
+chains="${3:-16}"; sweeps="${4:-100}"; seconds="${5:-30}"
 energies="penalty,lm,lm+penalty,lm-init,reference"
 run() {  # name file limit budget-options...
   local name="$1" file="$2" limit="$3"; shift 3
   glauber report "$file" --limit "$limit" --energies "$energies" --chains "$chains" \
-    --lm-refresh 5 --lm-weight 0.5 --seed 0 -q --out "$out/$name" "$@"
+    --lm-refresh 5 --lm-weight 0.3 --seed 0 -q --out "$out/$name" "$@"
 }
 for budget in sweeps time; do
   if [ "$budget" = sweeps ]; then opts=(--sweeps "$sweeps" --time-limit 36000); \

@@ -2,6 +2,7 @@
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -49,9 +50,44 @@ def test_solve_with_lm_energies_verifies_answers(tmp_path, model_dir, energy):
 
 def test_lm_energy_without_a_model_for_the_board_is_a_usage_error(tmp_path):
     puzzles = tmp_path / "p.txt"
-    puzzles.write_text("." * 36 + "\n")
+    puzzles.write_text("." * 64 + "\n")
     result = CliRunner().invoke(cli, ["solve", str(puzzles), "--energy", "lm"])
-    assert result.exit_code == 2 and "no default LM for 6x6" in result.stderr
+    assert result.exit_code == 2 and "no default LM for 8x8 Sudoku with 2x4 boxes" in result.stderr
+
+
+def test_a_model_for_another_board_is_a_usage_error(tmp_path, model_dir):
+    puzzles = tmp_path / "p.txt"
+    puzzles.write_text("." * 36 + "\n")
+    result = CliRunner().invoke(cli, ["solve", str(puzzles), "--energy", "lm", "--model", str(model_dir)])
+    assert result.exit_code == 2 and "model is for sudoku with box 2x2, not 6x6" in result.stderr
+
+
+@pytest.mark.parametrize("example", ["sudoku_4x4.txt", "sudoku_6x6.txt", "sudoku_9x9.csv"])
+@pytest.mark.parametrize("options", [["--energy", "lm+penalty"], ["--init", "lm"]])
+def test_shipped_models_work_out_of_the_box(example, options):
+    """Every shipped board size runs the LM paths with no --model, offline, and every
+    answer is verified."""
+    path = Path(__file__).parent.parent / "examples" / example
+    result = CliRunner().invoke(cli, ["solve", str(path), "--json", "--chains", "8", "--sweeps", "200",
+                                      "--lm-refresh", "2", *options])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and result.exit_code in (0, 1), result.stderr
+    solved = [row for row in rows if row["solution"] is not None]
+    assert len(solved) >= len(rows) / 2  # the examples include hard 9x9s; 200 sweeps here
+    assert result.exit_code == (0 if len(solved) == len(rows) else 1)
+    for row in solved:
+        assert verify(Sudoku.parse(row["puzzle"]), Sudoku.parse(row["solution"]))
+    assert all(row["init"] == ("lm" if "--init" in options else "uniform") for row in rows)
+
+
+def test_shipped_cards_record_how_the_models_were_made():
+    from encoders.lm import MODELS
+    cards = {p.parent.name: json.loads(p.read_text()) for p in MODELS.glob("*/glauber.json")}
+    assert {"sudoku-4x4-box2x2-mlm", "sudoku-6x6-box2x3-mlm", "sudoku-9x9-box3x3-mlm"} <= set(cards)
+    for name, card in cards.items():
+        assert card["attention"] == "graph" and card["steps"] > 0 and card["train_seconds"] > 0
+        assert (MODELS / name / "model.safetensors").stat().st_size <= 5 * 2 ** 20
+    assert cards["sudoku-9x9-box3x3-mlm"]["heldout"]["target_cell_accuracy"] >= 0.95
 
 
 def test_a_directory_that_is_not_a_model_is_a_usage_error(tmp_path):
