@@ -117,6 +117,30 @@ class Encoded:
             real[g, :len(found)] = True
         return values, real
 
+    def mixed_fillings(self, cap: int = 4096):
+        """Like `block_fillings`, but a group with more than `cap` fillings gets one
+        placeholder row and is marked kept (for `solver.moves.MixedMoves`: shuffled, not
+        redrawn): (values LongTensor[Gp, F, K], real BoolTensor[Gp, F], keep BoolTensor[Gp]);
+        None when a group has no filling, or no group has at most `cap`."""
+        masks = self._masks()
+        k = self.perm_groups.shape[1]
+        lists, keep = [], []
+        for group in self.perm_groups.tolist():
+            found = _fillings([masks[s] for s in group], cap)
+            if not found:
+                return None
+            keep.append(len(found) > cap)
+            lists.append([list(range(k))] if keep[-1] else found)
+        if all(keep):
+            return None
+        width = max(len(f) for f in lists)
+        values = torch.zeros(len(lists), width, k, dtype=torch.long)
+        real = torch.zeros(len(lists), width, dtype=torch.bool)
+        for g, found in enumerate(lists):
+            values[g, :len(found)] = torch.tensor(found)
+            real[g, :len(found)] = True
+        return values, real, torch.tensor(keep)
+
     def perm_group_classes(self) -> list[torch.Tensor]:
         """Sets of perm groups (LongTensor[Gc] of indices into perm_groups) whose sites
         share no factor, so one swap in each of them at once is still exact."""

@@ -121,8 +121,12 @@ class GlauberSolver(GlauberOptions):
             fills = (enc.block_fillings(self.fill_cap)
                      if self.config.move == "block" and enc.pair_sites is None else None)
             move = self.config.move
-            if move == "block" and fills is None:
-                move = "shuffle" if enc.pair_sites is None else "swap"
+            if move == "block" and fills is None and enc.pair_sites is None:
+                # block moves on the groups under the cap, shuffles on the others
+                fills = enc.mixed_fillings(self.fill_cap)
+                move = "block+shuffle" if fills is not None else "shuffle"
+            elif move == "block" and fills is None:
+                move = "swap"
             batches.setdefault((enc.structure_key, move), []).append((i, enc, fills))
         for (_, move), members in batches.items():
             for batch in self._split(members, move):
@@ -148,7 +152,7 @@ class GlauberSolver(GlauberOptions):
     def _split(self, members, move):
         """Batches of at most batch_size puzzles; block-move batches also keep
         puzzles x fillings under fill_budget (members sorted by their filling count)."""
-        if move != "block":
+        if move not in ("block", "block+shuffle"):
             return [members[k:k + self.batch_size] for k in range(0, len(members), self.batch_size)]
         members = sorted(members, key=lambda m: m[2][0].shape[1])
         batches, current = [], []
@@ -172,11 +176,13 @@ class GlauberSolver(GlauberOptions):
                                  [(self.lm_weight, term)], fade=self.lm_fade)
         sites, groups = self._colourings(first, move)
         fillings = None
-        if move == "block":
+        if move in ("block", "block+shuffle"):
             width = max(m[2][0].shape[1] for m in members)
-            fillings = (torch.stack([nn.functional.pad(f, (0, 0, 0, width - f.shape[1])) for _, _, (f, _) in members]),
-                        torch.stack([nn.functional.pad(r, (0, width - r.shape[1])) for _, _, (_, r) in members]))
-        config = replace(self.config, move=move)
+            fillings = (torch.stack([nn.functional.pad(f[0], (0, 0, 0, width - f[0].shape[1])) for _, _, f in members]),
+                        torch.stack([nn.functional.pad(f[1], (0, width - f[1].shape[1])) for _, _, f in members]))
+            if move == "block+shuffle":
+                fillings += (torch.stack([f[2] for _, _, f in members]),)
+        config = replace(self.config, move=move.split("+")[0])
         if on_sweep is not None:
             energy = _Watched(energy, on_sweep)
         sampler = GlauberSampler(energy, sites, config, device, first.perm_groups, groups, fillings,

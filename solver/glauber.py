@@ -27,7 +27,7 @@ import torch
 
 from solver.config import SamplerConfig
 from solver.energy import Energy
-from solver.moves import BlockMoves, ShuffleMoves, SiteMoves, SwapMoves
+from solver.moves import BlockMoves, MixedMoves, ShuffleMoves, SiteMoves, SwapMoves
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,9 @@ class GlauberSampler:
     colour_classes: site sets sharing no factor (LongTensor[S] each), for site moves;
     perm_groups LongTensor[Gp, V] and perm_classes (LongTensor[Gc] indices into it, groups
     sharing no factor), for swap and block moves; fillings (LongTensor[P, Gp, F, K],
-    BoolTensor[P, Gp, F]) from `Encoded.block_fillings`, for block moves. starts(mask
+    BoolTensor[P, Gp, F]) from `Encoded.block_fillings`, for block moves, or with a third
+    BoolTensor[P, Gp] of groups too loose to list (`Encoded.mixed_fillings`: those are
+    shuffled, the rest redrawn whole). starts(mask
     FloatTensor[P, N, V], owner LongTensor[B], generator) -> LongTensor[B, N] draws the
     states chains start and restart from (default: uniform over the allowed values, or
     over the allowed fillings for perm-group moves), e.g. a language model's unmasking.
@@ -70,6 +72,9 @@ class GlauberSampler:
             self.moves = SwapMoves(energy, perm_groups, perm_classes, self.device)
         elif config.move == "shuffle":
             self.moves = ShuffleMoves(energy, perm_groups, perm_classes, self.device, config.shuffle)
+        elif len(fillings) == 3:  # (values, real, keep): kept groups are shuffled instead
+            self.moves = MixedMoves(energy, perm_groups, perm_classes, *fillings, self.device,
+                                    config.shuffle)
         else:
             self.moves = BlockMoves(energy, perm_groups, perm_classes, *fillings, self.device)
         self.n_sites = self.moves.n_sites

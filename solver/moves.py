@@ -154,9 +154,14 @@ class BlockMoves:
             pick = gumbel_sample(logmask[:, cls].unsqueeze(1) - energy, generator)  # [P, C, Gc]
             chosen = fillings[:, cls].unsqueeze(1).expand(-1, c, -1, -1, -1)
             new = chosen.gather(3, pick[..., None, None].expand(-1, -1, -1, 1, k))
-            new = new.reshape(len(x), gc * k)
+            new = self._held(x, sites, new.reshape(len(x), gc * k), cls, owner)
             self.energy.place(cache, sites, new)
             x.scatter_(1, sites, new)
+
+
+    def _held(self, x, sites, new, cls, owner):
+        """The values the class's sites take: every drawn filling (MixedMoves keeps some)."""
+        return new
 
 
 class ShuffleMoves(SwapMoves):
@@ -193,3 +198,52 @@ class ShuffleMoves(SwapMoves):
                 self.energy.place(cache, sites.view(b, -1), new)
                 x.scatter_(1, sites.view(b, -1), new)
                 done += gc * m
+
+
+class MixedMoves(BlockMoves):
+    """Block heat bath where a perm group's fillings are listed, shuffles where they are
+    not: groups marked `keep` (BoolTensor[P, Gp], too many fillings to list) hold their
+    state through the block pass (their fillings table holds one placeholder row), then
+    m-site shuffles run over every group some problem keeps, `rounds` times its sites.
+    Both passes are exact heat-bath kernels for exp(-beta E) on the same states (every
+    group a permutation within the mask), so their composition is too."""
+
+    def __init__(self, energy, perm_groups, perm_classes, fillings, real, keep, device,
+                 m: int = 5, rounds: float = 1.0):
+        super().__init__(energy, perm_groups, perm_classes, fillings, real, device)
+        self.all_keep = keep.to(device)
+        kept = self.all_keep.any(0)
+        classes = [c[kept[c.to(device)]] for c in perm_classes]
+        classes = [c for c in classes if len(c)]
+        self.shuffles = ShuffleMoves(energy, perm_groups, classes, device, m) if classes else None
+        if self.shuffles is not None:
+            self.shuffles.n_sites = int(rounds * kept.sum()) * perm_groups.shape[1]
+
+    def fresh(self, mask, owner, generator):
+        """Listed groups: a uniformly drawn filling; kept ones: a random permutation."""
+        x = super().fresh(mask, owner, generator)
+        keep = self.all_keep[owner]  # [B, Gp]
+        if keep.any():
+            perm = random_permutations(mask[owner] == 0, self.perm_groups, generator)
+            site_keep = keep[:, :, None].expand(-1, -1, self.perm_groups.shape[1])
+            where = self.perm_groups.reshape(-1)
+            x[:, where] = torch.where(site_keep.reshape(len(x), -1), perm[:, where], x[:, where])
+        return x
+
+    def _tables(self, owner):
+        alive = self.alive
+        tables = super()._tables(owner)
+        if alive is not self.alive:
+            self.keep = self.all_keep[self.alive]
+        return tables
+
+    def _held(self, x, sites, new, cls, owner):
+        """Kept groups keep their current values (sites LongTensor[B, Gc*K])."""
+        keep = self.keep[:, cls][torch.unique_consecutive(owner, return_inverse=True)[1]]  # [B, Gc]
+        keep = keep.repeat_interleave(self.perm_groups.shape[1], 1)
+        return torch.where(keep, x.gather(1, sites), new)
+
+    def sweep(self, x, cache, beta, owner, mask, generator):
+        super().sweep(x, cache, beta, owner, mask, generator)
+        if self.shuffles is not None:
+            self.shuffles.sweep(x, cache, beta, owner, mask, generator)

@@ -376,3 +376,40 @@ def test_exchange_accepts_with_the_metropolis_probability():
                 assert torch.equal(swapped[:, k], swapped[:, k + 1])
             else:
                 assert rate == 0.0
+
+
+def mixed_fillings(allowed: torch.Tensor, rows: torch.Tensor, keep: torch.Tensor):
+    """perm_fillings, except that rows keep[p] of problem p hold one placeholder row (too
+    many fillings to list): (values, real, keep) as `Encoded.mixed_fillings` stacks them."""
+    fillings, real = perm_fillings(allowed, rows)
+    real = real & ~keep[:, :, None]
+    real[:, :, 0] |= keep  # the placeholder: the identity filling, never drawn
+    return fillings, real, keep
+
+
+def mixed_sample(keep, seed=13, held=True, monkeypatch=None):
+    energy, rows, classes = rows_instance(False)
+    allowed = two_masks(12, 3, clamp=11, value=1, banned=(0, 0))
+    config = SamplerConfig(chains=12000, move="block", shuffle=2)
+    sampler = GlauberSampler(energy, [], config, perm_groups=rows, perm_classes=classes,
+                             fillings=mixed_fillings(allowed, rows, keep))
+    if not held:  # a broken kernel: kept rows take the drawn placeholder
+        monkeypatch.setattr(sampler.moves, "_held", lambda x, sites, new, cls, owner: new)
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(seed), sweeps=15, beta=BETA)
+    return energy, rows, allowed, samples
+
+
+def test_mixed_moves_sample_the_boltzmann_distribution_over_permutations():
+    """Block moves on listed rows and 2-site shuffles on kept ones (a different set per
+    problem, one of them in each perm class) against exact enumeration."""
+    keep = torch.tensor([[False, True, False, False], [True, False, False, True]])
+    energy, rows, allowed, samples = mixed_sample(keep)
+    assert (samples[1, :, 11] == 1).all() and (samples[1, :, 0] != 0).all()
+    assert_boltzmann(energy, samples, allowed, BETA, rows)
+
+
+def test_mixed_moves_that_redraw_kept_rows_from_their_placeholder_are_detected(monkeypatch):
+    keep = torch.tensor([[False, True, False, False], [True, False, False, True]])
+    energy, rows, allowed, samples = mixed_sample(keep, held=False, monkeypatch=monkeypatch)
+    p, _ = chi_square(energy, samples[0], all_states(allowed[0], rows), BETA, 3)
+    assert p < P_MIN
