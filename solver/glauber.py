@@ -102,6 +102,7 @@ class GlauberSampler:
         """Anneal P problems. allowed: BoolTensor[P, N, V]; on_done(k) is called as k
         problems finish (progress)."""
         cfg = self.config
+        start = time.perf_counter()  # the budget includes drawing the starts (LM unmasking)
         p, n, v = allowed.shape
         c = cfg.chains
         mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(
@@ -124,7 +125,6 @@ class GlauberSampler:
         out_updates = torch.zeros(p, dtype=torch.long, device=self.device)  # no sync per sweep
         tempering = cfg.schedule.kind == "tempering"
         ladder = cfg.schedule.ladder(c, self.device)
-        start = time.perf_counter()
         sweep = 0
         while True:
             energy = self.energy.energy(x, cache)
