@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Penalty-only Glauber targets of issue 4, default settings, on this machine.
+# Penalty-only Glauber benchmark, default settings, on this machine.
 # Usage: bench/glauber.sh [DATA_DIR]   (default ../shared/data/sudoku)
 set -euo pipefail
 data="${1:-../shared/data/sudoku}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GPU-scale checks (issue 7), one prepared run on a CUDA machine:
+# GPU-scale checks, one prepared run on a CUDA machine:
 #   bench/gpu.sh [DATA_DIR]      (default ../shared/data/sudoku)
 # Prints the device, runs the gpu-marked tests, then the benchmark tables.
 set -euo pipefail
@@ -13,10 +13,10 @@ glauber bench --device cuda --solver glauber,reference -q --chains 256 \
 echo "## site-update throughput: single-site chromatic heat bath, 4096 chains, 200 sweeps"
 glauber bench --device cuda --solver glauber -q --move site --chains 4096 --sweeps 200 --limit 16 \
   "$data/forum_hardest_1106.txt"
-if [ -d encoders/models/sudoku-9x9-mlm ]; then
-  echo "## lm+penalty beside penalty on the same 50 puzzles"
-  for energy in penalty lm+penalty; do
-    glauber bench --device cuda --solver glauber -q --energy "$energy" --chains 256 --limit 50 \
-      "$data/forum_hardest_1106.txt"
-  done
-fi
+echo "## LM throughput (shipped 9x9 model, bf16 autocast)"
+python bench/lm_throughput.py --device cuda --batches 1024,8192
+echo "## penalty, lm+penalty and LM starts (--init lm) on the same 50 puzzles"
+for opts in "--energy penalty" "--energy lm+penalty --lm-weight 0.3 --lm-refresh 5" "--init lm"; do
+  glauber bench --device cuda --solver glauber -q $opts --chains 256 --limit 50 \
+    "$data/forum_hardest_1106.txt"
+done

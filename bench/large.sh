@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Large boards (issue 16): generated 12x12 and 16x16 Sudoku at the generator's minimal
+# Large boards: generated 12x12 and 16x16 Sudoku at the generator's minimal
 # difficulty and at 40% givens, 25x25 at 290 givens (46%), and the bundled 16x16
 # examples; Glauber (default settings) beside the reference SAT solver. Each puzzle is
 # solved on its own (its own 30 s default budget), so one hard puzzle does not eat the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exact reference solver on the public sets (issue targets: forum_hardest median <= 10 ms,
+# Exact reference solver on the public sets (targets: forum_hardest median <= 10 ms,
 # max <= 100 ms). Usage: bench/reference.sh [DATA_DIR]   (default ../shared/data/sudoku)
 set -euo pipefail
 data="${1:-../shared/data/sudoku}"

@@ -1,4 +1,4 @@
-"""Several input files: a bad file is one bad answer, not a dead run (issue 13 item 4),
+"""Several input files: a bad file is one bad answer, not a dead run,
 and messages about a natural-language clue quote the file's own number and sentence."""
 
 from __future__ import annotations

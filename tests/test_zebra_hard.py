@@ -1,4 +1,4 @@
-"""Generated wordings as hard as published ones (issue 13 item 5): shared value names
+"""Generated wordings as hard as published ones: shared value names
 referred to ambiguously, people named by their house in any relation, distractor clues,
 up to 8 people x 18 attributes; the text reads back to the same solutions and answer."""
 
