@@ -70,7 +70,8 @@ class GlauberSolver(GlauberOptions):
         from encoders import lm  # noqa: PLC0415 (transformers is heavy; only when used)
         first = members[0][1]
         if first.meta["kind"] != "sudoku":
-            raise ConfigError("LM energies exist for Sudoku only; use --energy penalty for Zebra")
+            raise ConfigError("language models exist for Sudoku only; use --energy penalty and "
+                              "--init uniform for Zebra")
         box = first.meta["structure"]
         path = self.model or lm.default_model_dir("sudoku", box)
         if path not in self._models:
