@@ -33,6 +33,15 @@ def resolve_device(device: str) -> torch.device:
     return torch.device(device)
 
 
+def stack_fillings(fills: list[tuple]) -> tuple:
+    """One batch's block-move tables from each puzzle's `Encoded.block_fillings` (or
+    `mixed_fillings`): filling lists padded to the longest, stacked over puzzles."""
+    width = max(f[0].shape[1] for f in fills)
+    stacked = (torch.stack([nn.functional.pad(f[0], (0, 0, 0, width - f[0].shape[1])) for f in fills]),
+               torch.stack([nn.functional.pad(f[1], (0, width - f[1].shape[1])) for f in fills]))
+    return stacked + tuple(torch.stack([f[k] for f in fills]) for k in range(2, len(fills[0])))
+
+
 class _Watched:
     """An energy that reports progress within a batch: the sampler evaluates every chain's
     energy once per sweep, so each call is a sweep; `report(sweep, lowest energy)` runs at
@@ -176,13 +185,7 @@ class GlauberSolver(GlauberOptions):
             energy = WeightedSum(energy, self.penalty_weight if self.energy == "lm+penalty" else 0.0,
                                  [(self.lm_weight, term)], fade=self.lm_fade)
         sites, groups = self._colourings(first, move)
-        fillings = None
-        if move in ("block", "block+shuffle"):
-            width = max(m[2][0].shape[1] for m in members)
-            fillings = (torch.stack([nn.functional.pad(f[0], (0, 0, 0, width - f[0].shape[1])) for _, _, f in members]),
-                        torch.stack([nn.functional.pad(f[1], (0, width - f[1].shape[1])) for _, _, f in members]))
-            if move == "block+shuffle":
-                fillings += (torch.stack([f[2] for _, _, f in members]),)
+        fillings = stack_fillings([f for _, _, f in members]) if move in ("block", "block+shuffle") else None
         config = replace(self.config, move=move.split("+")[0])
         if on_sweep is not None:
             energy = _Watched(energy, on_sweep)
