@@ -556,12 +556,17 @@ def train():
 @click.option("--attention", type=click.Choice(ATTENTION), default=TRAIN.attention, show_default=True,
               help="graph: each cell attends only to its peers (the constraint graph; learns "
                    "far faster); full: every cell attends to every cell.")
+@click.option("--chain-share", type=click.FloatRange(0, 1), default=TRAIN.chain_share,
+              show_default=True,
+              help="Share of each batch taken from states that penalty block-move chains "
+                   "visit on generated minimal puzzles (recorded before training), with the "
+                   "truth asked where the chains are wrong.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
               help="Torch device.")
 @click.option("--seed", type=int, default=TRAIN.seed, show_default=True,
               help="Random seed (same seed and device: the same model).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def train_sudoku(arch, out, box, steps, batch, lr, attention, device, seed, quiet):
+def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, device, seed, quiet):
     """Train on generated solved grids (never downloads anything); prints the model card
     with its held-out accuracy on masked and corrupted cells."""
     from encoders.lm_training import train as run_training
@@ -573,7 +578,7 @@ def train_sudoku(arch, out, box, steps, batch, lr, attention, device, seed, quie
     except ValueError as e:
         raise UserError(str(e)) from None
     config = TrainConfig(arch=arch, box=box, steps=steps, batch=batch, lr=lr, seed=seed,
-                         attention=attention)
+                         attention=attention, chain_share=chain_share)
     show_loss = lambda loss: None if loss is None else f"loss {loss:.3f}"  # noqa: E731
     with progress_bar(steps, "training", quiet, show_loss) as advance:
         card = run_training(config, out, dev, progress=advance)

@@ -29,6 +29,7 @@ class TrainConfig:
     lr: float = 2e-3  # peak learning rate (linear warm-up, cosine decay)
     seed: int = 0  # same seed, same device: the same model
     attention: str = "graph"  # one of ATTENTION
+    chain_share: float = 0.0  # share of each batch drawn from recorded penalty-chain states
     hidden: int = 128  # transformer width
     layers: int = 4  # transformer depth
     heads: int = 4  # attention heads
@@ -38,3 +39,5 @@ class TrainConfig:
             raise ValueError(f"arch must be one of {ARCHS}")
         if self.attention not in ATTENTION:
             raise ValueError(f"attention must be one of {ATTENTION}")
+        if not 0 <= self.chain_share <= 1:
+            raise ValueError("chain_share must be in [0, 1]")

@@ -39,6 +39,8 @@ class GridStream:
             self.pool = torch.tensor([[v - 1 for v in gen.solved_grid().cells]
                                       for _ in range(curriculum.pool)])
         self.boxes = torch.tensor(geometry(self.box).units[2 * self.n:])  # [n, n] cell ids
+        self.box_of = torch.empty(self.n * self.n, dtype=torch.long)  # [N]: box of each cell
+        self.box_of[self.boxes.reshape(-1)] = torch.arange(self.n).repeat_interleave(self.n)
         self.generator = torch.Generator().manual_seed(seed)
 
     def _rand(self, *shape) -> torch.Tensor:
@@ -51,19 +53,28 @@ class GridStream:
     def grids(self, size: int) -> torch.Tensor:
         """size solved grids LongTensor[size, n*n] (values 0..n-1), random symmetries of
         pool grids."""
+        g = self.pool[torch.randint(len(self.pool), (size,), generator=self.generator)]
+        return self.transform([g], [True])[0]
+
+    def transform(self, tensors: list[torch.Tensor], relabel: list[bool]) -> list[torch.Tensor]:
+        """One random symmetry per row applied alike to every [B, N] tensor of `tensors`:
+        cells moved (row and column permutations within bands and stacks, band and stack
+        orders, transposition for square boxes), values relabelled where `relabel[k]`."""
         br, bc = self.box
         n = self.n
-        g = self.pool[torch.randint(len(self.pool), (size,), generator=self.generator)]
-        g = self._order(size, n).gather(1, g)  # relabel values
-        g = g.view(size, n, n)
+        size = tensors[0].shape[0]
+        values = self._order(size, n)
         rows = (self._order(size, n // br)[:, :, None] * br + self._order(size, n // br, br)).view(size, n)
-        g = g.gather(1, rows[:, :, None].expand(-1, -1, n))
         cols = (self._order(size, n // bc)[:, :, None] * bc + self._order(size, n // bc, bc)).view(size, n)
-        g = g.gather(2, cols[:, None, :].expand(-1, n, -1))
-        if br == bc:
-            flip = self._rand(size, 1, 1) < 0.5
-            g = torch.where(flip, g.transpose(1, 2), g)
-        return g.reshape(size, n * n)
+        flip = self._rand(size, 1, 1) < 0.5 if br == bc else None
+        out = []
+        for t, relabelled in zip(tensors, relabel):
+            g = (values.gather(1, t) if relabelled else t).view(size, n, n)
+            g = g.gather(1, rows[:, :, None].expand(-1, -1, n)).gather(2, cols[:, None, :].expand(-1, n, -1))
+            if flip is not None:
+                g = torch.where(flip, g.transpose(1, 2), g)
+            out.append(g.reshape(size, n * n))
+        return out
 
     def _uniform(self, size: int, bounds: tuple[float, float]) -> torch.Tensor:
         lo, hi = bounds
@@ -102,6 +113,54 @@ class GridStream:
         return truth.clone().index_copy_(1, cells, out.view(size, -1))
 
 
+class ChainContexts:
+    """Examples from the states penalty chains visit (DESIGN.md: the states chains visit
+    are the data that matters). Generated unique puzzles run block-move chains at fixed
+    temperatures from random starts; every recorded state is a context with the puzzle's
+    givens, 0 to 3 whole boxes masked (as a block move masks them), and the truth asked
+    at the masked cells and the open cells the chain has wrong. `stream` supplies the
+    random symmetries, so the recorded puzzles are seen in ever new forms."""
+
+    def __init__(self, stream: GridStream, seed: int, puzzles: int = 96, chains: int = 8,
+                 betas: tuple[float, ...] = (1.0, 2.0, 4.0), sweeps: tuple[int, ...] = (2, 10, 40)):
+        from encoders.pipeline import stack_fillings  # noqa: PLC0415 (pipeline imports this module's users)
+        from solver.config import SamplerConfig  # noqa: PLC0415
+        from solver.energy import PenaltyEnergy  # noqa: PLC0415
+        from solver.glauber import GlauberSampler  # noqa: PLC0415
+        self.stream, n = stream, stream.n
+        encoder = SudokuEncoder("full")
+        with SudokuGenerator(stream.box, seed) as gen:
+            made = [gen.generate() for _ in range(puzzles)]  # minimal: the hardest givens
+        members = [(g, encoder.encode(g.puzzle)) for g in made]
+        members = [(g, e, e.block_fillings()) for g, e in members if not e.clamp.all()]
+        members = [m for m in members if m[2] is not None]
+        first = members[0][1]
+        sampler = GlauberSampler(PenaltyEnergy.from_encoded(first), [], SamplerConfig(chains=chains),
+                                 "cpu", first.perm_groups, first.perm_group_classes(),
+                                 stack_fillings([f for _, _, f in members]))
+        allowed = torch.stack([e.allowed for _, e, _ in members])
+        generator = torch.Generator().manual_seed(seed)
+        states = torch.stack([sampler.sample(allowed, generator, k, beta)
+                              for beta in betas for k in sweeps], 1)  # [P, R, C, N]
+        per = states.shape[1] * states.shape[2]
+        self.states = states.reshape(-1, n * n)
+        self.truth = torch.tensor([[v - 1 for v in g.solution.cells] for g, _, _ in members]
+                                  ).repeat_interleave(per, 0)
+        self.givens = torch.stack([e.clamp for _, e, _ in members]).repeat_interleave(per, 0)
+        self.puzzles = len(members)
+
+    def batch(self, size: int):
+        """As `GridStream.batch`: (truth, givens, shown, target), each [size, N]."""
+        stream, n = self.stream, self.stream.n
+        pick = torch.randint(len(self.states), (size,), generator=stream.generator)
+        truth, state, givens = stream.transform(
+            [self.truth[pick], self.states[pick], self.givens[pick].long()], [True, True, False])
+        givens = givens.bool()
+        boxes = stream._rand(size, n).argsort(-1) < torch.randint(4, (size, 1), generator=stream.generator)
+        masked = ~givens & boxes[:, stream.box_of]
+        return truth, givens, state.masked_fill(masked, n), masked | (~givens & (state != truth))
+
+
 def _inputs(cfg: TrainConfig, n: int, truth, givens, shown):
     """(input_ids, token_type_ids or None, first predicted position) for one batch."""
     if cfg.arch == "mlm":
@@ -134,6 +193,8 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
     n = cfg.box[0] * cfg.box[1]
     start = time.perf_counter()
     stream = GridStream(cfg.box, cfg.seed)
+    contexts = ChainContexts(stream, cfg.seed) if cfg.chain_share else None
+    from_chains = round(cfg.batch * cfg.chain_share)
     heldout = GridStream(cfg.box, cfg.seed + 10 ** 6).batch(512)  # other grids, other draws
     model = lm.new_model(cfg.arch, n, cfg.hidden, cfg.layers, cfg.heads).to(device)
     graph = SudokuEncoder().encode(Sudoku(cfg.box, (0,) * (n * n))).graph()
@@ -145,7 +206,10 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
         1 + math.cos(math.pi * min(s, cfg.steps) / cfg.steps)))
     model.train()
     for _ in range(cfg.steps):
-        loss, _ = _loss_and_hits(model, cfg, n, stream.batch(cfg.batch), attention, device)
+        batch = stream.batch(cfg.batch - from_chains)
+        if contexts is not None and from_chains:
+            batch = [torch.cat(pair) for pair in zip(batch, contexts.batch(from_chains))]
+        loss, _ = _loss_and_hits(model, cfg, n, batch, attention, device)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -165,6 +229,11 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
                        corrupted_cell_accuracy=_share(hits[~masked]))
     else:
         figures["next_cell_accuracy_teacher_forced"] = _share(hits)
+    if contexts is not None:  # other puzzles, other chains
+        held = ChainContexts(GridStream(cfg.box, cfg.seed + 10 ** 6), cfg.seed + 10 ** 6, puzzles=24)
+        with torch.no_grad():
+            _, chain_hits = _loss_and_hits(model, cfg, n, held.batch(512), attention, device)
+        figures["chain_state_accuracy"] = _share(chain_hits.cpu())
     card = {"kind": "sudoku", "vocabulary": "glauber", **asdict(cfg),
             "box": list(cfg.box), "train_seconds": round(seconds, 1), "device": str(device),
             "torch_threads": torch.get_num_threads(),
@@ -172,7 +241,11 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
             "data": f"{stream.curriculum.pool} SAT-generated solved grids under random "
                     f"symmetries; {asdict(stream.curriculum)}; loss on "
                     + ("masked and corrupted cells" if cfg.arch == "mlm" else "every grid token "
-                       "given the givens as the prompt"),
+                       "given the givens as the prompt")
+                    + (f"; {cfg.chain_share:.0%} of each batch from states of penalty block-move "
+                       f"chains on {contexts.puzzles} generated minimal "
+                       "puzzles (masked boxes and the cells the chains had wrong)"
+                       if contexts is not None else ""),
             "heldout": figures}
     lm.save(model, card, out)
     return card

@@ -63,3 +63,20 @@ def test_a_brief_4x4_run_is_far_above_chance_and_reproducible(tmp_path):
     assert again["heldout"] == twice["heldout"]
     (model_b, _), (model_c, _) = lm.load(tmp_path / "b"), lm.load(tmp_path / "c")
     assert all(torch.equal(p, q) for p, q in zip(model_b.parameters(), model_c.parameters()))
+
+
+def test_chain_contexts_are_block_chain_states_with_the_truth_asked_where_they_are_wrong():
+    from encoders.lm_training import ChainContexts
+    box = (3, 3)  # smaller minimal puzzles fall to propagation: nothing to get wrong
+    contexts = ChainContexts(GridStream(box, seed=4), seed=4, puzzles=6, chains=4)
+    units = geometry(box).units
+    boxes = units[2 * 9:]
+    assert units_hold(contexts.states, boxes).all()  # block moves keep every box a permutation
+    assert torch.equal(contexts.states[contexts.givens], contexts.truth[contexts.givens])
+    assert (contexts.states != contexts.truth).any()  # chains at beta 1 are not all solved
+    truth, givens, shown, target = contexts.batch(64)
+    assert units_hold(truth, units).all()
+    assert torch.equal(shown[givens], truth[givens]) and not target[givens].any()
+    assert ((shown != truth) <= target).all()  # masked (token 9) and wrong cells are asked
+    again = ChainContexts(GridStream(box, seed=4), seed=4, puzzles=6, chains=4)
+    assert torch.equal(again.states, contexts.states)
