@@ -102,20 +102,8 @@ class Encoded:
         block heat-bath moves: (LongTensor[Gp, F, K] values, BoolTensor[Gp, F] real rows),
         F the largest count (shorter lists padded); None when a group has more than `cap`
         fillings (too loose for block moves) or none at all (no solution)."""
-        masks = self._masks()
-        lists = []
-        for group in self.perm_groups.tolist():
-            found = _fillings([masks[s] for s in group], cap)
-            if not found or len(found) > cap:
-                return None
-            lists.append(found)
-        width = max(len(f) for f in lists)
-        values = torch.zeros(len(lists), width, self.perm_groups.shape[1], dtype=torch.long)
-        real = torch.zeros(len(lists), width, dtype=torch.bool)
-        for g, found in enumerate(lists):
-            values[g, :len(found)] = torch.tensor(found)
-            real[g, :len(found)] = True
-        return values, real
+        mixed = self.mixed_fillings(cap)
+        return None if mixed is None or mixed[2].any() else mixed[:2]
 
     def mixed_fillings(self, cap: int = 4096):
         """Like `block_fillings`, but a group with more than `cap` fillings gets one

@@ -24,9 +24,13 @@ import torch
 
 from encoders import lm
 from encoders.lm_config import Curriculum, TrainConfig
+from encoders.pipeline import stack_fillings
 from encoders.sudoku import SudokuEncoder
 from puzzles.sudoku.generate import SudokuGenerator
 from puzzles.sudoku.model import Sudoku, geometry
+from solver.config import SamplerConfig
+from solver.energy import PenaltyEnergy
+from solver.glauber import GlauberSampler
 
 
 class GridStream:
@@ -123,10 +127,6 @@ class ChainContexts:
 
     def __init__(self, stream: GridStream, seed: int, puzzles: int = 96, chains: int = 8,
                  betas: tuple[float, ...] = (1.0, 2.0, 4.0), sweeps: tuple[int, ...] = (2, 10, 40)):
-        from encoders.pipeline import stack_fillings  # noqa: PLC0415 (pipeline imports this module's users)
-        from solver.config import SamplerConfig  # noqa: PLC0415
-        from solver.energy import PenaltyEnergy  # noqa: PLC0415
-        from solver.glauber import GlauberSampler  # noqa: PLC0415
         self.stream, n = stream, stream.n
         encoder = SudokuEncoder("full")
         with SudokuGenerator(stream.box, seed) as gen:

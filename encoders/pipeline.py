@@ -126,16 +126,19 @@ class GlauberSolver(GlauberOptions):
                 if on_attempt:
                     on_attempt(i, attempts[i])
                 continue
-            # block moves where every group's fillings fit the cap; otherwise shuffles of a
-            # few cells (swaps where pair factors make the block energy non-linear)
-            fills = (enc.block_fillings(self.fill_cap)
-                     if self.config.move == "block" and enc.pair_sites is None else None)
-            move = self.config.move
-            if move == "block" and fills is None and enc.pair_sites is None:
-                # block moves on the groups under the cap, shuffles on the others
-                fills = enc.mixed_fillings(self.fill_cap)
-                move = "block+shuffle" if fills is not None else "shuffle"
-            elif move == "block" and fills is None:
+            # block moves on the groups whose fillings fit the cap, shuffles of a few cells
+            # on the others (all of them: plain shuffle moves); swaps where pair factors
+            # make the block energy non-linear
+            move, fills = self.config.move, None
+            if move == "block" and enc.pair_sites is None:
+                fills = enc.mixed_fillings(self.fill_cap)  # listed once
+                if fills is None:
+                    move = "shuffle"
+                elif fills[2].any():
+                    move = "block+shuffle"
+                else:
+                    fills = fills[:2]
+            elif move == "block":
                 move = "swap"
             batches.setdefault((enc.structure_key, move), []).append((i, enc, fills))
         for (_, move), members in batches.items():
