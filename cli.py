@@ -23,7 +23,7 @@ import time
 import click
 from click.core import ParameterSource
 
-from encoders.lm_config import ARCHS, ATTENTION, TrainConfig
+from encoders.lm_config import ARCHS, ATTENTION, TrainConfig, ZebraTrainConfig
 from encoders.options import DEVICES, ENERGIES, INITS, GlauberOptions
 from puzzles.base import PROPAGATION, plural
 from puzzles.errors import ConfigError, InputError, PuzzleError
@@ -38,6 +38,7 @@ from solver.schedule import SCHEDULES, AnnealSchedule
 EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE = 0, 1, 2
 SAMPLER, SCHEDULE, GLAUBER = SamplerConfig(), AnnealSchedule(), GlauberOptions()  # defaults
 TRAIN = TrainConfig()
+ZEBRA_TRAIN = ZebraTrainConfig()
 
 
 class UserError(click.ClickException):
@@ -125,6 +126,18 @@ def normal_permissions(directory: str):
 def sweep_status(progress: Progress):
     """on_sweep(sweep, lowest energy) for the solvers: the status after the bar."""
     return lambda sweep, lowest: progress.status(f"sweep {sweep}, lowest energy {lowest:g}")
+
+
+def parse_range_option(ctx, param, value):
+    """`2-8` -> (2, 8); `5` -> (5, 5)."""
+    lo, _, hi = value.partition("-")
+    try:
+        bounds = (int(lo), int(hi or lo))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a range like 2-8") from None
+    if not 2 <= bounds[0] <= bounds[1]:
+        raise click.BadParameter(f"{value!r}: need 2 <= LO <= HI")
+    return bounds
 
 
 def parse_box_option(ctx, param, value):
@@ -570,6 +583,48 @@ def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, devic
     """Train on generated solved grids (never downloads anything); prints the model card
     with its held-out accuracy on masked and corrupted cells."""
     from encoders.lm_training import train as run_training
+
+    config = TrainConfig(arch=arch, box=box, steps=steps, batch=batch, lr=lr, seed=seed,
+                         attention=attention, chain_share=chain_share)
+    run_training_command(run_training, config, out, device, quiet)
+
+
+@train.command("zebra")
+@click.option("--arch", type=click.Choice(["mlm"]), default="mlm", show_default=True,
+              help="mlm: BERT-style masked LM over the clue tokens and the grid.")
+@click.option("--out", type=click.Path(file_okay=False), required=True,
+              help="Directory to write: config, safetensors weights, glauber.json, README.md.")
+@click.option("--houses", metavar="LO-HI", default="{}-{}".format(*ZEBRA_TRAIN.houses),
+              show_default=True, callback=parse_range_option,
+              help="House counts to train on (the model reads up to max(8, HI)).")
+@click.option("--attributes", metavar="LO-HI", default="{}-{}".format(*ZEBRA_TRAIN.attributes),
+              show_default=True, callback=parse_range_option,
+              help="Attribute counts to train on (the model reads up to max(8, HI)).")
+@click.option("--steps", type=click.IntRange(min=1), default=ZEBRA_TRAIN.steps, show_default=True,
+              help="Optimizer steps.")
+@click.option("--batch", type=click.IntRange(min=1), default=ZEBRA_TRAIN.batch, show_default=True,
+              help="Puzzles per step, all of one size drawn per step; each step adds freshly "
+                   "generated unique puzzles of that size to its pool.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=ZEBRA_TRAIN.lr,
+              show_default=True, help="Peak learning rate (linear warm-up, cosine decay).")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
+              help="Torch device.")
+@click.option("--seed", type=int, default=ZEBRA_TRAIN.seed, show_default=True,
+              help="Random seed (same seed and device: the same model).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def train_zebra(arch, out, houses, attributes, steps, batch, lr, device, seed, quiet):
+    """Train on puzzles from the unique generator (never downloads anything); prints the
+    model card with its held-out accuracy and the share of generated 5x5 puzzles it
+    solves alone by unmasking."""
+    from encoders.zebra_training import train as run_training
+
+    config = ZebraTrainConfig(houses=houses, attributes=attributes, steps=steps, batch=batch,
+                              lr=lr, seed=seed)
+    run_training_command(run_training, config, out, device, quiet)
+
+
+def run_training_command(run_training, config, out, device, quiet):
+    """Train with a progress bar showing the loss, save, print the card."""
     from encoders.pipeline import resolve_device
 
     hush(quiet)
@@ -577,10 +632,8 @@ def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, devic
         dev = resolve_device(device)
     except ValueError as e:
         raise UserError(str(e)) from None
-    config = TrainConfig(arch=arch, box=box, steps=steps, batch=batch, lr=lr, seed=seed,
-                         attention=attention, chain_share=chain_share)
     show_loss = lambda loss: None if loss is None else f"loss {loss:.3f}"  # noqa: E731
-    with progress_bar(steps, "training", quiet, show_loss) as advance:
+    with progress_bar(config.steps, "training", quiet, show_loss) as advance:
         card = run_training(config, out, dev, progress=advance)
     normal_permissions(out)  # safetensors writes its file 0600
     click.echo(json.dumps(card, indent=2))

@@ -31,21 +31,24 @@ MODELS = Path(__file__).parent / "models"  # default models shipped in the packa
 CARD = "glauber.json"  # what a project model is: kind, board, arch, mask, how it was trained
 
 
-def default_model_dir(kind: str, box: tuple[int, int]) -> Path:
-    """Where the shipped model for a board lives (one per box shape)."""
+def default_model_dir(kind: str, box: tuple[int, int] | None = None) -> Path:
+    """Where the shipped model lives: one per Sudoku box shape, one for every Zebra size."""
+    if kind == "zebra":
+        return MODELS / "zebra-mlm"
     n = box[0] * box[1]
     return MODELS / f"{kind}-{n}x{n}-box{box[0]}x{box[1]}-mlm"
 
 
-def neighbour_table(graph: nx.Graph) -> torch.Tensor:
-    """LongTensor[N, D]: each site's neighbours, padded with N (for `MaskedLMEnergy.unmask`)."""
-    n = graph.number_of_nodes()
-    width = max((d for _, d in graph.degree), default=0)
-    table = torch.full((n, max(width, 1)), n, dtype=torch.long)
-    for i in range(n):
-        near = sorted(graph[i])
-        table[i, :len(near)] = torch.tensor(near, dtype=torch.long)
-    return table
+def peer_table(groups: torch.Tensor, n: int) -> torch.Tensor:
+    """LongTensor[N, D]: each of n sites' peers in the all-different groups LongTensor[G, K]
+    (the values it must not repeat), padded with N (for `MaskedLMEnergy.unmask`)."""
+    near = torch.zeros(n, n, dtype=torch.bool)
+    near[groups[:, :, None], groups[:, None, :]] = True
+    near.fill_diagonal_(False)
+    width = max(1, int(near.sum(1).max()) if n else 1)
+    # the peers first (in site order), then padding
+    order = torch.where(near, torch.arange(n), n + torch.arange(n)).sort(1).values[:, :width]
+    return order.masked_fill(order >= n, n)
 
 
 def vocabulary(n: int) -> LMVocabulary:
@@ -54,7 +57,7 @@ def vocabulary(n: int) -> LMVocabulary:
 
 def graph_attention(graph: nx.Graph, arch: str = "mlm") -> torch.Tensor:
     """Additive attention mask FloatTensor[L, L] (0 allowed, -inf not) from a site graph of
-    N nodes.
+    N nodes (a DiGraph: i attends to j only along an edge i -> j).
 
     mlm (L = N): site i attends to itself and its neighbours.
     causal (L = 1 + 2N: BOS, prompt sites, grid sites): the logits at position t predict
@@ -64,8 +67,10 @@ def graph_attention(graph: nx.Graph, arch: str = "mlm") -> torch.Tensor:
     """
     n = graph.number_of_nodes()
     near = torch.eye(n, dtype=torch.bool)
-    for i, j in graph.edges:
-        near[i, j] = near[j, i] = True
+    edges = torch.tensor(list(graph.edges), dtype=torch.long).view(-1, 2)
+    near[edges[:, 0], edges[:, 1]] = True
+    if not graph.is_directed():
+        near[edges[:, 1], edges[:, 0]] = True
     if arch == "mlm":
         allowed = near
     elif arch == "causal":
@@ -109,11 +114,14 @@ def save(model, card: dict, out: str | Path) -> None:
 
 
 def _card_text(card: dict) -> str:
+    words = ("the glauber Zebra vocabulary (clue tokens, then the attribute x house grid, "
+             "values by their index within their attribute; `encoders/zebra_lm.py`)"
+             if card["kind"] == "zebra" else
+             "the glauber Sudoku vocabulary (value v is token v-1, MASK = n, BOS = n+1)")
     lines = [f"# glauber {card['kind']} {card['arch']} model", "",
-             "A small transformer over the glauber Sudoku vocabulary (value v is token v-1, "
-             "MASK = n, BOS = n+1), trained by `glauber train`. Attention follows the "
-             f"constraint graph ({card.get('attention', 'full')}): the mask is rebuilt from "
-             "the board on loading.", ""]
+             f"A small transformer over {words}, trained by `glauber train`. Attention follows "
+             f"the constraint graph ({card.get('attention', 'full')}): the mask is rebuilt from "
+             "the puzzle on loading.", ""]
     lines += [f"- {k}: {v}" for k, v in card.items()]
     return "\n".join(lines) + "\n"
 
@@ -142,9 +150,12 @@ def attention_for(card: dict, enc: Encoded) -> torch.Tensor | None:
 
 
 def lm_energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 1):
-    """The LM term for a batch of encoded Sudoku puzzles of one board (token types or
-    prompts from their givens, the attention mask from their shared graph); refresh:
-    sweeps between a masked LM's forward passes."""
+    """The LM term for a batch of encoded puzzles of one structure (Sudoku: token types or
+    prompts from their givens, the attention mask from their shared graph; Zebra:
+    `zebra_lm.energy`); refresh: sweeps between a masked LM's forward passes."""
+    if encs[0].meta.get("kind") == "zebra" or card.get("kind") == "zebra":
+        from encoders import zebra_lm  # noqa: PLC0415
+        return zebra_lm.energy(model, card, encs, device, refresh)
     board = encs[0].meta.get("structure") if encs[0].meta.get("kind") == "sudoku" else None
     n = encs[0].values
     if card.get("kind") != "sudoku" or board is None or tuple(card["box"]) != tuple(board):

@@ -41,3 +41,29 @@ class TrainConfig:
             raise ValueError(f"attention must be one of {ATTENTION}")
         if not 0 <= self.chain_share <= 1:
             raise ValueError("chain_share must be in [0, 1]")
+
+
+@dataclass(frozen=True)
+class ZebraTrainConfig:
+    """Training of the Zebra masked LM on puzzles from the unique generator."""
+
+    houses: tuple[int, int] = (2, 8)  # smallest and largest house counts trained on
+    attributes: tuple[int, int] = (2, 8)  # smallest and largest attribute counts
+    steps: int = 1500  # optimizer steps
+    batch: int = 64  # puzzles per step (one size per step)
+    lr: float = 2e-3  # peak learning rate (linear warm-up, cosine decay)
+    seed: int = 0  # same seed, same device: the same model
+    fresh: int = 4  # new generated puzzles per step (the pool of the step's size grows)
+    hard_share: float = 0.25  # share of fresh puzzles worded like published sets
+    # (ambiguous mentions, houses by number, distractors: `ZebraGenerator(hard=True)`)
+    hidden: int = 128  # transformer width
+    layers: int = 6  # transformer depth (clue -> clue -> cell reasoning takes hops)
+    heads: int = 4  # attention heads
+
+    def __post_init__(self):
+        for name in ("houses", "attributes"):
+            lo, hi = getattr(self, name)
+            if not 2 <= lo <= hi:
+                raise ValueError(f"{name} must be a range lo-hi with 2 <= lo <= hi")
+        if not 0 <= self.hard_share <= 1:
+            raise ValueError("hard_share must be in [0, 1]")

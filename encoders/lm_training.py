@@ -107,14 +107,20 @@ class GridStream:
         those cells (the others unchanged): LongTensor[B, N]."""
         size, n = truth.shape[0], self.n
         cells = self.boxes.reshape(-1)
-        pick = chosen[:, cells].view(size, n, n)
-        values = truth[:, cells].view(size, n, n)
-        position = torch.arange(n, dtype=torch.float)
-        # chosen cells first in both orders; the unchosen tail keeps its order in both
-        ordered = torch.where(pick, position, position + n).argsort(-1)
-        shuffled = torch.where(pick, self._rand(size, n, n), position + 2).argsort(-1)
-        out = values.scatter(2, ordered, values.gather(2, shuffled))
+        out = shuffle_within(truth[:, cells].view(size, n, n), chosen[:, cells].view(size, n, n),
+                             self.generator)
         return truth.clone().index_copy_(1, cells, out.view(size, -1))
+
+
+def shuffle_within(values: torch.Tensor, pick: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """values LongTensor[B, G, K] with the picked entries (BoolTensor[B, G, K]) of each group
+    randomly permuted among themselves, the others unchanged."""
+    k = values.shape[-1]
+    position = torch.arange(k, dtype=torch.float)
+    # picked entries first in both orders; the unpicked tail keeps its order in both
+    ordered = torch.where(pick, position, position + k).argsort(-1)
+    shuffled = torch.where(pick, torch.rand(values.shape, generator=generator), position + 2).argsort(-1)
+    return values.scatter(2, ordered, values.gather(2, shuffled))
 
 
 class ChainContexts:
@@ -200,23 +206,14 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
     graph = SudokuEncoder().encode(Sudoku(cfg.box, (0,) * (n * n))).graph()
     attention = (lm.graph_attention(graph, cfg.arch)[None, None].to(device)
                  if cfg.attention == "graph" else None)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
-    warmup = max(1, cfg.steps // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (
-        1 + math.cos(math.pi * min(s, cfg.steps) / cfg.steps)))
-    model.train()
-    for _ in range(cfg.steps):
+
+    def step_loss():
         batch = stream.batch(cfg.batch - from_chains)
         if contexts is not None and from_chains:
             batch = [torch.cat(pair) for pair in zip(batch, contexts.batch(from_chains))]
-        loss, _ = _loss_and_hits(model, cfg, n, batch, attention, device)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        if progress:
-            progress(1, loss.item())
+        return _loss_and_hits(model, cfg, n, batch, attention, device)[0]
+
+    optimise(model, cfg.steps, cfg.lr, step_loss, progress)
     seconds = time.perf_counter() - start
     model.eval()
     with torch.no_grad():
@@ -249,6 +246,25 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
             "heldout": figures}
     lm.save(model, card, out)
     return card
+
+
+def optimise(model, steps: int, lr: float, step_loss, progress=None) -> None:
+    """AdamW with linear warm-up and cosine decay, gradients clipped at 1: `steps` times
+    step_loss() -> scalar loss tensor; progress(1, loss) after each step."""
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    warmup = max(1, steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (
+        1 + math.cos(math.pi * min(s, steps) / steps)))
+    model.train()
+    for _ in range(steps):
+        loss = step_loss()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        if progress:
+            progress(1, loss.item())
 
 
 def _share(hits: torch.Tensor) -> float:

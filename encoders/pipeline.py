@@ -78,17 +78,16 @@ class GlauberSolver(GlauberOptions):
         """The LM term for a batch (model loaded once per directory)."""
         from encoders import lm  # noqa: PLC0415 (transformers is heavy; only when used)
         first = members[0][1]
-        if first.meta["kind"] != "sudoku":
-            raise ConfigError("language models exist for Sudoku only; use --energy penalty and "
-                              "--init uniform for Zebra")
-        box = first.meta["structure"]
-        path = self.model or lm.default_model_dir("sudoku", box)
+        kind = first.meta["kind"]
+        box = first.meta["structure"] if kind == "sudoku" else None
+        path = self.model or lm.default_model_dir(kind, box)
         if path not in self._models:
-            if self.model is None and not lm.default_model_dir("sudoku", box).exists():
-                n = box[0] * box[1]
-                raise ConfigError(f"no default LM for {n}x{n} Sudoku with {box[0]}x{box[1]} boxes; "
-                                  f"train one with `glauber train sudoku --box {box[0]}x{box[1]} "
-                                  f"--out DIR` and pass --model DIR")
+            if self.model is None and not path.exists():
+                board = (f"{box[0] * box[1]}x{box[0] * box[1]} Sudoku with {box[0]}x{box[1]} boxes"
+                         if box else "Zebra")
+                how = f"sudoku --box {box[0]}x{box[1]}" if box else "zebra"
+                raise ConfigError(f"no default LM for {board}; train one with "
+                                  f"`glauber train {how} --out DIR` and pass --model DIR")
             self._models[path] = lm.load(path, device)
         model, card = self._models[path]
         if self.init == "lm" and card["arch"] != "mlm":
@@ -101,7 +100,7 @@ class GlauberSolver(GlauberOptions):
         if self.init != "lm":
             return None
         from encoders import lm  # noqa: PLC0415
-        neighbours = lm.neighbour_table(first.graph()).to(device)
+        neighbours = lm.peer_table(first.groups, first.sites).to(device)
         return lambda mask, owner, generator: term.unmask(mask, owner, neighbours, generator)
 
     def solve(self, puzzle) -> Attempt:

@@ -42,8 +42,10 @@ class MaskedLMEnergy:
     """Conditional logits from an `AutoModelForMaskedLM`-style model (pseudo-Gibbs).
 
     Per-problem conditioning (the sampler tells which problem each chain belongs to via
-    `owner`): token_types LongTensor[P, N] (e.g. 1 on givens) and/or prompts
-    LongTensor[P, L] (token ids written before the sites, e.g. the puzzle itself).
+    `owner`): token_types LongTensor[P, N] (e.g. 1 on givens; or [P, L] over the whole
+    sequence, prompt included), prompts LongTensor[P, L - N] (token ids written before the
+    sites, e.g. the puzzle itself) and positions LongTensor[P, L] (position ids, when the
+    model's positions are not the sequence order, e.g. a Zebra cell's house).
 
     refresh k > 1 amortises forward passes: the conditionals of a set of sites updated
     together in every chain (a colour class, a class of boxes) are computed once and
@@ -53,12 +55,14 @@ class MaskedLMEnergy:
 
     def __init__(self, model, vocab: LMVocabulary, token_types: torch.Tensor | None = None,
                  prompts: torch.Tensor | None = None, device="cpu", batch: int = 4096,
-                 attention: torch.Tensor | None = None, refresh: int = 1):
+                 attention: torch.Tensor | None = None, refresh: int = 1,
+                 positions: torch.Tensor | None = None):
         self.model, self.vocab, self.device, self.batch = model.eval(), vocab, torch.device(device), batch
         self.values = torch.tensor(vocab.values, device=self.device)
         # [1, 1, L, L]: transformers passes a prepared 4-D float mask through unchanged
         self.attention = None if attention is None else attention.to(self.device)[None, None]
         self.token_types = None if token_types is None else token_types.to(self.device)
+        self.positions = None if positions is None else positions.to(self.device)
         self.prompts = None if prompts is None else prompts.to(self.device)
         self.shift = (vocab.bos is not None) + (0 if prompts is None else prompts.shape[1])
         self.owner = None  # LongTensor[B]: problem of each chain (set by the sampler)
@@ -101,6 +105,8 @@ class MaskedLMEnergy:
                 types = self.token_types[owner[k:k + self.batch]]
                 pad = ids.shape[1] - types.shape[1]
                 extra["token_type_ids"] = torch.cat([torch.zeros_like(types[:, :pad]), types], 1)
+            if self.positions is not None:
+                extra["position_ids"] = self.positions[owner[k:k + self.batch]]
             if self.attention is not None and "attention_mask" not in extra:
                 extra["attention_mask"] = self._mask(ids.shape[1])
             with torch.autocast("cuda", torch.bfloat16, enabled=self.device.type == "cuda"):

@@ -125,20 +125,20 @@ def test_masked_lm_under_a_graph_mask_ignores_non_neighbours():
 
 
 def test_unmasking_keeps_hard_constraints_and_avoids_clashes_where_it_can():
-    from encoders.lm import neighbour_table
-    graph = path_graph(N)
+    from encoders.lm import peer_table
+    path = torch.tensor([[0, 1], [1, 2], [2, 3]])  # all-different pairs along a path
     energy = MaskedLMEnergy(tiny_bert(), LMVocabulary((0, 1, 2), mask=3))
     allowed = torch.ones(2, N, V, dtype=torch.bool)
     allowed[0, 0] = torch.tensor([False, True, False])  # a given: value 1 at site 0
     allowed[1, 3, 0] = False  # an end site: one neighbour, so a value is always left
     mask = torch.zeros(allowed.shape).masked_fill(~allowed, float("-inf"))
     owner = torch.tensor([0] * 50 + [1] * 50)
-    x = energy.unmask(mask, owner, neighbour_table(graph), torch.Generator().manual_seed(0), per_pass=1)
+    x = energy.unmask(mask, owner, peer_table(path, N), torch.Generator().manual_seed(0), per_pass=1)
     assert allowed[owner[:, None], torch.arange(N), x].all()
     assert (x[:50, 0] == 1).all()
     # three values on a path: filling one site at a time never has to repeat a neighbour
     assert (x[:, 1:] != x[:, :-1]).all()
-    again = energy.unmask(mask, owner, neighbour_table(graph), torch.Generator().manual_seed(0), per_pass=1)
+    again = energy.unmask(mask, owner, peer_table(path, N), torch.Generator().manual_seed(0), per_pass=1)
     assert torch.equal(x, again)
 
 

@@ -1,0 +1,251 @@
+"""Training the Zebra masked LM on generated puzzles: the data, the loop, the held-out
+figures that go on the model card.
+
+Data: each step picks a size (houses x attributes, uniform within the configured ranges),
+adds `fresh` newly generated unique puzzles of that size to the size's pool (so the data
+never runs out), and draws the batch from the pool under fresh random relabellings: each
+attribute's values permuted (in the cells and the clue tokens alike) and the attributes'
+type ids mapped to random distinct labels. Each example masks a uniform share of the
+cells (up to all of them: unmasking starts from nothing) and corrupts some of the rest,
+mostly by permuting them within their attribute row (swap chains keep rows permutations,
+so those are the states they visit); the loss asks for the truth at both.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import asdict, dataclass
+
+import torch
+
+from encoders import lm, zebra_lm
+from encoders.lm_config import ZebraTrainConfig
+from encoders.lm_training import optimise, shuffle_within
+from encoders.zebra import ZebraEncoder
+from encoders.zebra_lm import ZebraTokens, ZebraVocabulary
+from puzzles.zebra.generate import ZebraGenerator
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution, verify
+
+CORRUPTED = (0.0, 0.4)  # share of the unmasked cells corrupted, uniform per example
+ROW_SHUFFLE = 0.7  # share of examples whose corruption permutes within attribute rows
+POOL = 256  # puzzles kept per size (the oldest leave as fresh ones come)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One generated puzzle as training data: tokens, who-reads-whom BoolTensor[L, L],
+    the solution's value index per site LongTensor[N]."""
+
+    tokens: ZebraTokens
+    reads: torch.Tensor
+    truth: torch.Tensor
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Model inputs of one size, clue tokens padded to the longest: ids, types, positions
+    LongTensor[B, L]; attention FloatTensor[B, 1, L, L]; truth, target LongTensor /
+    BoolTensor[B, N] (the cells, the last N positions); masked BoolTensor[B, N]."""
+
+    ids: torch.Tensor
+    types: torch.Tensor
+    positions: torch.Tensor
+    attention: torch.Tensor
+    truth: torch.Tensor
+    target: torch.Tensor
+    masked: torch.Tensor
+    houses: int
+
+
+def solution_values(puzzle: ZebraPuzzle, solution: ZebraSolution) -> torch.Tensor:
+    """LongTensor[N]: the value index of each site (site m*H + h) in `solution`."""
+    held = dict(solution.assignment)
+    return torch.tensor([values.index(held[name][h]) for name, values in puzzle.attributes
+                         for h in range(puzzle.houses)], dtype=torch.long)
+
+
+def example(puzzle: ZebraPuzzle, solution: ZebraSolution, vocab: ZebraVocabulary) -> Example:
+    tokens = zebra_lm.tokenise(puzzle, vocab)
+    reads = lm.graph_attention(zebra_lm.token_graph(tokens)) == 0
+    return Example(tokens, reads, solution_values(puzzle, solution))
+
+
+class ZebraStream:
+    """Batches of training examples over a range of sizes, deterministic for a seed."""
+
+    def __init__(self, cfg: ZebraTrainConfig, seed: int, vocab: ZebraVocabulary = ZebraVocabulary()):
+        self.cfg, self.vocab = cfg, vocab
+        self.rng = random.Random(seed)
+        self.generator = torch.Generator().manual_seed(seed)
+        self.sizes = [(h, m) for h in range(cfg.houses[0], cfg.houses[1] + 1)
+                      for m in range(cfg.attributes[0], cfg.attributes[1] + 1)]
+        self.pools: dict[tuple[int, int], list[Example]] = {}
+        self._makers: dict[tuple, ZebraGenerator] = {}
+
+    def add(self, size: tuple[int, int], count: int) -> None:
+        """`count` newly generated puzzles of `size` into its pool."""
+        pool = self.pools.setdefault(size, [])
+        for _ in range(count):
+            hard = self.rng.random() < self.cfg.hard_share
+            if (size, hard) not in self._makers:
+                self._makers[size, hard] = ZebraGenerator(*size, seed=self.rng.randrange(2 ** 31),
+                                                          hard=hard)
+            made = self._makers[size, hard].generate()
+            pool.append(example(made.puzzle, made.solution, self.vocab))
+        del pool[:-POOL]
+
+    def batch(self, count: int, size: tuple[int, int] | None = None) -> Batch:
+        """count examples of one size (random when None), after adding fresh puzzles."""
+        size = size or self.rng.choice(self.sizes)
+        self.add(size, self.cfg.fresh if size in self.pools else max(self.cfg.fresh, 8))
+        pool = self.pools[size]
+        picked = [pool[i] for i in torch.randint(len(pool), (count,), generator=self.generator)]
+        return self._assemble(picked, *size)
+
+    def _rand(self, *shape) -> torch.Tensor:
+        return torch.rand(shape, generator=self.generator)
+
+    def _assemble(self, picked: list[Example], h: int, m: int) -> Batch:
+        vocab, n, b = self.vocab, h * m, len(picked)
+        width = max(e.tokens.clue_tokens for e in picked)
+        length = width + n
+        ids = torch.full((b, length), vocab.pad)
+        types = torch.full((b, length), vocab.no_attribute)
+        positions = torch.full((b, length), vocab.no_position)
+        reads = torch.eye(length, dtype=torch.bool).repeat(b, 1, 1)  # padding reads itself
+        values = self._rand(b, m, h).argsort(-1)  # per example and attribute: a relabelling
+        labels = self._rand(b, vocab.attributes).argsort(-1)[:, :m]  # attribute type ids
+        truth = torch.stack([e.truth for e in picked]).view(b, m, h)
+        truth = values.gather(2, truth).view(b, n)
+        for k, e in enumerate(picked):
+            t, c = e.tokens, e.tokens.clue_tokens
+            where = torch.cat([torch.arange(c), torch.arange(width, length)])
+            entity = t.values >= 0
+            clue_ids = t.clue_ids.clone()
+            clue_ids[entity] = t.entity_base[entity] + values[k, t.types[:c][entity], t.values[entity]]
+            ids[k, :c] = clue_ids
+            real = t.types < m
+            types[k, where] = torch.where(real, labels[k, t.types.clamp(max=m - 1)], t.types)
+            positions[k, where] = t.positions
+            reads[k, where[:, None], where[None, :]] = e.reads
+        shown, target, masked = self._corrupt(truth, h, m)
+        ids[:, width:] = shown
+        attention = torch.zeros(b, 1, length, length).masked_fill(~reads[:, None], float("-inf"))
+        return Batch(ids, types, positions, attention, truth, target, masked, h)
+
+    def _corrupt(self, truth: torch.Tensor, h: int, m: int):
+        """(shown LongTensor[B, N] with MASK on masked cells, target, masked BoolTensor[B, N])."""
+        b, n = truth.shape
+        u = self._rand(b, n)
+        mask_rate = self._rand(b, 1)
+        masked = u < mask_rate
+        rest = (u - mask_rate) / (1 - mask_rate).clamp(min=1e-6)
+        lo, hi = CORRUPTED
+        corrupted = ~masked & (rest < lo + (hi - lo) * self._rand(b, 1))
+        shuffled = shuffle_within(truth.view(b, m, h), corrupted.view(b, m, h), self.generator).view(b, n)
+        noise = torch.randint(h, (b, n), generator=self.generator)
+        within = self._rand(b, 1) < ROW_SHUFFLE
+        shown = torch.where(corrupted, torch.where(within, shuffled, noise), truth)
+        return shown.masked_fill(masked, self.vocab.mask), masked | corrupted, masked
+
+
+def new_model(cfg: ZebraTrainConfig, vocab: ZebraVocabulary):
+    """A BERT over the Zebra vocabulary: positions are houses, token types attributes."""
+    import transformers  # noqa: PLC0415 (heavy import, only where models are built)
+    return transformers.BertForMaskedLM(transformers.BertConfig(
+        vocab_size=vocab.size, hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
+        num_attention_heads=cfg.heads, intermediate_size=2 * cfg.hidden,
+        max_position_embeddings=vocab.houses + 1, type_vocab_size=vocab.attributes + 1,
+        pad_token_id=vocab.pad,
+        # no dropout: the data never repeats, and dropping attention weights of 200-token
+        # sequences took a third of a CPU step
+        hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0))
+
+
+def _loss_and_hits(model, batch: Batch, device):
+    """Cross-entropy over the target cells and a BoolTensor of correct predictions."""
+    n = batch.truth.shape[1]
+    out = model(input_ids=batch.ids.to(device), token_type_ids=batch.types.to(device),
+                position_ids=batch.positions.to(device),
+                attention_mask=batch.attention.to(device)).logits
+    target = batch.target.to(device)
+    logits = out[:, -n:, :batch.houses][target]
+    want = batch.truth.to(device)[target]
+    return torch.nn.functional.cross_entropy(logits, want), logits.argmax(-1) == want
+
+
+def unmasking_solves(model, card: dict, puzzles: list[ZebraPuzzle], device="cpu",
+                     propagate: str = "none") -> float:
+    """Share of `puzzles` the model alone solves by iterative unmasking (one cell per
+    pass, the most confident first, nearly greedy) from an empty grid, or from the hard
+    mask `propagate` leaves, checked by the verifier."""
+    solved = 0
+    generator = torch.Generator(device=device).manual_seed(0)
+    encoder = ZebraEncoder(propagate)
+    for puzzle in puzzles:
+        enc = encoder.encode(puzzle)
+        energy = lm.lm_energy(model, card, [enc], device)
+        mask = torch.zeros(1, enc.sites, enc.values, device=device).masked_fill(
+            ~enc.allowed.to(device), float("-inf"))
+        x = energy.unmask(mask, torch.zeros(1, dtype=torch.long, device=device),
+                          lm.peer_table(enc.groups, enc.sites).to(device), generator, per_pass=1, temperature=0.01)
+        solved += verify(puzzle, encoder.decode(puzzle, x[0].cpu()))
+    return round(solved / max(1, len(puzzles)), 4)
+
+
+def train(cfg: ZebraTrainConfig, out, device="cpu", progress=None) -> dict:
+    """Train the Zebra MLM and save it (`encoders.lm.save`). progress(k, loss) after each
+    step. Returns the card."""
+    torch.manual_seed(cfg.seed)
+    if torch.device(device).type == "cpu":
+        torch.set_flush_denormal(True)
+    vocab = ZebraVocabulary(max(8, cfg.houses[1]), max(8, cfg.attributes[1]))
+    start = time.perf_counter()
+    stream = ZebraStream(cfg, cfg.seed, vocab)
+    model = new_model(cfg, vocab).to(device)
+    optimise(model, cfg.steps, cfg.lr, lambda: _loss_and_hits(model, stream.batch(cfg.batch), device)[0],
+             progress)
+    seconds = time.perf_counter() - start
+    model.eval()
+    card = {"kind": "zebra", "arch": "mlm", "attention": "graph", "vocabulary": "glauber-zebra",
+            "max_houses": vocab.houses, "max_attributes": vocab.attributes, **asdict(cfg),
+            "train_seconds": round(seconds, 1), "device": str(device),
+            "torch_threads": torch.get_num_threads(),
+            "parameters": sum(p.numel() for p in model.parameters()),
+            "data": f"unique puzzles from the project's generator, {cfg.fresh} fresh per step "
+                    f"({cfg.hard_share:.0%} worded like published sets), sizes "
+                    f"{cfg.houses[0]}-{cfg.houses[1]} houses x {cfg.attributes[0]}-"
+                    f"{cfg.attributes[1]} attributes, values and attribute labels relabelled "
+                    f"per example; up to every cell masked, up to {CORRUPTED[1]:.0%} of the "
+                    "rest corrupted (mostly permuted within rows); loss on masked and "
+                    "corrupted cells"}
+    card["heldout"] = heldout_figures(model, card, cfg, vocab, device)
+    lm.save(model, card, out)
+    return card
+
+
+def heldout_figures(model, card, cfg: ZebraTrainConfig, vocab: ZebraVocabulary, device) -> dict:
+    """Accuracy on masked and corrupted cells of other generated puzzles, per size, and the
+    share of generated 5x5 puzzles the model solves alone by unmasking."""
+    held = ZebraStream(cfg, cfg.seed + 10 ** 6, vocab)
+    figures: dict = {"examples_per_size": 128}
+    for size in [(3, 3), (5, 5), (6, 6), (8, 8)]:
+        if size not in held.sizes:
+            continue
+        batch = held.batch(128, size)
+        with torch.no_grad():
+            _, hits = _loss_and_hits(model, batch, device)
+        masked = batch.masked[batch.target]
+        figures[f"{size[0]}x{size[1]}"] = {
+            "target_cell_accuracy": _share(hits), "masked_cell_accuracy": _share(hits[masked]),
+            "corrupted_cell_accuracy": _share(hits[~masked])}
+    if (5, 5) in held.sizes:
+        maker = ZebraGenerator(5, 5, seed=cfg.seed + 10 ** 6)
+        puzzles = [maker.generate().puzzle for _ in range(50)]
+        figures["unmasking_solves_5x5"] = unmasking_solves(model, card, puzzles, device)
+    return figures
+
+
+def _share(hits: torch.Tensor) -> float:
+    return round(float(hits.float().mean()), 4) if hits.numel() else 0.0
