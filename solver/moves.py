@@ -114,11 +114,24 @@ class BlockMoves:
         self.n_sites = perm_groups.numel()
         v = energy.V
         self.all_fillings = fillings.to(device)
-        # filling f as a one-hot over (site k, value): its energy is a matrix product
-        # with the flattened [K * V] cost table. FloatTensor[P, Gp, K*V, F]
-        self.all_onehot = torch.nn.functional.one_hot(self.all_fillings, v).float() \
-            .flatten(-2).transpose(-1, -2).contiguous()
-        self.all_logmask = torch.zeros(real.shape, device=device).masked_fill_(~real.to(device), float("-inf"))
+        real = real.to(device)
+        # filling f as a one-hot over the L (site k, value) pairs some real filling of its
+        # group uses (L ~ K*V/3 after propagation): its energy is a matrix product with
+        # those entries of the [K * V] cost table. slots LongTensor[P, Gp, L] index that
+        # table; onehot FloatTensor[P, Gp, L, F]
+        flat = self.all_fillings + torch.arange(fillings.shape[-1], device=device) * v  # k*V + value
+        used = torch.zeros(*real.shape[:2], fillings.shape[-1] * v, dtype=torch.long, device=device)
+        used = used.scatter_add_(2, flat.flatten(2), real[..., None].expand_as(flat).flatten(2).long()) > 0
+        width = max(int(used.sum(-1).max()), 1)
+        self.all_slots = torch.sort(used.float(), dim=-1, descending=True, stable=True).indices[..., :width]
+        inverse = torch.zeros_like(used, dtype=torch.long).scatter_(
+            2, self.all_slots, torch.arange(width, device=device).expand_as(self.all_slots))
+        where = inverse.gather(2, flat.flatten(2)).view(flat.shape).transpose(-1, -2)  # [P, Gp, K, F]
+        self.all_onehot = torch.zeros(*real.shape[:2], width, fillings.shape[2], device=device)
+        self.all_onehot.scatter_(2, where, 1.0)
+        self.all_logmask = torch.zeros(real.shape, device=device).masked_fill_(~real, float("-inf"))
+        # fillings are listed first, padding last: a class needs only its longest list
+        self.widths = [max(int(real[:, c.to(device)].sum(-1).max()), 1) for c in perm_classes]
         self.alive = None
 
     def _tables(self, owner):
@@ -128,6 +141,7 @@ class BlockMoves:
             self.alive = alive
             self.fillings = self.all_fillings[alive]
             self.onehot = self.all_onehot[alive]
+            self.slots = self.all_slots[alive]
             self.logmask = self.all_logmask[alive]
         return self.fillings, self.onehot, self.logmask
 
@@ -145,14 +159,16 @@ class BlockMoves:
         p = len(self.alive)
         c = len(x) // p
         k = self.perm_groups.shape[1]
-        for cls in self.classes:
+        for cls, w in zip(self.classes, self.widths):
             gc = len(cls)
             sites = self.perm_groups[cls].reshape(1, -1).expand(len(x), -1)
             cost = self.energy.lift(x, cache, sites) * beta[:, None, None]  # [B, Gc*K, V]
             cost = cost.view(p, c, gc, -1).transpose(1, 2)  # [P, Gc, C, K*V]
-            energy = (cost @ onehot[:, cls]).transpose(1, 2)  # [P, C, Gc, F]
-            pick = gumbel_sample(logmask[:, cls].unsqueeze(1) - energy, generator)  # [P, C, Gc]
-            chosen = fillings[:, cls].unsqueeze(1).expand(-1, c, -1, -1, -1)
+            slots = self.slots[:, cls]  # [P, Gc, L]
+            cost = cost.gather(3, slots.unsqueeze(2).expand(-1, -1, c, -1))  # [P, Gc, C, L]
+            energy = (cost @ onehot[:, cls, :, :w]).transpose(1, 2)  # [P, C, Gc, F]
+            pick = gumbel_sample(logmask[:, cls, :w].unsqueeze(1) - energy, generator)  # [P, C, Gc]
+            chosen = fillings[:, cls, :w].unsqueeze(1).expand(-1, c, -1, -1, -1)
             new = chosen.gather(3, pick[..., None, None].expand(-1, -1, -1, 1, k))
             new = self._held(x, sites, new.reshape(len(x), gc * k), cls, owner)
             self.energy.place(cache, sites, new)
