@@ -184,3 +184,29 @@ def test_fading_scales_each_chains_lm_term_by_its_age():
     mix.at_age(torch.tensor([0, 2, 9]))  # full weight, half, none
     want = own + 2.0 * term * torch.tensor([1.0, 0.5, 0.0])[:, None, None]
     assert torch.allclose(mix.logits(x, cache, sites), want, atol=1e-6)
+
+
+def test_masked_swap_deltas_read_one_unmasked_pass_per_refresh_of_sweeps():
+    energy = MaskedLMEnergy(tiny_bert(), LMVocabulary((0, 1, 2), mask=3), refresh=2)
+    calls = []
+    forward = energy._forward
+    energy._forward = lambda *a, **k: calls.append(1) or forward(*a, **k)
+    x = torch.tensor([[0, 1, 2, 0], [2, 2, 1, 0], [1, 0, 0, 2]])
+    i, j = torch.tensor([[0, 1], [1, 2], [3, 0]]), torch.tensor([[2, 3], [0, 3], [1, 2]])
+    delta = energy.swap_delta(x, None, i, j)
+    # dE = -(log p_i(x_j) + log p_j(x_i)) + (log p_i(x_i) + log p_j(x_j)), state shown whole
+    lg = torch.log_softmax(forward(energy.inputs(x))[..., :3], -1)
+    rows = torch.arange(3)[:, None]
+    a, c = x.gather(1, i), x.gather(1, j)
+    want = (lg[rows, i, a] - lg[rows, i, c]) + (lg[rows, j, c] - lg[rows, j, a])
+    assert torch.allclose(delta, want, atol=1e-5) and len(calls) == 1
+    energy.swap_delta(x, None, j, i)  # the rest of the sweep: the same pass
+    energy.tick()
+    energy.swap_delta(x, None, i, j)  # next sweep: still reused (refresh 2)
+    assert len(calls) == 1
+    energy.tick()
+    energy.swap_delta(x, None, i, j)
+    assert len(calls) == 2
+    energy.reorder(torch.tensor([2, 0]))
+    assert torch.allclose(energy.swap_delta(x[[2, 0]], None, i[[2, 0]], j[[2, 0]]), delta[[2, 0]],
+                          atol=1e-5) and len(calls) == 2
