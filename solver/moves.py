@@ -30,6 +30,15 @@ def gumbel_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Ten
     return (logits - torch.log(-torch.log(u.clamp(1e-20, 1 - 1e-7)))).argmax(-1)
 
 
+def categorical_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """One draw from softmax(logits) along the last axis by inverting its CDF: one uniform
+    and one exp per entry, about 3x faster than `gumbel_sample` on the long rows of block
+    moves. Every row needs a finite entry (-inf never drawn)."""
+    cdf = (logits - logits.amax(-1, keepdim=True)).contiguous().exp_().cumsum_(-1)
+    u = torch.rand(cdf.shape[:-1] + (1,), generator=generator, device=logits.device) * cdf[..., -1:]
+    return torch.searchsorted(cdf, u, right=True).squeeze(-1).clamp_(max=cdf.shape[-1] - 1)
+
+
 class SiteMoves:
     """Single-site heat bath in `chromatic`, `sweep` or `random` order."""
 
@@ -130,8 +139,9 @@ class BlockMoves:
         self.all_onehot = torch.zeros(*real.shape[:2], width, fillings.shape[2], device=device)
         self.all_onehot.scatter_(2, where, 1.0)
         self.all_logmask = torch.zeros(real.shape, device=device).masked_fill_(~real, float("-inf"))
-        # fillings are listed first, padding last: a class needs only its longest list
-        self.widths = [max(int(real[:, c.to(device)].sum(-1).max()), 1) for c in perm_classes]
+        # a class scores its fillings only up to its last real one (padding after it is never drawn)
+        self.widths = [int(real[:, c.to(device)].flatten(0, 1).any(0).nonzero().max()) + 1
+                       for c in perm_classes]
         self.alive = None
 
     def _tables(self, owner):
@@ -167,7 +177,7 @@ class BlockMoves:
             slots = self.slots[:, cls]  # [P, Gc, L]
             cost = cost.gather(3, slots.unsqueeze(2).expand(-1, -1, c, -1))  # [P, Gc, C, L]
             energy = (cost @ onehot[:, cls, :, :w]).transpose(1, 2)  # [P, C, Gc, F]
-            pick = gumbel_sample(logmask[:, cls, :w].unsqueeze(1) - energy, generator)  # [P, C, Gc]
+            pick = categorical_sample(logmask[:, cls, :w].unsqueeze(1) - energy, generator)  # [P, C, Gc]
             chosen = fillings[:, cls, :w].unsqueeze(1).expand(-1, c, -1, -1, -1)
             new = chosen.gather(3, pick[..., None, None].expand(-1, -1, -1, 1, k))
             new = self._held(x, sites, new.reshape(len(x), gc * k), cls, owner)
@@ -209,7 +219,7 @@ class ShuffleMoves(SwapMoves):
                 cost = self.energy.lift(x, cache, sites.view(b, -1)) * beta[:, None, None]
                 cost = cost.view(b, gc, 1, m, -1).expand(-1, -1, options.shape[2], -1, -1)
                 energy = cost.gather(-1, options.unsqueeze(-1)).squeeze(-1).sum(-1)  # [B, Gc, m!]
-                choice = gumbel_sample((-energy).masked_fill(~legal, float("-inf")), generator)
+                choice = categorical_sample((-energy).masked_fill(~legal, float("-inf")), generator)
                 new = options.gather(2, choice[..., None, None].expand(-1, -1, 1, m)).view(b, -1)
                 self.energy.place(cache, sites.view(b, -1), new)
                 x.scatter_(1, sites.view(b, -1), new)

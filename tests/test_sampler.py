@@ -8,6 +8,7 @@ import torch
 
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler, SamplerConfig
+from solver.moves import categorical_sample
 from solver.schedule import AnnealSchedule
 
 BETA = 0.8
@@ -283,6 +284,29 @@ def perm_fillings(allowed: torch.Tensor, rows: torch.Tensor):
     fillings = perms.expand(p, g, -1, -1)
     real = allowed[torch.arange(p)[:, None, None, None], rows[None, :, None, :], fillings].all(-1)
     return fillings.contiguous(), real
+
+
+def test_block_moves_with_padding_among_real_fillings_sample_the_boltzmann_distribution():
+    """One problem whose banned fillings sit before real ones (not only at the end):
+    scoring each class up to its last real filling must not drop any."""
+    energy, rows, classes = rows_instance(False)
+    allowed = torch.ones(1, 12, 3, dtype=torch.bool)
+    allowed[0, [0, 3], 0] = False  # rows R0 and R1 (one class): 4 of 6 orders, the last 4
+    fillings, real = perm_fillings(allowed, rows)
+    assert real[0, :2].sum(-1).tolist() == [4, 4] and real[0, :2, -1].all()
+    config = SamplerConfig(chains=12000, move="block")
+    sampler = GlauberSampler(energy, [], config, perm_groups=rows, perm_classes=classes,
+                             fillings=(fillings, real))
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(14), sweeps=15, beta=BETA)
+    assert_boltzmann(energy, samples, allowed, BETA, rows)
+
+
+def test_categorical_sample_draws_from_the_softmax():
+    logits = torch.tensor([[0.0, -1.0, float("-inf"), 2.0, 0.5]]).expand(200_000, -1)
+    draws = categorical_sample(logits, torch.Generator().manual_seed(15))
+    observed = torch.bincount(draws, minlength=5).double() / len(draws)
+    assert observed[2] == 0
+    assert (observed - torch.softmax(logits[0].double(), 0)).abs().max() < 0.005
 
 
 @pytest.mark.parametrize("move,shuffle,pair", [("block", 5, False), ("swap", 5, True),
