@@ -1,24 +1,31 @@
-"""Zebra language models: the token sequence of a puzzle and its structure-aware attention.
+"""Zebra language models: the token sequence of a puzzle, its structure-aware attention,
+and the LM energy that reads chain states through it.
 
-A Zebra instance is one sequence: its clue tokens, then the attribute x house grid in the
-encoder's site order (site m*H + h: house h of attribute m). Values are tokens by their
-index within their attribute (the slot), never by their words, so one model serves every
-theme and wording. Each token carries the three ids a BERT embeds and sums:
+A Zebra instance is one sequence: its clue tokens, then one token per entity (attribute
+m, value index v, at position m*H + v) holding the entity's house. Clues speak of where
+entities live, so the model reads them as such: a clue token finds its entities' houses
+in one hop, and an entity reads what its clues say of it in the next (a grid of cells
+holding values would first have to search each row for an entity). Values are known by
+their index within their attribute, never by their words, and a value's index appears
+nowhere in the tokens: an entity is who it is by the clues wired to it, so one model
+serves every theme and wording. Each token carries the three ids a BERT embeds and sums:
 
-- input id: a cell's value index (MASK for a blank); a clue token's role (clue kind and
-  entity slot, and whether the mention is one of several readings) and, for an entity,
-  its value index; a mention of a house by number (`the person in the 2nd house`) has a
-  role token of its own;
-- token type: the attribute a cell or an entity belongs to (`NO_ATTRIBUTE` for house
-  mentions and padding);
-- position: a cell's house; a clue token's house number (the k of `at`/`not_at`, the
-  house a mention names), `NO_POSITION` where the clue has none.
+- input id: an entity's house (0..H-1; MASK when unknown); a clue token's role (clue
+  kind, entity slot, and whether the mention is one of several readings), or the role of
+  a house named by number (`the person in the 2nd house`);
+- token type: the attribute of the entity (`NO_ATTRIBUTE` for house mentions, padding);
+- position: a clue token's house number (the k of `at`/`not_at`, the house a mention
+  names), `NO_POSITION` elsewhere.
 
-An ambiguous mention (`Either`) becomes one token per reading, all of the slot's
-"either" role. Attention follows the factor graph (`token_graph`, a networkx DiGraph
-whose edge q -> k lets q read k): a cell reads its attribute row, its house column and
-the clue tokens that name its attribute; a clue token reads its own clue's tokens and
-every cell in the attribute rows its clue names.
+An ambiguous mention (`Either`) becomes one token per reading. Attention follows the
+factor graph (`token_graph`, a networkx DiGraph whose edge q -> k lets q read k): an
+entity reads the other entities of its attribute (all-different) and the clue tokens
+that name it; a clue token reads its own clue's tokens and the entities its clue names.
+
+The sampler's state holds a value per cell (attribute m, house h); `ZebraLMEnergy` shows
+it as entities (the value at (m, h) is entity (m, v) at house h) and turns the model's
+house predictions back into cell conditionals: log p(cell (m, h) holds v) is read as
+log p(entity (m, v) lives at h).
 """
 
 from __future__ import annotations
@@ -40,10 +47,9 @@ ROLES = tuple((kind, slot) for kind in CLUE_KINDS for slot in range(RELATIONS[ki
 
 @dataclass(frozen=True)
 class ZebraVocabulary:
-    """Token ids for puzzles of at most `houses` houses and `attributes` attributes.
-
-    ids: values 0..H-1, MASK, PAD, then per (role, either) one id per value (entity
-    tokens), then per (role, either) one id (house mentions)."""
+    """Token ids for puzzles of at most `houses` houses and `attributes` attributes: houses
+    0..H-1, MASK, PAD, then per (role, either) an entity-mention id, then per (role,
+    either) a house-mention id."""
 
     houses: int = 8
     attributes: int = 8
@@ -65,27 +71,17 @@ class ZebraVocabulary:
         return self.attributes
 
     @property
-    def _houses_base(self) -> int:
-        return self.houses + 2 + 2 * len(ROLES) * self.houses
-
-    @property
     def size(self) -> int:
-        return self._houses_base + 2 * len(ROLES)
+        return self.houses + 2 + 4 * len(ROLES)
 
-    def entity_id(self, role: int, alternative: bool, value: int) -> int:
-        return self.houses + 2 + (2 * role + alternative) * self.houses + value
+    def mention_id(self, role: int, alternative: bool, house: bool) -> int:
+        return self.houses + 2 + 2 * len(ROLES) * house + 2 * role + alternative
 
-    def house_id(self, role: int, alternative: bool) -> int:
-        return self._houses_base + 2 * role + alternative
-
-    def read(self, token: int) -> tuple[int, bool, int | None]:
-        """(role, alternative, value or None for a house mention) of a clue token id."""
-        if token >= self._houses_base:
-            role, alternative = divmod(token - self._houses_base, 2)
-            return role, bool(alternative), None
-        code, value = divmod(token - self.houses - 2, self.houses)
+    def read(self, token: int) -> tuple[int, bool, bool]:
+        """(role, alternative, names a house) of a clue token id."""
+        house, code = divmod(token - self.houses - 2, 2 * len(ROLES))
         role, alternative = divmod(code, 2)
-        return role, bool(alternative), value
+        return role, bool(alternative), bool(house)
 
     def check(self, puzzle: ZebraPuzzle) -> None:
         """ValueError when the puzzle is larger than this vocabulary reads."""
@@ -97,11 +93,11 @@ class ZebraVocabulary:
 
 @dataclass(frozen=True)
 class ZebraTokens:
-    """One puzzle as model inputs. C clue tokens, then N = M*H cells.
+    """One puzzle as model inputs: C clue tokens, then N = M*H entity tokens.
 
-    clue_ids LongTensor[C]; types, positions LongTensor[C + N]; clue_of LongTensor[C] (the
-    clue each clue token belongs to); values LongTensor[C]: an entity token's value index
-    (-1 for house mentions), so relabelling values can rewrite ids (`entity_base`)."""
+    clue_ids LongTensor[C]; types, positions LongTensor[C + N]; clue_of LongTensor[C]
+    (the clue each clue token belongs to); entity_of LongTensor[C] (the entity m*H + v
+    a clue token names, -1 for a house mention)."""
 
     houses: int
     attributes: int
@@ -109,16 +105,11 @@ class ZebraTokens:
     types: torch.Tensor
     positions: torch.Tensor
     clue_of: torch.Tensor
-    values: torch.Tensor
+    entity_of: torch.Tensor
 
     @property
     def clue_tokens(self) -> int:
         return len(self.clue_ids)
-
-    @property
-    def entity_base(self) -> torch.Tensor:
-        """LongTensor[C]: clue_ids less the value index (value 0's id for entity tokens)."""
-        return self.clue_ids - self.values.clamp(min=0)
 
 
 def read_clues(puzzle: ZebraPuzzle) -> tuple[Clue, ...]:
@@ -143,55 +134,50 @@ def tokenise(puzzle: ZebraPuzzle, vocab: ZebraVocabulary = ZebraVocabulary()) ->
     """The clue tokens of the puzzle's `read_clues` and the types and positions of its
     whole sequence."""
     vocab.check(puzzle)
+    h = puzzle.houses
     row = {name: m for m, (name, _) in enumerate(puzzle.attributes)}
-    index = {(name, v): i for name, values in puzzle.attributes for i, v in enumerate(values)}
-    ids, types, positions, clue_of, values = [], [], [], [], []
+    index = {(name, v): row[name] * h + i for name, values in puzzle.attributes
+             for i, v in enumerate(values)}
+    ids, types, positions, clue_of, entity_of = [], [], [], [], []
     for c, clue in enumerate(read_clues(puzzle)):
         k = clue.position
         for slot, mention in enumerate(clue.entities):
             role = ROLES.index((clue.kind, slot))
             options = options_of(mention)
-            alternative = len(options) > 1
             for ref in options:
-                if isinstance(ref, int):  # only in clues without a house number k
-                    ids.append(vocab.house_id(role, alternative))
-                    types.append(vocab.no_attribute)
-                    positions.append(ref - 1)
-                    values.append(-1)
-                else:
-                    ids.append(vocab.entity_id(role, alternative, index[ref]))
-                    types.append(row[ref[0]])
-                    positions.append(vocab.no_position if k is None else k - 1)
-                    values.append(index[ref])
+                house = isinstance(ref, int)  # only in clues without a house number k
+                ids.append(vocab.mention_id(role, len(options) > 1, house))
+                types.append(vocab.no_attribute if house else row[ref[0]])
+                positions.append(ref - 1 if house else vocab.no_position if k is None else k - 1)
+                entity_of.append(-1 if house else index[ref])
                 clue_of.append(c)
-    h, m = puzzle.houses, len(puzzle.attributes)
+    m = len(puzzle.attributes)
     types += [a for a in range(m) for _ in range(h)]
-    positions += list(range(h)) * m
+    positions += [vocab.no_position] * (m * h)
     long = lambda xs: torch.tensor(xs, dtype=torch.long)  # noqa: E731
-    return ZebraTokens(h, m, long(ids), long(types), long(positions), long(clue_of), long(values))
+    return ZebraTokens(h, m, long(ids), long(types), long(positions), long(clue_of), long(entity_of))
 
 
 def detokenise(tokens: ZebraTokens, puzzle: ZebraPuzzle,
                vocab: ZebraVocabulary = ZebraVocabulary()) -> tuple[Clue, ...]:
     """The clues that `tokens` spell, named with `puzzle`'s attributes: `read_clues(puzzle)`
     when `tokens` is `tokenise(puzzle)` (clue numbers and sentences aside)."""
-    names = [name for name, _ in puzzle.attributes]
+    h = tokens.houses
     slots: dict[int, dict[int, list]] = {}
     kinds: dict[int, str] = {}
     ks: dict[int, int | None] = {}
-    c_count = tokens.clue_tokens
-    for t in range(c_count):
+    for t in range(tokens.clue_tokens):
         c = int(tokens.clue_of[t])
-        role, _, value = vocab.read(int(tokens.clue_ids[t]))
-        kind, slot = ROLES[role]
-        kinds[c] = kind
+        role, _, house = vocab.read(int(tokens.clue_ids[t]))
+        kinds[c], slot = ROLES[role]
         position = int(tokens.positions[t])
-        if value is None:
+        if house:
             ref = position + 1
             ks.setdefault(c, None)
         else:
-            name = names[int(tokens.types[t])]
-            ref = (name, dict(puzzle.attributes)[name][value])
+            m, v = divmod(int(tokens.entity_of[t]), h)
+            name, values = puzzle.attributes[m]
+            ref = (name, values[v])
             ks[c] = None if position == vocab.no_position else position + 1
         slots.setdefault(c, {}).setdefault(slot, []).append(ref)
     return tuple(Clue(kinds[c], *(either(slots[c][s]) for s in sorted(slots[c])), position=ks[c])
@@ -199,29 +185,24 @@ def detokenise(tokens: ZebraTokens, puzzle: ZebraPuzzle,
 
 
 def token_graph(tokens: ZebraTokens) -> nx.DiGraph:
-    """Who reads whom: nodes are sequence positions (clue tokens, then cells); an edge
+    """Who reads whom: nodes are sequence positions (clue tokens, then entities); an edge
     q -> k lets q attend to k. Every node reads itself."""
     c_count, h, m = tokens.clue_tokens, tokens.houses, tokens.attributes
-    cell = lambda a, house: c_count + a * h + house  # noqa: E731
     g = nx.DiGraph()
     g.add_nodes_from(range(c_count + h * m))
     g.add_edges_from((q, q) for q in range(c_count + h * m))
-    for a in range(m):
-        for house in range(h):
-            q = cell(a, house)
-            g.add_edges_from((q, cell(a, other)) for other in range(h))  # its attribute row
-            g.add_edges_from((q, cell(b, house)) for b in range(m))  # its house column
+    for a in range(m):  # an attribute's entities: all in different houses
+        row = range(c_count + a * h, c_count + (a + 1) * h)
+        g.add_edges_from((q, k) for q in row for k in row)
     members: dict[int, list[int]] = {}
     for t, c in enumerate(tokens.clue_of.tolist()):
         members.setdefault(c, []).append(t)
-    for tokens_of_clue in members.values():
-        rows = {int(tokens.types[t]) for t in tokens_of_clue} & set(range(m))  # not houses
-        for t in tokens_of_clue:
-            g.add_edges_from((t, u) for u in tokens_of_clue)
-            g.add_edges_from((t, cell(a, house)) for a in rows for house in range(h))
-            a = int(tokens.types[t])
-            if a in rows:  # an entity token: the cells of its attribute read it
-                g.add_edges_from((cell(a, house), t) for house in range(h))
+    for group in members.values():
+        named = [c_count + int(tokens.entity_of[t]) for t in group if tokens.entity_of[t] >= 0]
+        for t in group:
+            g.add_edges_from((t, u) for u in group + named)
+            if tokens.entity_of[t] >= 0:  # the entity reads what this mention says of it
+                g.add_edge(c_count + int(tokens.entity_of[t]), t)
     return g
 
 
@@ -229,7 +210,37 @@ def vocabulary_of(card: dict) -> ZebraVocabulary:
     return ZebraVocabulary(card.get("max_houses", 8), card.get("max_attributes", 8))
 
 
-def energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 1) -> MaskedLMEnergy:
+class ZebraLMEnergy(MaskedLMEnergy):
+    """A masked LM over entity tokens, driven by states of cells (site m*H + h holds a
+    value index v). Entity (m, v) is shown at the house of the cell holding v in row m
+    (MASK when no unmasked cell holds it; where a row repeats a value, one of its houses),
+    and log p(cell (m, h) holds v) is log p(entity (m, v) at h): normalised over houses
+    per entity, so a swap's dE is exact for the model's entity conditionals."""
+
+    def __init__(self, model, vocab: LMVocabulary, houses: int, **kwargs):
+        super().__init__(model, vocab, **kwargs)
+        self.houses = houses
+
+    def site_ids(self, x, masked=None):
+        b, n = x.shape
+        h = self.houses
+        cell = torch.arange(n, device=x.device)
+        entity = cell // h * h + x  # [B, N]: the entity each cell holds
+        if masked is not None and masked.dtype != torch.bool:
+            masked = torch.zeros_like(x, dtype=torch.bool).scatter(1, masked, True)
+        if masked is not None:
+            entity = entity.masked_fill(masked, n)  # hidden: written to a dropped column
+        ids = torch.full((b, n + 1), self.vocab.mask, device=x.device)
+        return ids.scatter(1, entity, (cell % h).expand(b, -1))[:, :n]
+
+    def site_logp(self, x, masked=None, owner=None):
+        out = self._forward(self.inputs(x, masked, owner), owner)[:, self.shift:]
+        logp = torch.log_softmax(out[..., self.values], -1)  # [B, entity, house]
+        b, n, h = logp.shape
+        return logp.view(b, n // h, h, h).transpose(2, 3).reshape(b, n, h)
+
+
+def energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 1) -> ZebraLMEnergy:
     """The masked-LM term for encoded Zebra puzzles of one structure (the same puzzle):
     its clue tokens as the prompt, types and positions over the whole sequence, the
     attention mask from its token graph."""
@@ -243,8 +254,8 @@ def energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 
     except ValueError as e:
         raise ConfigError(str(e)) from None
     attention = graph_attention(token_graph(tokens)) if card.get("attention") == "graph" else None
-    return MaskedLMEnergy(model, LMVocabulary(tuple(range(puzzle.houses)), vocab.mask),
-                          token_types=tokens.types.expand(len(encs), -1),
-                          prompts=tokens.clue_ids.expand(len(encs), -1), device=device,
-                          attention=attention, refresh=refresh,
-                          positions=tokens.positions.expand(len(encs), -1))
+    p = len(encs)
+    return ZebraLMEnergy(model, LMVocabulary(tuple(range(puzzle.houses)), vocab.mask), puzzle.houses,
+                         token_types=tokens.types.expand(p, -1), prompts=tokens.clue_ids.expand(p, -1),
+                         device=device, attention=attention, refresh=refresh,
+                         positions=tokens.positions.expand(p, -1))

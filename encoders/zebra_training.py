@@ -3,12 +3,12 @@ figures that go on the model card.
 
 Data: each step picks a size (houses x attributes, uniform within the configured ranges),
 adds `fresh` newly generated unique puzzles of that size to the size's pool (so the data
-never runs out), and draws the batch from the pool under fresh random relabellings: each
-attribute's values permuted (in the cells and the clue tokens alike) and the attributes'
-type ids mapped to random distinct labels. Each example masks a uniform share of the
-cells (up to all of them: unmasking starts from nothing) and corrupts some of the rest,
-mostly by permuting them within their attribute row (swap chains keep rows permutations,
-so those are the states they visit); the loss asks for the truth at both.
+never runs out), and draws the batch from the pool with the attributes' type ids mapped
+to random distinct labels (values need no relabelling: their indices are not in the
+tokens). Each example masks a uniform share of the entities (up to all of them:
+unmasking starts from nothing) and corrupts some of the rest, mostly by permuting their
+houses within their attribute (swap chains keep rows permutations, so those are the
+states they visit), otherwise with random houses; the loss asks for the truth at both.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ POOL = 256  # puzzles kept per size (the oldest leave as fresh ones come)
 @dataclass(frozen=True)
 class Example:
     """One generated puzzle as training data: tokens, who-reads-whom BoolTensor[L, L],
-    the solution's value index per site LongTensor[N]."""
+    the solution's house of each entity LongTensor[N]."""
 
     tokens: ZebraTokens
     reads: torch.Tensor
@@ -46,7 +46,7 @@ class Example:
 class Batch:
     """Model inputs of one size, clue tokens padded to the longest: ids, types, positions
     LongTensor[B, L]; attention FloatTensor[B, 1, L, L]; truth, target LongTensor /
-    BoolTensor[B, N] (the cells, the last N positions); masked BoolTensor[B, N]."""
+    BoolTensor[B, N] (the entities, the last N positions); masked BoolTensor[B, N]."""
 
     ids: torch.Tensor
     types: torch.Tensor
@@ -58,17 +58,17 @@ class Batch:
     houses: int
 
 
-def solution_values(puzzle: ZebraPuzzle, solution: ZebraSolution) -> torch.Tensor:
-    """LongTensor[N]: the value index of each site (site m*H + h) in `solution`."""
+def solution_houses(puzzle: ZebraPuzzle, solution: ZebraSolution) -> torch.Tensor:
+    """LongTensor[N]: the house (0-based) of each entity m*H + v in `solution`."""
     held = dict(solution.assignment)
-    return torch.tensor([values.index(held[name][h]) for name, values in puzzle.attributes
-                         for h in range(puzzle.houses)], dtype=torch.long)
+    return torch.tensor([held[name].index(v) for name, values in puzzle.attributes
+                         for v in values], dtype=torch.long)
 
 
 def example(puzzle: ZebraPuzzle, solution: ZebraSolution, vocab: ZebraVocabulary) -> Example:
     tokens = zebra_lm.tokenise(puzzle, vocab)
     reads = lm.graph_attention(zebra_lm.token_graph(tokens)) == 0
-    return Example(tokens, reads, solution_values(puzzle, solution))
+    return Example(tokens, reads, solution_houses(puzzle, solution))
 
 
 class ZebraStream:
@@ -114,17 +114,12 @@ class ZebraStream:
         types = torch.full((b, length), vocab.no_attribute)
         positions = torch.full((b, length), vocab.no_position)
         reads = torch.eye(length, dtype=torch.bool).repeat(b, 1, 1)  # padding reads itself
-        values = self._rand(b, m, h).argsort(-1)  # per example and attribute: a relabelling
         labels = self._rand(b, vocab.attributes).argsort(-1)[:, :m]  # attribute type ids
-        truth = torch.stack([e.truth for e in picked]).view(b, m, h)
-        truth = values.gather(2, truth).view(b, n)
+        truth = torch.stack([e.truth for e in picked])
         for k, e in enumerate(picked):
             t, c = e.tokens, e.tokens.clue_tokens
             where = torch.cat([torch.arange(c), torch.arange(width, length)])
-            entity = t.values >= 0
-            clue_ids = t.clue_ids.clone()
-            clue_ids[entity] = t.entity_base[entity] + values[k, t.types[:c][entity], t.values[entity]]
-            ids[k, :c] = clue_ids
+            ids[k, :c] = t.clue_ids
             real = t.types < m
             types[k, where] = torch.where(real, labels[k, t.types.clamp(max=m - 1)], t.types)
             positions[k, where] = t.positions
@@ -135,7 +130,8 @@ class ZebraStream:
         return Batch(ids, types, positions, attention, truth, target, masked, h)
 
     def _corrupt(self, truth: torch.Tensor, h: int, m: int):
-        """(shown LongTensor[B, N] with MASK on masked cells, target, masked BoolTensor[B, N])."""
+        """(shown LongTensor[B, N] houses with MASK on masked entities, target, masked
+        BoolTensor[B, N])."""
         b, n = truth.shape
         u = self._rand(b, n)
         mask_rate = self._rand(b, 1)
@@ -151,7 +147,8 @@ class ZebraStream:
 
 
 def new_model(cfg: ZebraTrainConfig, vocab: ZebraVocabulary):
-    """A BERT over the Zebra vocabulary: positions are houses, token types attributes."""
+    """A BERT over the Zebra vocabulary: ids are houses and clue roles, positions the
+    clues' house numbers, token types attributes."""
     import transformers  # noqa: PLC0415 (heavy import, only where models are built)
     return transformers.BertForMaskedLM(transformers.BertConfig(
         vocab_size=vocab.size, hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
@@ -164,7 +161,8 @@ def new_model(cfg: ZebraTrainConfig, vocab: ZebraVocabulary):
 
 
 def _loss_and_hits(model, batch: Batch, device):
-    """Cross-entropy over the target cells and a BoolTensor of correct predictions."""
+    """Cross-entropy over the target entities' houses and a BoolTensor of correct
+    predictions."""
     n = batch.truth.shape[1]
     out = model(input_ids=batch.ids.to(device), token_type_ids=batch.types.to(device),
                 position_ids=batch.positions.to(device),
@@ -216,18 +214,18 @@ def train(cfg: ZebraTrainConfig, out, device="cpu", progress=None) -> dict:
             "data": f"unique puzzles from the project's generator, {cfg.fresh} fresh per step "
                     f"({cfg.hard_share:.0%} worded like published sets), sizes "
                     f"{cfg.houses[0]}-{cfg.houses[1]} houses x {cfg.attributes[0]}-"
-                    f"{cfg.attributes[1]} attributes, values and attribute labels relabelled "
-                    f"per example; up to every cell masked, up to {CORRUPTED[1]:.0%} of the "
-                    "rest corrupted (mostly permuted within rows); loss on masked and "
-                    "corrupted cells"}
+                    f"{cfg.attributes[1]} attributes, attribute labels relabelled per "
+                    f"example; up to every entity's house masked, up to {CORRUPTED[1]:.0%} of "
+                    "the rest corrupted (mostly permuted within attributes); loss on masked "
+                    "and corrupted entities"}
     card["heldout"] = heldout_figures(model, card, cfg, vocab, device)
     lm.save(model, card, out)
     return card
 
 
 def heldout_figures(model, card, cfg: ZebraTrainConfig, vocab: ZebraVocabulary, device) -> dict:
-    """Accuracy on masked and corrupted cells of other generated puzzles, per size, and the
-    share of generated 5x5 puzzles the model solves alone by unmasking."""
+    """Accuracy on the houses of masked and corrupted entities of other generated puzzles,
+    per size, and the share of generated 5x5 puzzles the model solves alone by unmasking."""
     held = ZebraStream(cfg, cfg.seed + 10 ** 6, vocab)
     figures: dict = {"examples_per_size": 128}
     for size in [(3, 3), (5, 5), (6, 6), (8, 8)]:
@@ -238,8 +236,8 @@ def heldout_figures(model, card, cfg: ZebraTrainConfig, vocab: ZebraVocabulary, 
             _, hits = _loss_and_hits(model, batch, device)
         masked = batch.masked[batch.target]
         figures[f"{size[0]}x{size[1]}"] = {
-            "target_cell_accuracy": _share(hits), "masked_cell_accuracy": _share(hits[masked]),
-            "corrupted_cell_accuracy": _share(hits[~masked])}
+            "target_accuracy": _share(hits), "masked_accuracy": _share(hits[masked]),
+            "corrupted_accuracy": _share(hits[~masked])}
     if (5, 5) in held.sizes:
         maker = ZebraGenerator(5, 5, seed=cfg.seed + 10 ** 6)
         puzzles = [maker.generate().puzzle for _ in range(50)]

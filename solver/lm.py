@@ -82,16 +82,26 @@ class MaskedLMEnergy:
         """input_ids LongTensor[B, shift + N]: [bos] [prompt] value tokens, with `masked`
         sites (LongTensor[B, S] indices or BoolTensor[B, N]) replaced by the mask token;
         owner: problem per chain."""
-        ids = self.values[x]
-        if masked is not None and masked.dtype == torch.bool:
-            ids = ids.masked_fill(masked, self.vocab.mask)
-        elif masked is not None:
-            ids = ids.scatter(1, masked, self.vocab.mask)
+        ids = self.site_ids(x, masked)
         if self.prompts is not None:
             ids = torch.cat([self.prompts[self._owner(len(x)) if owner is None else owner], ids], 1)
         if self.vocab.bos is not None:
             ids = torch.cat([torch.full_like(ids[:, :1], self.vocab.bos), ids], 1)
         return ids
+
+    def site_ids(self, x: torch.Tensor, masked: torch.Tensor | None = None) -> torch.Tensor:
+        """The sites' tokens LongTensor[B, N]: each value's token, MASK at `masked` sites."""
+        ids = self.values[x]
+        if masked is not None and masked.dtype == torch.bool:
+            return ids.masked_fill(masked, self.vocab.mask)
+        return ids if masked is None else ids.scatter(1, masked, self.vocab.mask)
+
+    def site_logp(self, x: torch.Tensor, masked: torch.Tensor | None = None,
+                  owner: torch.Tensor | None = None) -> torch.Tensor:
+        """log p(x_s = v) for every site from one pass with `masked` sites masked:
+        FloatTensor[B, N, V]."""
+        out = self._forward(self.inputs(x, masked, owner), owner)[:, self.shift:]
+        return torch.log_softmax(out[..., self.values], -1)
 
     def _mask(self, length: int, start: int = 0) -> torch.Tensor | None:
         """The attention rows of positions start..length-1 (keys 0..length-1)."""
@@ -144,9 +154,8 @@ class MaskedLMEnergy:
         self._denoised = None
 
     def _conditionals(self, x, sites):
-        out = self._forward(self.inputs(x, sites))
-        at = out.gather(1, (sites + self.shift).unsqueeze(-1).expand(-1, -1, out.shape[-1]))
-        return torch.log_softmax(at[..., self.values], -1)
+        logp = self.site_logp(x, sites)
+        return torch.log_softmax(logp.gather(1, sites.unsqueeze(-1).expand(-1, -1, logp.shape[-1])), -1)
 
     def commit(self, x, cache, sites, new):
         pass
@@ -170,8 +179,7 @@ class MaskedLMEnergy:
         x = allowed.float().argmax(-1)
         pad = torch.full((b, 1), v, device=x.device)
         while not filled.all():
-            logp = torch.log_softmax(self._forward(self.inputs(x, ~filled, owner), owner)
-                                     [:, self.shift:, self.values], -1)
+            logp = torch.log_softmax(self.site_logp(x, ~filled, owner), -1)
             held = torch.cat([x.masked_fill(~filled, v), pad], 1)[:, neighbours]  # [B, N, D]
             taken = torch.zeros(b, n, v + 1, device=x.device).scatter_(2, held, 1.0)[..., :v] > 0
             ok = allowed & ~taken
@@ -198,8 +206,7 @@ class MaskedLMEnergy:
         one unmasked pass, reused for `refresh` sweeps."""
         hit = self._denoised
         if hit is None or self._sweeps - hit[0] >= self.refresh or hit[1].shape[0] != len(x):
-            out = self._forward(self.inputs(x))[:, self.shift:]
-            hit = self._denoised = [self._sweeps, torch.log_softmax(out[..., self.values], -1)]
+            hit = self._denoised = [self._sweeps, self.site_logp(x)]
         return hit[1]
 
     def swap_delta(self, x, cache, i, j):

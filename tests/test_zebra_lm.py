@@ -26,17 +26,14 @@ def hard_puzzles(count=6):
             for h, m in [(3, 4), (4, 4), (5, 5), (6, 6), (8, 8), (2, 3)][:count]]
 
 
-def test_every_token_id_reads_back_as_its_role_and_value():
+def test_every_token_id_reads_back_as_its_role():
     seen = set()
     for role in range(len(ROLES)):
         for alternative in (False, True):
-            for value in range(VOCAB.houses):
-                t = VOCAB.entity_id(role, alternative, value)
-                assert VOCAB.read(t) == (role, alternative, value)
+            for house in (False, True):
+                t = VOCAB.mention_id(role, alternative, house)
+                assert VOCAB.read(t) == (role, alternative, house)
                 seen.add(t)
-            t = VOCAB.house_id(role, alternative)
-            assert VOCAB.read(t) == (role, alternative, None)
-            seen.add(t)
     assert len(seen) == VOCAB.size - VOCAB.houses - 2  # distinct, and nothing else
     assert min(seen) == VOCAB.pad + 1 and max(seen) == VOCAB.size - 1
 
@@ -61,7 +58,7 @@ def test_generated_hard_puzzles_round_trip_and_use_every_kind_of_mention():
     for p, t in zip(hard_puzzles(), tokens):
         assert detokenise(t, p) == p.clues
     reads = [VOCAB.read(int(i)) for t in tokens for i in t.clue_ids]
-    assert any(value is None for _, _, value in reads)  # a house by number
+    assert any(house for _, _, house in reads)  # a house by number
     assert any(alternative for _, alternative, _ in reads)  # an ambiguous mention
 
 
@@ -73,15 +70,17 @@ def test_a_clue_constant_on_a_house_reading_is_read_as_its_other_readings():
     assert read_clues(p) == (Clue("at", ("pet", "cat"), position=3),)
 
 
-def test_sequence_positions_are_houses_and_types_are_attributes():
+def test_entities_are_typed_by_attribute_and_clue_tokens_name_them():
     p = hard_puzzles(1)[0]
     t = tokenise(p)
     c, h, m = t.clue_tokens, p.houses, len(p.attributes)
     assert t.types[c:].tolist() == [a for a in range(m) for _ in range(h)]
-    assert t.positions[c:].tolist() == list(range(h)) * m
+    assert (t.positions[c:] == VOCAB.no_position).all()  # an entity's house is its input
     for i, clue_id in enumerate(t.clue_ids.tolist()):
-        _, _, value = VOCAB.read(clue_id)
-        assert (t.types[i] == VOCAB.no_attribute) == (value is None)
+        _, _, house = VOCAB.read(clue_id)
+        assert house == (t.entity_of[i] < 0) == (t.types[i] == VOCAB.no_attribute)
+        if not house:
+            assert t.types[i] == t.entity_of[i] // h  # typed by the attribute it names
 
 
 def test_oversized_puzzles_are_refused():
@@ -91,73 +90,79 @@ def test_oversized_puzzles_are_refused():
 
 
 @pytest.mark.parametrize("puzzle", hard_puzzles(4))
-def test_a_cell_never_attends_outside_its_factors(puzzle):
+def test_an_entity_never_attends_outside_its_factors(puzzle):
     t = tokenise(puzzle)
     reads = lm.graph_attention(token_graph(t)) == 0
     c, h, m = t.clue_tokens, puzzle.houses, len(puzzle.attributes)
-    clue_rows = {}
+    named = {}
     for i, k in enumerate(t.clue_of.tolist()):
-        if t.types[i] < m:
-            clue_rows.setdefault(k, set()).add(int(t.types[i]))
+        named.setdefault(k, set()).add(int(t.entity_of[i]))
     for q in range(c, c + h * m):
-        row, house = divmod(q - c, h)
         for k in reads[q].nonzero().squeeze(1).tolist():
-            if k >= c:  # a cell: same attribute row or same house
-                assert (k - c) // h == row or (k - c) % h == house
-            else:  # a clue token: an entity of this cell's attribute
-                assert int(t.types[k]) == row
-    for q in range(c):  # a clue token reads its own clue and the rows that clue names
+            if k >= c:  # an entity: of the same attribute (the all-different group)
+                assert (k - c) // h == (q - c) // h
+            else:  # a clue token: one that names this entity
+                assert t.entity_of[k] == q - c
+    for q in range(c):  # a clue token reads its own clue and the entities that clue names
         for k in reads[q].nonzero().squeeze(1).tolist():
             if k < c:
                 assert t.clue_of[k] == t.clue_of[q]
             else:
-                assert (k - c) // h in clue_rows.get(int(t.clue_of[q]), set())
+                assert k - c in named[int(t.clue_of[q])]
 
 
 @pytest.mark.parametrize("puzzle", hard_puzzles(4))
 def test_every_penalty_factor_is_read_by_one_clue_token(puzzle):
-    """The mask covers the encoder's factor graph: both sites of every pair factor are
-    read by some token of the clue behind it, and each cell reads its row (the
-    all-different group)."""
+    """The mask covers the encoder's factor graph: the two entities of every penalised
+    pair of literals are read together by some clue token, and each entity reads its
+    attribute (the all-different group)."""
     t = tokenise(puzzle)
     reads = lm.graph_attention(token_graph(t)) == 0
-    c = t.clue_tokens
+    c, h = t.clue_tokens, puzzle.houses
     enc = ZebraEncoder("none").encode(puzzle)
-    cells = reads[:c, c:]  # [C, N]: cells each clue token reads
-    for i, j in (enc.pair_sites.tolist() if enc.pair_sites is not None else []):
-        assert (cells[:, i] & cells[:, j]).any()
-    for group in enc.groups.tolist():
-        assert reads[c + torch.tensor(group)][:, c + torch.tensor(group)].all()
+    entities = reads[:c, c:]  # [C, N]: entities each clue token reads
+    for (i, j), table in zip(enc.pair_sites.tolist(), enc.pair_tables):
+        for a, b in (table > 0).nonzero().tolist():
+            e1, e2 = i // h * h + a, j // h * h + b
+            assert (entities[:, e1] & entities[:, e2]).any()
+    for group in enc.groups.tolist():  # a row of cells is an attribute: its entities
+        row = c + torch.tensor(group)
+        assert reads[row][:, row].all()
 
 
 def _rebuild(batch, k: int):
-    """The puzzle and solution a batch example spells, by reading its relabelled tokens
-    back: generic attribute and value names, rows found by the cells' type labels."""
+    """The puzzle and solution a batch example spells, read back from its relabelled
+    tokens: generic names, an entity's attribute from its type label's row, the entity a
+    clue token names from the attention (only that entity reads it)."""
     h = batch.houses
     n = batch.truth.shape[1]
     m = n // h
     types, ids = batch.types[k], batch.ids[k]
     width = ids.shape[0] - n
-    row_of_label = {int(types[width + a * h]): a for a in range(m)}
+    reads = batch.attention[k, 0] == 0
     names = [(f"a{a}", tuple(f"v{v}" for v in range(h))) for a in range(m)]
-    slots: dict[tuple, list] = {}
+    clues: dict[int, list] = {}
     for i in range(width):
         if ids[i] == VOCAB.pad:
             continue
-        role, _, value = VOCAB.read(int(ids[i]))
-        assert value is not None  # generated plainly: entities only
+        role, _, house = VOCAB.read(int(ids[i]))
+        assert not house  # generated plainly: entities only
         kind, slot = ROLES[role]
+        (entity,) = reads[width:, i].nonzero().squeeze(1).tolist()
+        assert types[i] == types[width + entity]
+        a, v = divmod(entity, h)
         pos = int(batch.positions[k, i])
-        slots.setdefault(("clue", i - slot), []).append(
-            (kind, slot, (f"a{row_of_label[int(types[i])]}", f"v{value}"), pos))
-    clues = []
-    for parts in slots.values():
+        first = min(j for j in range(width) if reads[i, j])  # the clue's first token
+        clues.setdefault(first, []).append((kind, slot, (f"a{a}", f"v{v}"), pos))
+    built = []
+    for parts in clues.values():
         kind, pos = parts[0][0], parts[0][3]
-        clues.append(Clue(kind, *[e for _, _, e, _ in sorted(parts, key=lambda p: p[1])],
+        built.append(Clue(kind, *[e for _, _, e, _ in sorted(parts, key=lambda p: p[1])],
                           position=None if pos == VOCAB.no_position else pos + 1))
-    truth = batch.truth[k].view(m, h)
-    solution = ZebraSolution(h, tuple((f"a{a}", tuple(f"v{int(v)}" for v in truth[a])) for a in range(m)))
-    return ZebraPuzzle(h, tuple(names), tuple(clues)), solution
+    house_of = batch.truth[k].view(m, h)  # [attribute, value] -> house
+    rows = [(f"a{a}", tuple(f"v{int(house_of[a].tolist().index(x))}" for x in range(h)))
+            for a in range(m)]
+    return ZebraPuzzle(h, tuple(names), tuple(built)), ZebraSolution(h, tuple(rows))
 
 
 def test_relabelled_training_examples_still_solve_their_puzzles():
@@ -182,3 +187,23 @@ def test_batches_are_deterministic_for_a_seed():
     b = ZebraStream(ZebraTrainConfig(), seed=5).batch(8)
     assert all(torch.equal(getattr(a, f), getattr(b, f))
                for f in ("ids", "types", "positions", "attention", "truth", "target"))
+
+
+def test_the_energy_shows_cells_as_entities_and_reads_houses_back_as_cell_conditionals():
+    from encoders.zebra_lm import ZebraLMEnergy
+    from solver.lm import LMVocabulary
+    energy = ZebraLMEnergy(torch.nn.Identity(), LMVocabulary((0, 1, 2), mask=VOCAB.mask), houses=3)
+    x = torch.tensor([[2, 0, 1, 1, 2, 0]])  # two attributes, three houses: cell -> value
+    # entity (0, 2) lives in house 0, (0, 0) in 1, (0, 1) in 2; (1, 1) in 0, (1, 2) in 1, ...
+    assert energy.site_ids(x).tolist() == [[1, 2, 0, 2, 0, 1]]
+    hidden = torch.tensor([[True, False, False, False, False, True]])
+    assert energy.site_ids(x, hidden).tolist() == [[1, 2, VOCAB.mask, VOCAB.mask, 0, 1]]
+    assert energy.site_ids(x, torch.tensor([[0, 5]])).tolist() == [[1, 2, VOCAB.mask, VOCAB.mask, 0, 1]]
+    logits = torch.randn(1, 6, VOCAB.size)
+    energy._forward = lambda ids, owner=None: logits  # the model's output per entity
+    got = energy.site_logp(x)  # [1, cell, value]
+    houses = torch.log_softmax(logits[0, :, :3], -1)  # [entity, house]
+    for cell in range(6):
+        m, h = divmod(cell, 3)
+        for v in range(3):
+            assert torch.isclose(got[0, cell, v], houses[m * 3 + v, h])

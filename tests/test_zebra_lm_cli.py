@@ -39,7 +39,7 @@ def test_card_records_the_zebra_model(zebra_model):
     card = json.loads((zebra_model / "glauber.json").read_text())
     assert card["kind"] == "zebra" and card["attention"] == "graph" and card["steps"] == 3
     assert card["houses"] == [2, 3] and card["max_houses"] == 8
-    assert "target_cell_accuracy" in card["heldout"]["3x3"]
+    assert "target_accuracy" in card["heldout"]["3x3"]
     assert "Zebra vocabulary" in (zebra_model / "README.md").read_text()
 
 
