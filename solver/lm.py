@@ -99,7 +99,8 @@ class MaskedLMEnergy:
     def site_logp(self, x: torch.Tensor, masked: torch.Tensor | None = None,
                   owner: torch.Tensor | None = None) -> torch.Tensor:
         """log p(x_s = v) for every site from one pass with `masked` sites masked:
-        FloatTensor[B, N, V]."""
+        FloatTensor[B, N, V], normalised per site here (a subclass may read them off
+        another normalisation, e.g. `encoders.zebra_lm.ZebraLMEnergy`)."""
         out = self._forward(self.inputs(x, masked, owner), owner)[:, self.shift:]
         return torch.log_softmax(out[..., self.values], -1)
 
@@ -179,7 +180,7 @@ class MaskedLMEnergy:
         x = allowed.float().argmax(-1)
         pad = torch.full((b, 1), v, device=x.device)
         while not filled.all():
-            logp = torch.log_softmax(self.site_logp(x, ~filled, owner), -1)
+            logp = self.site_logp(x, ~filled, owner)
             held = torch.cat([x.masked_fill(~filled, v), pad], 1)[:, neighbours]  # [B, N, D]
             taken = torch.zeros(b, n, v + 1, device=x.device).scatter_(2, held, 1.0)[..., :v] > 0
             ok = allowed & ~taken
