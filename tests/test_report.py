@@ -185,10 +185,12 @@ def test_unknown_and_unavailable_energies_are_one_line_errors(datasets, tmp_path
     assert result.exit_code == 2 and "unknown energy 'magic'" in result.stderr
     result = run("report", datasets[0], "--energy", "lm", "--out", tmp_path)
     assert result.exit_code == 2 and "--energies" in result.stderr
-    # LM energies exist for Sudoku only
-    result = run("report", datasets[2], "--energies", "penalty,lm", "--out", tmp_path)
+    # no model ships for 8x8 Sudoku
+    board = tmp_path / "s8.txt"
+    assert run("generate", "sudoku", "--box", "2x4", "--count", 1, "--out", board).exit_code == 0
+    result = run("report", board, "--energies", "penalty,lm", "--out", tmp_path / "r")
     assert result.exit_code == 2
-    assert result.stderr.startswith("energy lm is not available for zebra: ")
+    assert result.stderr.startswith("energy lm is not available for s8: no default LM for 8x8 Sudoku")
     assert len(result.stderr.splitlines()) == 1
 
 
