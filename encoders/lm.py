@@ -114,8 +114,8 @@ def save(model, card: dict, out: str | Path) -> None:
 
 
 def _card_text(card: dict) -> str:
-    words = ("the glauber Zebra vocabulary (clue tokens, then the attribute x house grid, "
-             "values by their index within their attribute; `encoders/zebra_lm.py`)"
+    words = ("the glauber Zebra vocabulary (clue tokens by role, then one token per entity "
+             "holding its house; `encoders/zebra_lm.py`)"
              if card["kind"] == "zebra" else
              "the glauber Sudoku vocabulary (value v is token v-1, MASK = n, BOS = n+1)")
     lines = [f"# glauber {card['kind']} {card['arch']} model", "",
