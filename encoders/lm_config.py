@@ -57,7 +57,7 @@ class ZebraTrainConfig:
     hard_share: float = 0.25  # share of fresh puzzles worded like published sets
     # (ambiguous mentions, houses by number, distractors: `ZebraGenerator(hard=True)`)
     hidden: int = 128  # transformer width
-    layers: int = 6  # transformer depth (clue -> clue -> cell reasoning takes hops)
+    layers: int = 6  # transformer depth (entity -> clue -> entity reasoning takes hops)
     heads: int = 4  # attention heads
 
     def __post_init__(self):

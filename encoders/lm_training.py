@@ -222,15 +222,15 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
     figures = {"examples": len(heldout[0])}
     if cfg.arch == "mlm":
         masked = (heldout[2] == n)[heldout[3]]  # among the target cells
-        figures.update(target_cell_accuracy=_share(hits), masked_cell_accuracy=_share(hits[masked]),
-                       corrupted_cell_accuracy=_share(hits[~masked]))
+        figures.update(target_cell_accuracy=share(hits), masked_cell_accuracy=share(hits[masked]),
+                       corrupted_cell_accuracy=share(hits[~masked]))
     else:
-        figures["next_cell_accuracy_teacher_forced"] = _share(hits)
+        figures["next_cell_accuracy_teacher_forced"] = share(hits)
     if contexts is not None:  # other puzzles, other chains
         held = ChainContexts(GridStream(cfg.box, cfg.seed + 10 ** 6), cfg.seed + 10 ** 6, puzzles=24)
         with torch.no_grad():
             _, chain_hits = _loss_and_hits(model, cfg, n, held.batch(512), attention, device)
-        figures["chain_state_accuracy"] = _share(chain_hits.cpu())
+        figures["chain_state_accuracy"] = share(chain_hits.cpu())
     card = {"kind": "sudoku", "vocabulary": "glauber", **asdict(cfg),
             "box": list(cfg.box), "train_seconds": round(seconds, 1), "device": str(device),
             "torch_threads": torch.get_num_threads(),
@@ -267,5 +267,6 @@ def optimise(model, steps: int, lr: float, step_loss, progress=None) -> None:
             progress(1, loss.item())
 
 
-def _share(hits: torch.Tensor) -> float:
-    return round(float(hits.float().mean()), 4)
+def share(hits: torch.Tensor) -> float:
+    """The share of True in a BoolTensor, rounded for a model card (0 when empty)."""
+    return round(float(hits.float().mean()), 4) if hits.numel() else 0.0

@@ -17,7 +17,7 @@ from torch import nn
 from encoders.encoded import Encoded
 from encoders.options import GlauberOptions
 from puzzles.base import Attempt
-from puzzles.errors import ConfigError
+from puzzles.errors import BeyondModel, ConfigError
 from puzzles.kinds import encoder
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
@@ -181,8 +181,15 @@ class GlauberSolver(GlauberOptions):
                    on_sweep=None):
         first = members[0][1]
         energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
-        term = (self._lm_term(members, device)
-                if self.energy != "penalty" or self.init == "lm" else None)
+        try:
+            term = (self._lm_term(members, device)
+                    if self.energy != "penalty" or self.init == "lm" else None)
+        except BeyondModel as e:
+            for i, _, _ in members:
+                attempts[i] = Attempt(None, 0.0, str(e))
+            if progress:
+                progress(len(members))
+            return
         if self.energy != "penalty":
             energy = WeightedSum(energy, self.penalty_weight if self.energy == "lm+penalty" else 0.0,
                                  [(self.lm_weight, term)], fade=self.lm_fade)

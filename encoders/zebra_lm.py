@@ -37,7 +37,7 @@ import torch
 
 from encoders.encoded import Encoded
 from encoders.lm import graph_attention
-from puzzles.errors import ConfigError
+from puzzles.errors import BeyondModel, ConfigError
 from puzzles.zebra.model import CLUE_KINDS, RELATIONS, Clue, ZebraPuzzle, either, options_of
 from solver.lm import LMVocabulary, MaskedLMEnergy
 
@@ -116,8 +116,9 @@ def read_clues(puzzle: ZebraPuzzle) -> tuple[Clue, ...]:
     """The clues as a model reads them. A clue with a house number (`at`, `not_at`) whose
     one mention reads as a house number is a constant on that reading: a true reading
     makes the clue always hold (dropped: it says nothing), a false one is dropped from the
-    mention (and a clue left with no reading is always false: a clash the penalty energy
-    reports, not the model's business)."""
+    mention (a clue left with no reading can never hold: the solver refuses such puzzles
+    before sampling, `puzzles.harness.solving`). Other clues are kept as written; a
+    reading that names houses only gives tokens that read no entity."""
     kept = []
     for clue in puzzle.clues:
         if clue.position is None:
@@ -252,7 +253,9 @@ def energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 
     try:
         tokens = tokenise(puzzle, vocab)
     except ValueError as e:
-        raise ConfigError(str(e)) from None
+        raise BeyondModel(f"{e} (use --energy penalty, or a model from `glauber train zebra "
+                          f"--houses 2-{puzzle.houses} --attributes "
+                          f"2-{len(puzzle.attributes)}`)") from None
     attention = graph_attention(token_graph(tokens)) if card.get("attention") == "graph" else None
     p = len(encs)
     return ZebraLMEnergy(model, LMVocabulary(tuple(range(puzzle.houses)), vocab.mask), puzzle.houses,

@@ -21,13 +21,13 @@ import torch
 
 from encoders import lm, zebra_lm
 from encoders.lm_config import ZebraTrainConfig
-from encoders.lm_training import optimise, shuffle_within
+from encoders.lm_training import optimise, share, shuffle_within
 from encoders.zebra import ZebraEncoder
 from encoders.zebra_lm import ZebraTokens, ZebraVocabulary
 from puzzles.zebra.generate import ZebraGenerator
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution, verify
 
-CORRUPTED = (0.0, 0.4)  # share of the unmasked cells corrupted, uniform per example
+CORRUPTED = (0.0, 0.4)  # share of the unmasked entities corrupted, uniform per example
 ROW_SHUFFLE = 0.7  # share of examples whose corruption permutes within attribute rows
 POOL = 256  # puzzles kept per size (the oldest leave as fresh ones come)
 
@@ -236,14 +236,10 @@ def heldout_figures(model, card, cfg: ZebraTrainConfig, vocab: ZebraVocabulary, 
             _, hits = _loss_and_hits(model, batch, device)
         masked = batch.masked[batch.target]
         figures[f"{size[0]}x{size[1]}"] = {
-            "target_accuracy": _share(hits), "masked_accuracy": _share(hits[masked]),
-            "corrupted_accuracy": _share(hits[~masked])}
+            "target_accuracy": share(hits), "masked_accuracy": share(hits[masked]),
+            "corrupted_accuracy": share(hits[~masked])}
     if (5, 5) in held.sizes:
         maker = ZebraGenerator(5, 5, seed=cfg.seed + 10 ** 6)
         puzzles = [maker.generate().puzzle for _ in range(50)]
         figures["unmasking_solves_5x5"] = unmasking_solves(model, card, puzzles, device)
     return figures
-
-
-def _share(hits: torch.Tensor) -> float:
-    return round(float(hits.float().mean()), 4) if hits.numel() else 0.0

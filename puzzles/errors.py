@@ -24,3 +24,8 @@ class InputError(PuzzleError):
 
 class ConfigError(ValueError):
     """A solver setting that cannot work here (e.g. an LM energy with no model for the board)."""
+
+
+class BeyondModel(ConfigError):
+    """A puzzle the chosen language model cannot read (e.g. more houses than it was made
+    for): that puzzle is not solved, the others go on."""

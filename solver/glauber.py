@@ -94,7 +94,9 @@ class GlauberSampler:
         x = self.fresh(mask, owner, generator)
         cache = self.energy.prepare(x)
         betas = torch.full((p * c,), float(beta), device=self.device)
-        for _ in range(sweeps):
+        for k in range(sweeps):
+            if hasattr(self.energy, "at_age"):  # e.g. reused LM conditionals age per sweep
+                self.energy.at_age(torch.full((p * c,), k, device=self.device))
             self.moves.sweep(x, cache, betas, owner, mask, generator)
         return x.view(p, c, n).cpu()
 

@@ -47,7 +47,7 @@ class MaskedLMEnergy:
     `owner`): token_types LongTensor[P, N] (e.g. 1 on givens; or [P, L] over the whole
     sequence, prompt included), prompts LongTensor[P, L - N] (token ids written before the
     sites, e.g. the puzzle itself) and positions LongTensor[P, L] (position ids, when the
-    model's positions are not the sequence order, e.g. a Zebra cell's house).
+    model's positions are not the sequence order, e.g. the house numbers of Zebra clues).
 
     refresh k > 1 amortises forward passes: the conditionals of a set of sites updated
     together in every chain (a colour class, a class of boxes) are computed once and

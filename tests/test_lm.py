@@ -142,11 +142,16 @@ def test_unmasking_keeps_hard_constraints_and_avoids_clashes_where_it_can():
     assert torch.equal(x, again)
 
 
+def counting_forward(energy):
+    """(calls, the original _forward): the energy's forward passes now append to calls."""
+    calls, forward = [], energy._forward
+    energy._forward = lambda *a, **k: calls.append(1) or forward(*a, **k)
+    return calls, forward
+
+
 def test_refreshed_conditionals_are_reused_then_recomputed_and_follow_their_chains():
     energy = MaskedLMEnergy(tiny_bert(), LMVocabulary((0, 1, 2), mask=3), refresh=2)
-    calls = []
-    forward = energy._forward
-    energy._forward = lambda *a, **k: calls.append(1) or forward(*a, **k)
+    calls, forward = counting_forward(energy)
     x = torch.tensor([[0, 1, 2, 0], [2, 2, 1, 0], [1, 0, 0, 2]])
     sites = torch.tensor([[1, 2]]).expand(3, -1)
     first = energy.logits(x, None, sites)
@@ -188,9 +193,7 @@ def test_fading_scales_each_chains_lm_term_by_its_age():
 
 def test_masked_swap_deltas_read_one_unmasked_pass_per_refresh_of_sweeps():
     energy = MaskedLMEnergy(tiny_bert(), LMVocabulary((0, 1, 2), mask=3), refresh=2)
-    calls = []
-    forward = energy._forward
-    energy._forward = lambda *a, **k: calls.append(1) or forward(*a, **k)
+    calls, forward = counting_forward(energy)
     x = torch.tensor([[0, 1, 2, 0], [2, 2, 1, 0], [1, 0, 0, 2]])
     i, j = torch.tensor([[0, 1], [1, 2], [3, 0]]), torch.tensor([[2, 3], [0, 3], [1, 2]])
     delta = energy.swap_delta(x, None, i, j)

@@ -85,3 +85,22 @@ def test_the_shipped_zebra_model_works_out_of_the_box(example):
                                       "--chains", "8"])
     rows = verified_rows(result, path)
     assert all(r["verified"] for r in rows) and result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("bad", ["9-3", "x", "1-3", "3-", "2-99"])
+def test_bad_training_sizes_are_usage_errors(bad, tmp_path):
+    result = CliRunner().invoke(cli, ["train", "zebra", "--houses", bad, "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "--houses" in result.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_puzzle_too_large_for_the_model_fails_alone(zebra_model, puzzles, tmp_path):
+    big = tmp_path / "big.jsonl"
+    made = CliRunner().invoke(cli, ["generate", "zebra", "--houses", "9", "--attributes", "2",
+                                    "--count", "1", "--seed", "1", "-q"])
+    big.write_text(puzzles.read_text().splitlines()[0] + "\n" + made.stdout)
+    result = CliRunner().invoke(cli, ["solve", str(big), "--json", "--energy", "lm+penalty",
+                                      "--model", str(zebra_model), "--sweeps", "100"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["verified"] for r in rows] == [True, False] and result.exit_code == 1
+    assert "up to 8 houses" in rows[1]["error"] and "--energy penalty" in rows[1]["error"]
