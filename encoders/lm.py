@@ -26,6 +26,7 @@ from encoders.encoded import Encoded
 from encoders.lm_config import ARCHS, ATTENTION
 from puzzles.errors import ConfigError
 from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy
+from solver.moves import hard_mask
 
 MODELS = Path(__file__).parent / "models"  # default models shipped in the package
 CARD = "glauber.json"  # what a project model is: kind, board, arch, mask, how it was trained
@@ -86,7 +87,7 @@ def graph_attention(graph: nx.Graph, arch: str = "mlm") -> torch.Tensor:
         allowed &= torch.ones(length, length, dtype=torch.bool).tril()
     else:
         raise ValueError(f"arch must be one of {ARCHS}")
-    return torch.zeros(allowed.shape).masked_fill(~allowed, float("-inf"))
+    return hard_mask(allowed)
 
 
 def new_model(arch: str, n: int, hidden: int = 128, layers: int = 4, heads: int = 4):

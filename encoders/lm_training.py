@@ -194,8 +194,6 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
     """Train a Sudoku LM and save it (`encoders.lm.save`). progress(k, loss) after each
     step. Returns the card."""
     torch.manual_seed(cfg.seed)
-    if torch.device(device).type == "cpu":
-        torch.set_flush_denormal(True)  # a plateau of denormals slowed CPU training ~10x
     n = cfg.box[0] * cfg.box[1]
     start = time.perf_counter()
     stream = GridStream(cfg.box, cfg.seed)
@@ -251,6 +249,8 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
 def optimise(model, steps: int, lr: float, step_loss, progress=None) -> None:
     """AdamW with linear warm-up and cosine decay, gradients clipped at 1: `steps` times
     step_loss() -> scalar loss tensor; progress(1, loss) after each step."""
+    if next(model.parameters()).device.type == "cpu":
+        torch.set_flush_denormal(True)  # a plateau of denormals slowed CPU training ~10x
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     warmup = max(1, steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (

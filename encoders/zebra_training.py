@@ -26,6 +26,7 @@ from encoders.zebra import ZebraEncoder
 from encoders.zebra_lm import ZebraTokens, ZebraVocabulary
 from puzzles.zebra.generate import ZebraGenerator
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution, verify
+from solver.moves import hard_mask
 
 CORRUPTED = (0.0, 0.4)  # share of the unmasked entities corrupted, uniform per example
 ROW_SHUFFLE = 0.7  # share of examples whose corruption permutes within attribute rows
@@ -184,8 +185,7 @@ def unmasking_solves(model, card: dict, puzzles: list[ZebraPuzzle], device="cpu"
     for puzzle in puzzles:
         enc = encoder.encode(puzzle)
         energy = lm.lm_energy(model, card, [enc], device)
-        mask = torch.zeros(1, enc.sites, enc.values, device=device).masked_fill(
-            ~enc.allowed.to(device), float("-inf"))
+        mask = hard_mask(enc.allowed[None], device)
         x = energy.unmask(mask, torch.zeros(1, dtype=torch.long, device=device),
                           lm.peer_table(enc.groups, enc.sites).to(device), generator, per_pass=1, temperature=0.01)
         solved += verify(puzzle, encoder.decode(puzzle, x[0].cpu()))
@@ -196,8 +196,6 @@ def train(cfg: ZebraTrainConfig, out, device="cpu", progress=None) -> dict:
     """Train the Zebra MLM and save it (`encoders.lm.save`). progress(k, loss) after each
     step. Returns the card."""
     torch.manual_seed(cfg.seed)
-    if torch.device(device).type == "cpu":
-        torch.set_flush_denormal(True)
     vocab = ZebraVocabulary(max(8, cfg.houses[1]), max(8, cfg.attributes[1]))
     start = time.perf_counter()
     stream = ZebraStream(cfg, cfg.seed, vocab)

@@ -27,7 +27,7 @@ import torch
 
 from solver.config import SamplerConfig
 from solver.energy import Energy
-from solver.moves import BlockMoves, MixedMoves, ShuffleMoves, SiteMoves, SwapMoves
+from solver.moves import BlockMoves, MixedMoves, ShuffleMoves, SiteMoves, SwapMoves, hard_mask
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,7 @@ class GlauberSampler:
         allowed BoolTensor[P, N, V] -> LongTensor[P, C, N]."""
         p, n, _ = allowed.shape
         c = self.config.chains
-        mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(
-            ~allowed.to(self.device), float("-inf"))
+        mask = hard_mask(allowed, self.device)
         owner = torch.arange(p, device=self.device).repeat_interleave(c)
         self._bind(owner)
         x = self.fresh(mask, owner, generator)
@@ -107,8 +106,7 @@ class GlauberSampler:
         start = time.perf_counter()  # the budget includes drawing the starts (LM unmasking)
         p, n, v = allowed.shape
         c = cfg.chains
-        mask = torch.zeros(allowed.shape, device=self.device).masked_fill_(
-            ~allowed.to(self.device), float("-inf"))
+        mask = hard_mask(allowed, self.device)
         owner = torch.arange(p, device=self.device).repeat_interleave(c)  # problem of each chain
         self._bind(owner)
         x = self.fresh(mask, owner, generator)

@@ -24,6 +24,12 @@ import torch
 from solver.permutations import random_permutations
 
 
+def hard_mask(allowed: torch.Tensor, device=None) -> torch.Tensor:
+    """The additive form of a hard mask: FloatTensor of allowed's shape, 0 where allowed,
+    -inf elsewhere (added to logits, so a forbidden value is never drawn)."""
+    return torch.zeros(allowed.shape, device=device).masked_fill_(~allowed.to(device), float("-inf"))
+
+
 def gumbel_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """One draw from softmax(logits) along the last axis (Gumbel-max; -inf never drawn)."""
     u = torch.rand(logits.shape, generator=generator, device=logits.device)
