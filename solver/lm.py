@@ -156,6 +156,7 @@ class MaskedLMEnergy:
 
     def _conditionals(self, x, sites):
         logp = self.site_logp(x, sites)
+        # renormalised over values per site: a no-op here, needed where site_logp is not
         return torch.log_softmax(logp.gather(1, sites.unsqueeze(-1).expand(-1, -1, logp.shape[-1])), -1)
 
     def commit(self, x, cache, sites, new):
