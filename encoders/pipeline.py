@@ -153,7 +153,7 @@ class GlauberSolver(GlauberOptions):
         """(site colour classes, perm-group classes), only the one `move` needs. Cached per
         structure: every 9x9 Sudoku shares one; a Zebra puzzle is its own structure, so
         the cache is kept small."""
-        key = (enc.structure_key, move)
+        key = (enc.structure_key, move == "site")  # every other move reads group classes
         if key not in self._classes:
             if len(self._classes) >= 16:
                 self._classes.clear()

@@ -93,10 +93,13 @@ class GlauberSampler:
         x = self.fresh(mask, owner, generator)
         cache = self.energy.prepare(x)
         betas = torch.full((p * c,), float(beta), device=self.device)
-        for k in range(sweeps):
-            if hasattr(self.energy, "at_age"):  # e.g. reused LM conditionals age per sweep
-                self.energy.at_age(torch.full((p * c,), k, device=self.device))
+        ages = hasattr(self.energy, "at_age")  # e.g. reused LM conditionals age per sweep
+        age = torch.zeros(p * c, dtype=torch.long, device=self.device)
+        for _ in range(sweeps):
+            if ages:
+                self.energy.at_age(age)
             self.moves.sweep(x, cache, betas, owner, mask, generator)
+            age += 1
         return x.view(p, c, n).cpu()
 
     def run(self, allowed: torch.Tensor, generator: torch.Generator, on_done=None) -> SampleResult:

@@ -271,7 +271,8 @@ class MixedMoves(BlockMoves):
 
     def _held(self, x, sites, new, cls, owner):
         """Kept groups keep their current values (sites LongTensor[B, Gc*K])."""
-        keep = self.keep[:, cls][torch.unique_consecutive(owner, return_inverse=True)[1]]  # [B, Gc]
+        # chains are problem-major, C per live problem (no device sync to find the rows)
+        keep = self.keep[:, cls].repeat_interleave(len(x) // len(self.keep), 0)  # [B, Gc]
         keep = keep.repeat_interleave(self.perm_groups.shape[1], 1)
         return torch.where(keep, x.gather(1, sites), new)
 

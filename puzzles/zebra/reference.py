@@ -175,7 +175,7 @@ def verdicts(puzzle: ZebraPuzzle, solution: ZebraSolution) -> Verdicts:
             return Verdicts("many" if other else "unique", None, (), other)
         asked = options_of(puzzle.question)  # several readings: an ambiguous question
         answers = {solution.position(q) for q in asked}  # type: ignore[arg-type]
-        while True:
+        while other is not None:  # with one solution, `answers` already has every house
             elsewhere = fresh()  # selects "some reading is in none of the houses found"
             sat.add_clause([-elsewhere] + [enc.var(q, h) for q in asked  # type: ignore[arg-type]
                                            for h in range(1, puzzle.houses + 1)
