@@ -42,29 +42,6 @@ def stack_fillings(fills: list[tuple]) -> tuple:
     return stacked + tuple(torch.stack([f[k] for f in fills]) for k in range(2, len(fills[0])))
 
 
-class _Watched:
-    """An energy that reports progress within a batch: the sampler evaluates every chain's
-    energy once per sweep, so each call is a sweep; `report(sweep, lowest energy)` runs at
-    most every `every` seconds (the minimum is a device sync). Everything else is the
-    wrapped energy's."""
-
-    def __init__(self, inner, report, every: float = 0.2):
-        self._inner, self._report, self._every = inner, report, every
-        self._sweep, self._last = 0, time.perf_counter()
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-    def energy(self, x, cache):
-        e = self._inner.energy(x, cache)
-        now = time.perf_counter()
-        if now - self._last >= self._every and e.numel():
-            self._last = now
-            self._report(self._sweep, float(e.min()))
-        self._sweep += 1
-        return e
-
-
 @dataclass
 class GlauberSolver(GlauberOptions):
     """Glauber dynamics for Sudoku and Zebra puzzles under the penalty energy, an LM
@@ -196,12 +173,10 @@ class GlauberSolver(GlauberOptions):
         sites, groups = self._colourings(first, move)
         fillings = stack_fillings([f for _, _, f in members]) if move in ("block", "block+shuffle") else None
         config = replace(self.config, move=move.split("+")[0])
-        if on_sweep is not None:
-            energy = _Watched(energy, on_sweep)
         sampler = GlauberSampler(energy, sites, config, device, first.perm_groups, groups, fillings,
                                  starts=self._starts(term, first, device))
         allowed = torch.stack([enc.allowed for _, enc, _ in members])
-        result = sampler.run(allowed, generator, on_done=progress)
+        result = sampler.run(allowed, generator, on_done=progress, on_sweep=on_sweep)
         for j, (i, _, _) in enumerate(members):
             puzzle = puzzles[i]
             stats = {"sweeps": int(result.sweeps[j]), "chains": config.chains, "move": move,

@@ -57,6 +57,8 @@ class GlauberSampler:
     over the allowed fillings for perm-group moves), e.g. a language model's unmasking.
     """
 
+    report_every = 0.2  # seconds between `run`'s on_sweep reports
+
     def __init__(self, energy: Energy, colour_classes: list[torch.Tensor],
                  config: SamplerConfig = SamplerConfig(), device="cpu",
                  perm_groups: torch.Tensor | None = None,
@@ -102,9 +104,11 @@ class GlauberSampler:
             age += 1
         return x.view(p, c, n).cpu()
 
-    def run(self, allowed: torch.Tensor, generator: torch.Generator, on_done=None) -> SampleResult:
+    def run(self, allowed: torch.Tensor, generator: torch.Generator, on_done=None,
+            on_sweep=None) -> SampleResult:
         """Anneal P problems. allowed: BoolTensor[P, N, V]; on_done(k) is called as k
-        problems finish (progress)."""
+        problems finish (progress); on_sweep(sweep, lowest energy) at most every
+        `report_every` seconds (reading the minimum is a device sync)."""
         cfg = self.config
         start = time.perf_counter()  # the budget includes drawing the starts (LM unmasking)
         p, n, v = allowed.shape
@@ -128,11 +132,14 @@ class GlauberSampler:
         out_updates = torch.zeros(p, dtype=torch.long, device=self.device)  # no sync per sweep
         tempering = cfg.schedule.kind == "tempering"
         ladder = cfg.schedule.ladder(c, self.device)
-        sweep = 0
+        sweep, reported = 0, 0.0
         while True:
             energy = self.energy.energy(x, cache)
             self._record(owner, x, energy, out_states, out_energy, out_solved)
             elapsed = time.perf_counter() - start
+            if on_sweep is not None and elapsed - reported >= self.report_every and energy.numel():
+                reported = elapsed
+                on_sweep(sweep, float(energy.min()))
             finished = out_solved.cpu() & active
             if sweep >= cfg.sweeps or elapsed >= cfg.time_limit:
                 finished = active.clone()

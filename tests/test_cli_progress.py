@@ -12,13 +12,13 @@ from click.testing import CliRunner
 
 import cli as cli_module
 from cli import cli, progress_bar
-from encoders import pipeline
 from encoders.pipeline import GlauberSolver
 from puzzles.harness.solvers import DEFAULT_THREADS, set_threads
 from puzzles.harness.solving import solve_all
 from puzzles.sudoku.generate import SudokuGenerator
 from puzzles.sudoku.model import Sudoku
 from solver.config import SamplerConfig
+from solver.glauber import GlauberSampler
 
 HARD = "4.....8.5.3..........7......2.....6.....8.4......1.......6.3.7.5..2.....1.4......"
 
@@ -47,7 +47,7 @@ def test_no_progress_with_quiet_or_without_a_terminal(monkeypatch, quiet, stream
 
 
 def test_the_glauber_solver_reports_sweeps_and_the_lowest_energy(monkeypatch):
-    monkeypatch.setattr(pipeline._Watched.__init__, "__defaults__", (0.0,))  # every sweep
+    monkeypatch.setattr(GlauberSampler, "report_every", 0.0)  # every sweep
     seen = []
     solver = GlauberSolver(SamplerConfig(chains=4, sweeps=5, time_limit=60), propagate="none")
     (outcome,) = solve_all(solver, [Sudoku.parse(HARD)], on_sweep=lambda s, e: seen.append((s, e)))
