@@ -659,25 +659,33 @@ def generate():
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option("--minimal", is_flag=True,
               help="Keep removing givens past --givens while the solution stays unique.")
+@click.option("--random-deletion", is_flag=True,
+              help="Blank all but --givens cells of a random solved grid, uniformly at random, "
+                   "without keeping the solution unique (puzzles may have many solutions; any "
+                   "valid completion solves them): the random-deletion benchmark instances.")
 @click.option("--out", type=click.Path(), help="Write to this file instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(sudoku_generate.OUTPUT_FORMATS),
               default="lines", show_default=True,
               help="lines: one puzzle per line; csv: puzzle,solution,givens,conflicts,decisions; "
                    "jsonl: objects with box, solution and the difficulty figures.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def generate_sudoku(box, count, givens, seed, minimal, out, fmt, quiet):
+def generate_sudoku(box, count, givens, seed, minimal, random_deletion, out, fmt, quiet):
     """Unique Sudoku puzzles with a difficulty figure (SAT conflicts and decisions
-    needed to solve each and prove it unique)."""
+    needed to solve each and prove it unique); with --random-deletion, puzzles that may
+    have many solutions."""
     cells = (box[0] * box[1]) ** 2
     if givens is not None and givens > cells:
         raise UserError(f"--givens {givens} is more than the {cells} cells of the board")
+    if random_deletion and (givens is None or minimal):
+        raise UserError("--random-deletion needs --givens N and no --minimal")
     check_out_file(out)
     with sudoku_generate.SudokuGenerator(box, seed) as gen, output(out) as write, \
             progress_bar(count, "generating", quiet) as advance:
         for k in range(count):  # each puzzle written as soon as it is made
             with user_errors():
-                made = gen.generate(givens, minimal, progress=lambda tried, left: advance.status(
-                    f"{plural(left, 'given')} left, {tried}/{cells} cells tried"))
+                made = (gen.random_deletion(givens) if random_deletion else
+                        gen.generate(givens, minimal, progress=lambda tried, left: advance.status(
+                            f"{plural(left, 'given')} left, {tried}/{cells} cells tried")))
                 text = sudoku_generate.format_generated([made], fmt)
             write(text if k == 0 or fmt != "csv" else text.split("\n", 1)[1])
             advance(1)

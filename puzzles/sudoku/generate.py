@@ -154,6 +154,18 @@ class SudokuGenerator:
         self.sat.conf_budget(self.conflict_budget)
         return self.sat.solve_limited(assumptions=assumptions) is False
 
+    def random_deletion(self, givens: int) -> Generated:
+        """A solved grid with all but `givens` cells blanked uniformly at random, uniqueness
+        unchecked: the random-deletion instances of the Sudoku completion literature (near
+        43% filled on 25x25 lies the hard band). `solution` is the grid it came from, one of
+        possibly many; the difficulty figures are the SAT counter's (stops at a second
+        solution)."""
+        solution = self.solved_grid()
+        keep = set(self.rng.sample(range(self.n * self.n), min(givens, self.n * self.n)))
+        puzzle = solution.with_cells(v if i in keep else 0 for i, v in enumerate(solution.cells))
+        counted = count_solutions(puzzle)
+        return Generated(puzzle, solution, counted.conflicts, counted.decisions)
+
     def generate(self, givens: int | None = None, minimal: bool = False,
                  attempts: int = 50, progress: Callable[[int, int], None] | None = None
                  ) -> Generated:
