@@ -11,6 +11,7 @@ from solver.config import SamplerConfig
 
 ENERGIES = ("penalty", "lm", "lm+penalty")  # what the moves follow (see solver.lm.WeightedSum)
 INITS = ("uniform", "lm")  # where chains start and restart: uniform draws, or LM unmasking
+SEARCHES = ("construct", "anneal")  # constructive chains + repair, or annealed random starts
 DEVICES = ("auto", "cpu", "cuda")  # auto: CUDA when present, else the CPU
 
 
@@ -19,6 +20,14 @@ class GlauberOptions:
     """Settings of the Glauber pipeline; the defaults are the CLI's."""
 
     config: SamplerConfig = field(default_factory=SamplerConfig)
+    search: str = "construct"  # one of SEARCHES (construct: measured best, README Hard band)
+    ants: int = 10  # construct: constructions per round (one field update a round)
+    greedy: float = 0.1  # construct: share of choices taking the highest-field value
+    learn: bool = True  # construct: the best construction reinforces the field
+    restart: int = 0  # construct: rounds without a better construction before the field
+    # starts afresh (0: never)
+    repair_every: int = 200  # construct: rounds between Glauber repairs (0: never)
+    repair_sweeps: int = 20  # construct: sweeps of one repair
     propagate: str = "full"  # hard-mask propagation, one of PROPAGATION
     device: str = "auto"  # one of DEVICES
     seed: int = 0  # same seed, same device, same puzzles: same answers
@@ -38,6 +47,8 @@ class GlauberOptions:
     def __post_init__(self):
         if self.energy not in ENERGIES:
             raise ValueError(f"energy must be one of {', '.join(ENERGIES)}")
+        if self.search not in SEARCHES:
+            raise ValueError(f"search must be one of {', '.join(SEARCHES)}")
         if self.init not in INITS:
             raise ValueError(f"init must be one of {', '.join(INITS)}")
         if self.propagate not in PROPAGATION:

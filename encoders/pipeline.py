@@ -14,12 +14,14 @@ from dataclasses import dataclass, field, replace
 import torch
 from torch import nn
 
+from encoders.construction import ConstructiveSearch, check_prior, lm_prior
 from encoders.encoded import Encoded
 from encoders.options import GlauberOptions
 from puzzles.base import Attempt
 from puzzles.errors import BeyondModel, ConfigError
 from puzzles.kinds import encoder
 from solver.energy import PenaltyEnergy
+from solver.construct import ColonyConfig
 from solver.glauber import GlauberSampler
 from solver.lm import WeightedSum
 
@@ -57,7 +59,7 @@ class GlauberSolver(GlauberOptions):
         first = members[0][1]
         kind = first.meta["kind"]
         box = first.meta["structure"] if kind == "sudoku" else None
-        path = self.model or lm.default_model_dir(kind, box)
+        path = self._model_path(first)
         if path not in self._models:
             if self.model is None and not path.exists():
                 board = (f"{box[0] * box[1]}x{box[0] * box[1]} Sudoku with {box[0]}x{box[1]} boxes"
@@ -70,6 +72,12 @@ class GlauberSolver(GlauberOptions):
         if self.init == "lm" and card["arch"] != "mlm":
             raise ConfigError("--init lm needs a masked LM (a model trained with --arch mlm)")
         return lm.lm_energy(model, card, [enc for _, enc, _ in members], device, self.lm_refresh)
+
+    def _model_path(self, enc: Encoded):
+        """The LM directory for a puzzle: --model, else the one shipped for its board."""
+        from encoders import lm  # noqa: PLC0415
+        kind = enc.meta["kind"]
+        return self.model or lm.default_model_dir(kind, enc.meta["structure"] if kind == "sudoku" else None)
 
     def _starts(self, term, first: Encoded, device):
         """starts(mask, owner, generator) for the sampler: the LM's unmasking of each
@@ -102,6 +110,13 @@ class GlauberSolver(GlauberOptions):
                 if on_attempt:
                     on_attempt(i, attempts[i])
                 continue
+            if self.search == "construct":  # one puzzle at a time, answered at once
+                attempts[i] = self._construct(puzzle, enc, device, generator, on_sweep)
+                if progress:
+                    progress(1)
+                if on_attempt:
+                    on_attempt(i, attempts[i])
+                continue
             # block moves on the groups whose fillings fit the cap, shuffles of a few cells
             # on the others (all of them: plain shuffle moves); swaps where pair factors
             # make the block energy non-linear
@@ -125,6 +140,31 @@ class GlauberSolver(GlauberOptions):
                     for i, _, _ in batch:
                         on_attempt(i, attempts[i])
         return attempts  # type: ignore[return-value]
+
+    def _construct(self, puzzle, enc: Encoded, device, generator, on_sweep) -> Attempt:
+        """Constructive chains and Glauber repair on one puzzle (`encoders.construction`)."""
+        prior = None
+        if self.energy != "penalty":
+            try:
+                term = self._lm_term([(0, enc, None)], device)
+            except BeyondModel as e:
+                return Attempt(None, 0.0, str(e))
+            check_prior(self._models[self._model_path(enc)][1])
+            prior = lm_prior(term, enc, device, self.lm_weight)
+        colony = ColonyConfig(ants=self.ants, greedy=self.greedy, learn=self.learn,
+                              restart=self.restart)
+        search = ConstructiveSearch(self.config, colony, device, self.repair_every,
+                                    self.repair_sweeps, self.group_form)
+        found, best, stats = search.solve(enc, generator, prior, on_sweep)
+        stats.update(sweeps=stats["rounds"] + stats["repair_sweeps"], search="construct",
+                     chains=self.ants, device=str(device), energy_terms=self.energy)
+        decode = encoder(puzzle.kind, self.propagate).decode
+        if found is not None:
+            return Attempt(decode(puzzle, found), stats["seconds"], None, stats)
+        stats["best"] = decode(puzzle, best).to_json()
+        return Attempt(None, stats["seconds"],
+                       f"not solved within the budget ({stats['rounds']} rounds, "
+                       f"{stats['seconds']:.1f} s; lowest energy {stats['energy']:g})", stats)
 
     def _colourings(self, enc: Encoded, move: str):
         """(site colour classes, perm-group classes), only the one `move` needs. Cached per

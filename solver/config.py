@@ -17,7 +17,7 @@ class SamplerConfig:
     The defaults are the CLI's (`glauber solve --help`)."""
 
     chains: int = 32  # chains per problem
-    sweeps: int = 3000  # sweep budget per problem
+    sweeps: int = 100_000  # sweep budget per problem (construct: rounds); time_limit usually ends first
     time_limit: float = 30.0  # wall-clock budget per batch, seconds
     order: str = "chromatic"  # site update order, one of ORDERS (site moves)
     move: str = "block"  # site: single-site heat bath; swap: exchange two sites of a perm

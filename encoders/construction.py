@@ -1,0 +1,136 @@
+"""The constructive search of `GlauberSolver` (`--search construct`, the default): for one
+puzzle, rounds of constructive chains (`solver.construct.Colony`: sites filled in turn
+from a learned field, propagation after every choice), and from time to time a short
+Glauber repair of the best construction under the exact penalty.
+
+The field's prior is uniform, or a masked language model's conditionals of the puzzle
+(`--energy lm` or `lm+penalty`: `p(v | puzzle) ** lm_weight`): the LM's first job is a
+prior where a wrong guess costs little, since propagation and the learned field correct
+it (a masked LM inside exact moves made hard Sudoku worse: README, Ablation).
+
+The repair: the best construction's empty sites (no candidate was left for them) are
+filled at random within the hard mask, and `chains` copies anneal for `repair_sweeps`
+sweeps with the configured moves; zero energy there is a solution too. Every answer is
+checked by the penalty here and by the exact verifier above.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import torch
+
+from encoders.encoded import Encoded
+from puzzles.errors import ConfigError
+from solver.construct import Colony, ColonyConfig, Structure, domains
+from solver.energy import PenaltyEnergy
+from solver.glauber import GlauberSampler
+
+ROUNDS_PER_CALL = 20  # rounds per compiled call: a fixed number, so answers do not depend on timing
+
+
+def lm_prior(term, enc: Encoded, device, weight: float) -> torch.Tensor:
+    """p(v | puzzle) ** weight per site from one masked-LM pass with the open sites masked:
+    FloatTensor[N, V] (CPU)."""
+    open_sites = enc.allowed.sum(1) != 1
+    x = enc.allowed.float().argmax(1).unsqueeze(0).to(device)
+    term.bind(torch.zeros(1, dtype=torch.long, device=device))
+    with torch.inference_mode():
+        logp = term.site_logp(x, open_sites.unsqueeze(0).to(device))[0].float().cpu()
+    return torch.exp(weight * logp)
+
+
+class ConstructiveSearch:
+    """Constructive chains plus Glauber repair for one puzzle at a time. config: the
+    sampler's settings (chains, sweeps = the round budget, time_limit per puzzle, moves of
+    the repair); colony: how constructions choose and learn; repair_every: rounds between
+    repairs (0: never); repair_sweeps: sweeps of each repair."""
+
+    def __init__(self, config, colony: ColonyConfig, device, repair_every: int = 200,
+                 repair_sweeps: int = 20, group_form: str = "pairs"):
+        self.config, self.colony, self.device = config, colony, torch.device(device)
+        self.repair_every, self.repair_sweeps, self.group_form = repair_every, repair_sweeps, group_form
+
+    def solve(self, enc: Encoded, generator: torch.Generator, prior: torch.Tensor | None = None,
+              on_sweep=None) -> tuple[torch.Tensor | None, torch.Tensor, dict]:
+        """(solution state LongTensor[N] or None, the best state found, statistics)."""
+        start = time.perf_counter()
+        cfg = self.config
+        structure = Structure.from_encoded(enc)
+        colony = Colony(structure, domains(enc.allowed, enc.unary), self.colony, prior)
+        penalty = PenaltyEnergy.from_encoded(enc, group_form=self.group_form)
+        seed = int(torch.randint(2**31 - 1, (1,), generator=generator, device=generator.device))
+        fills = torch.Generator().manual_seed(seed)  # empty sites are filled on the CPU
+        stats = {"rounds": 0, "constructions": 0, "repairs": 0, "repair_sweeps": 0}
+        best_state, best_energy, found = None, float("inf"), None
+        calls = 0
+        while True:
+            elapsed = time.perf_counter() - start
+            if colony.rounds >= cfg.sweeps or elapsed >= cfg.time_limit:
+                break
+            complete = colony.run(min(ROUNDS_PER_CALL, cfg.sweeps - colony.rounds), seed + calls)
+            calls += 1
+            if on_sweep is not None:
+                on_sweep(colony.rounds, enc.sites - colony.fixed)
+            state = self._filled(colony.state, enc, fills)
+            energy = float(penalty.energy(state.unsqueeze(0), penalty.prepare(state.unsqueeze(0)))[0])
+            if energy < best_energy:
+                best_state, best_energy = state, energy
+            if complete and energy <= cfg.tolerance:
+                found = state
+                break
+            due = self.repair_every and colony.rounds // self.repair_every > stats["repairs"]
+            if complete or due:  # a complete construction that breaks an unpropagated clue, or time
+                stats["repairs"] += 1
+                repaired, energy, sweeps = self._repair(enc, colony.state, generator, fills,
+                                                        cfg.time_limit - elapsed)
+                stats["repair_sweeps"] += sweeps
+                if energy < best_energy:
+                    best_state, best_energy = repaired, energy
+                if energy <= cfg.tolerance:
+                    found = repaired
+                    break
+        stats.update(rounds=colony.rounds, constructions=colony.constructions,
+                     fixed=colony.fixed, energy=best_energy,
+                     seconds=time.perf_counter() - start)
+        return found, best_state, stats
+
+    def _filled(self, state: torch.Tensor, enc: Encoded, generator) -> torch.Tensor:
+        """state LongTensor[N] (-1 where empty) with empty sites drawn uniformly within
+        the hard mask."""
+        empty = state < 0
+        if not empty.any():
+            return state
+        weights = enc.allowed[empty].float()
+        draws = torch.multinomial(weights, 1, generator=generator).squeeze(1)
+        return state.masked_scatter(empty, draws)
+
+    def _repair(self, enc: Encoded, state: torch.Tensor, generator, fill_gen, seconds: float):
+        """Anneal `chains` copies of the construction (empty sites filled afresh in each)
+        under the penalty: (best state LongTensor[N], its energy, sweeps run)."""
+        cfg = self.config
+        move = cfg.move
+        if move == "block":  # whole groups redrawn where they can be listed, as in anneal
+            move = "swap" if enc.pair_sites is not None else "shuffle"
+        config = replace(cfg, move=move, sweeps=self.repair_sweeps, patience=0,
+                         time_limit=max(seconds, 1e-3))
+        energy = PenaltyEnergy.from_encoded(enc, self.device, group_form=self.group_form)
+        classes = enc.colour_classes() if move == "site" else []
+        groups = None if move == "site" else enc.perm_group_classes()
+
+        def starts(mask, owner, gen):
+            rows = [self._filled(state, enc, fill_gen) for _ in range(len(owner))]
+            return torch.stack(rows).to(self.device)
+
+        sampler = GlauberSampler(energy, classes, config, self.device, enc.perm_groups, groups,
+                                 starts=starts)
+        result = sampler.run(enc.allowed.unsqueeze(0), generator)
+        return result.states[0], float(result.energies[0]), int(result.sweeps[0])
+
+
+def check_prior(card: dict) -> None:
+    if card["arch"] != "mlm":
+        raise ConfigError("the constructive search reads an LM as its prior: it needs a masked "
+                          "LM (a model trained with --arch mlm)")
+
