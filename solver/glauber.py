@@ -195,7 +195,7 @@ class GlauberSampler:
         ones, accepted with probability min(1, exp((b_k - b_k+1) (E_k - E_k+1))).
         energy FloatTensor[P, C] -> LongTensor[P*C]: new order of the chains."""
         p, c = energy.shape
-        k = torch.arange(sweep % 2, c - 1, 2, device=energy.device)
+        k = torch.arange(sweep % 2, max(c - 1, sweep % 2), 2, device=energy.device)  # none for 1 chain
         perm = torch.arange(p * c, device=energy.device).view(p, c).clone()
         if len(k):
             log_a = (ladder[k] - ladder[k + 1]) * (energy[:, k] - energy[:, k + 1])

@@ -245,7 +245,8 @@ class MixedMoves(BlockMoves):
         super().__init__(energy, perm_groups, perm_classes, fillings, real, device)
         self.all_keep = keep.to(device)
         kept = self.all_keep.any(0)
-        classes = [c[kept[c.to(device)]] for c in perm_classes]
+        listed = kept.cpu()  # the classes stay on the CPU (a device mask cannot index them)
+        classes = [c[listed[c]] for c in perm_classes]
         classes = [c for c in classes if len(c)]
         self.shuffles = ShuffleMoves(energy, perm_groups, classes, device, m) if classes else None
         if self.shuffles is not None:
