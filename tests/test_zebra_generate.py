@@ -13,7 +13,8 @@ from puzzles.errors import PuzzleError
 from puzzles.zebra.generate import ZebraGenerator, format_generated, text_files, vocabulary
 from puzzles.zebra.model import CLUE_KINDS, ZebraPuzzle
 from puzzles.zebra.reference import count_solutions
-from puzzles.zebra.text import THEMES, parse_zebra_text, to_text
+from puzzles.zebra.text import parse_zebra_text, to_text
+from puzzles.zebra.themes import THEMES
 
 
 @pytest.mark.parametrize("houses, attributes, seed", [
@@ -70,14 +71,30 @@ def test_small_and_degenerate_sizes(houses, attributes):
     assert count_solutions(generated.puzzle).solution == generated.solution
 
 
-def test_vocabulary_is_themed_up_to_eight_by_ten_then_generic():
+def test_vocabulary_is_themed_up_to_ten_houses_by_twenty_four_attributes_then_generic():
     themed = vocabulary(8, 8)
     assert [name for name, _ in themed] == [t.attribute for t in THEMES[:8]]
-    values = [v.lower() for _, vs in vocabulary(8, len(THEMES)) for v in vs]
-    assert len(values) == len(set(values)) == 8 * len(THEMES)
-    assert vocabulary(3, 12)[-1] == ("attr12", ("v12_1", "v12_2", "v12_3"))
-    assert vocabulary(9, 2) == (("attr1", tuple(f"v1_{k}" for k in range(1, 10))),
-                                ("attr2", tuple(f"v2_{k}" for k in range(1, 10))))
+    assert len(THEMES) >= 20 and min(len(t.values) for t in THEMES) >= 10
+    values = [v.lower() for _, vs in vocabulary(10, len(THEMES)) for v in vs]
+    assert len(values) == len(set(values)) == 10 * len(THEMES)
+    assert not any(name.startswith("attr") for name, _ in vocabulary(10, 20))
+    n = len(THEMES) + 1
+    assert vocabulary(3, n)[-1] == (f"attr{n}", (f"v{n}_1", f"v{n}_2", f"v{n}_3"))
+    assert vocabulary(13, 2) == (("attr1", tuple(f"v1_{k}" for k in range(1, 14))),
+                                 ("attr2", tuple(f"v2_{k}" for k in range(1, 14))))
+
+
+@pytest.mark.parametrize("houses, attributes, hard", [(10, 18, False), (10, 18, True),
+                                                      (9, 20, False), (6, 18, True)])
+def test_large_puzzles_use_real_names(houses, attributes, hard):
+    generated = ZebraGenerator(houses, attributes, seed=5, hard=hard).generate()
+    puzzle = generated.puzzle
+    names = [name for name, _ in puzzle.attributes]
+    assert len(names) == attributes and not any(n.startswith("attr") for n in names)
+    assert not any(v.startswith("v") and "_" in v for _, vs in puzzle.attributes for v in vs)
+    assert hard == ("hobby" in names and "physical activity" in names)
+    counted = count_solutions(parse_zebra_text("g.txt", to_text(puzzle)))
+    assert counted.verdict == "unique" and counted.solution == generated.solution
 
 
 @pytest.mark.parametrize("wording", ["people", "houses"])

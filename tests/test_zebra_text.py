@@ -121,11 +121,12 @@ def test_bullet_declarations_without_different_or_unique():
                                  ("level of education", "high school")),)
 
 
-def test_shared_values_are_told_apart_by_the_declaration_words():
+def test_shared_values_are_told_apart_by_nouns_not_verbs():
     puzzle = parse("Everyone has a different age: 20, 30.", "Everyone lives on a different floor: 20, 30.",
                    "Clue 1: The person whose age is 20 is the person who lives on 30.",
                    "Question: What position is the person on floor 20 at?")
-    assert puzzle.clues == (Clue("same", ("age", "20"), ("floor", "30")),)
+    # `lives on` is the floor's declaration verb, and still decides nothing
+    assert puzzle.clues == (Clue("same", ("age", "20"), Either((("age", "30"), ("floor", "30")))),)
     assert puzzle.question == ("floor", "20")
     assert puzzle.houses == 2  # no opening sentence: the declarations say how many
 
@@ -218,13 +219,100 @@ HOBBY, ACTIVITY = ("favorite hobbies", "biking"), ("favorite physical activities
 
 @pytest.mark.parametrize("phrase, expected", [
     ("the person whose favorite hobby is biking", HOBBY),
-    ("the person who does biking", ACTIVITY),
     ("the person whose favorite physical activity is biking", ACTIVITY),
-    ("the person who likes biking", Either((HOBBY, ACTIVITY))),
+    ("the person who likes biking as an activity", ACTIVITY),  # the head noun, any verb
+    ("the person who likes biking", Either((HOBBY, ACTIVITY))),  # hobbies' verb: no cue
+    ("the person who does biking", Either((HOBBY, ACTIVITY))),  # activities' verb: no cue
     ("the favorite biking person", Either((HOBBY, ACTIVITY))),
+    ("the physical biking person", Either((HOBBY, ACTIVITY))),  # a modifier, not the noun
 ])
-def test_the_declaration_words_that_fit_best_decide_a_shared_value(phrase, expected):
+def test_a_shared_value_is_decided_by_a_noun_of_its_attribute_only(phrase, expected):
     puzzle = parse("People have unique favorite hobbies: biking, chess.",
                    "Everyone does a different favorite physical activities: biking, yoga.",
                    f"Clue 1: {phrase} is at one of the ends.")
     assert puzzle.clues[0].a == expected
+
+
+CAR, BIKE, SCOOTER = ("car brand", "Honda"), ("motorbike brand", "Honda"), ("scooter", "Honda")
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("the person who drives the Honda", Either((CAR, BIKE, SCOOTER))),  # `drives`: no cue
+    ("the person with the Honda brand", Either((CAR, BIKE, SCOOTER))),  # `brand` is shared
+    ("the person who rides a Honda motorbike", BIKE),  # a word only its noun has
+    ("the person who rides a Honda car", CAR),  # the noun wins over `rides`
+    ("the person who rides the Honda scooter", SCOOTER),  # its own head noun
+    ("the person whose car or motorbike is a Honda", Either((CAR, BIKE))),  # two of three
+])
+def test_nouns_sharing_a_head_are_told_apart_by_their_other_words(phrase, expected):
+    puzzle = parse("Everyone drives a different car brand: Honda, Ford.",
+                   "Everyone rides a different motorbike brand: Honda, Vespa.",
+                   "Everyone rides a different scooter: Honda, Piaggio.",
+                   f"Clue 1: {phrase} is at one of the ends.")
+    assert puzzle.clues[0].a == expected
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("the person who drinks tea", Either((("favorite drink", "tea"), ("breakfast", "tea")))),
+    ("the person who likes to drink tea", Either((("favorite drink", "tea"), ("breakfast", "tea")))),
+    ("the person whose favorite drink is tea", ("favorite drink", "tea")),
+    ("the person who has tea as a drink", ("favorite drink", "tea")),
+    ("the person who has tea for breakfast", ("breakfast", "tea")),
+])
+def test_a_verb_spelled_like_a_noun_is_still_a_verb(phrase, expected):
+    puzzle = parse("Everyone drinks a different favorite drink: tea, milk.",
+                   "Everyone has a different breakfast: tea, toast.",
+                   f"Clue 1: {phrase} is at one of the ends.")
+    assert puzzle.clues[0].a == expected
+
+
+def test_a_noun_in_the_wrong_slot_of_a_split_does_not_make_a_sentence_ambiguous():
+    # "{a} is {b}" also splits as "... whose car" / "a Honda", where `car` names nobody:
+    # the split that keeps each noun with its value narrows the others and is read
+    puzzle = parse("Everyone has a different hobby: biking, chess.",
+                   "Everyone does a different physical activity: biking, yoga.",
+                   "Everyone owns a different car: Honda, Ford.",
+                   "Everyone rides a different motorbike: Honda, Vespa.",
+                   "Clue 1: The person whose hobby is biking is the person whose car is a Honda.")
+    assert puzzle.clues == (Clue("same", ("hobby", "biking"), ("car", "Honda")),)
+
+
+SHARED = ("There are 2 people next to each other in a row in positions 1, 2.",
+          "Everyone has a different hobby: biking, chess.",
+          "Everyone likes a different physical activity: biking, yoga.")
+
+
+def test_decided_readings_that_leave_no_solution_are_opened_and_the_puzzle_says_so():
+    # clue 1 reads biking as the hobby (its noun); with clue 2 that has no solution,
+    # while the activity reading of clue 1 has one
+    puzzle = parse(*SHARED, "Clue 1: The person whose hobby is biking is at the 1st position.",
+                   "Clue 2: The person who likes chess is at the 1st position.",
+                   "Question: What position is the person who does yoga as an activity at?")
+    hobby, activity = ("hobby", "biking"), ("physical activity", "biking")
+    assert puzzle.clues[0] == Clue("same", Either((hobby, activity)), 1)
+    assert puzzle.question == ("physical activity", "yoga")  # not shared: one reading
+    assert "clue 1" in puzzle.readings_opened and "clue 2" not in puzzle.readings_opened
+    counted = count_solutions(puzzle)
+    assert counted.verdict == "unique" and counted.solution.position(activity) == 1
+    worded = parse_zebra_text("p.txt", "\n".join(SHARED + (
+        "Clue 1: The person whose hobby is biking is at the 1st position.",
+        "Clue 2: The person who likes chess is at the 1st position.")), open_readings=False)
+    assert worded.readings_opened is not None  # the fallback is not optional
+    opened = parse_zebra_text("p.txt", "\n".join(SHARED + (
+        "Clue 1: The person whose hobby is biking is at the 1st position.",)), open_readings=True)
+    assert opened.clues[0] == Clue("same", Either((hobby, activity)), 1)
+    assert opened.readings_opened is None
+
+
+def test_decided_readings_stay_when_they_leave_a_solution_or_when_nothing_does():
+    kept = parse(*SHARED, "Clue 1: The person whose hobby is biking is at the 1st position.",
+                 "Question: What position is the person who has biking as a hobby at?")
+    assert kept.clues[0] == Clue("at", ("hobby", "biking"), position=1)
+    assert kept.question == ("hobby", "biking") and kept.readings_opened is None
+    hopeless = parse(*SHARED, "Clue 1: The person whose hobby is biking is at the 1st position.",
+                     "Clue 2: The person who likes chess is at the 1st position.",
+                     "Clue 3: The person who likes biking is at the 2nd position.",
+                     "Clue 4: The person who does yoga is at the 1st position.")
+    assert hopeless.readings_opened is None  # contradictory either way: read as worded
+    assert hopeless.clues[0] == Clue("at", ("hobby", "biking"), position=1)
+    assert count_solutions(hopeless).verdict == "none"

@@ -29,16 +29,25 @@ from puzzles.zebra.model import (
     satisfying,
 )
 from puzzles.zebra.reference import Rivals, count_solutions
-from puzzles.zebra.text import SHARED_THEMES, THEMES, Theme, to_text
+from puzzles.zebra.text import to_text
+from puzzles.zebra.themes import CLASSIC, SHARED_THEMES, THEMES, Theme
+
+
+def _pool(values: Sequence[str], houses: int) -> Sequence[str]:
+    """The values a theme draws from: its first CLASSIC ones up to that many houses."""
+    return values[:CLASSIC[1]] if houses <= CLASSIC[1] else values
 
 
 def vocabulary(houses: int, attributes: int, rng: random.Random | None = None,
                themes: Sequence[Theme] = THEMES) -> Attributes:
     """`attributes` attributes of `houses` values each, in `themes` order: the first ones
-    (or, with `rng`, a random choice of themes and of their values). Where the themes run
-    out (more attributes than themes, or more houses than values) attribute i is
-    `attr{i}` with values `v{i}_1`, `v{i}_2`, ..."""
+    (or, with `rng`, a random choice of themes and of their values; within the CLASSIC
+    size, from the classic themes and values alone). Where the themes run out (more
+    attributes than themes, or more houses than values) attribute i is `attr{i}` with
+    values `v{i}_1`, `v{i}_2`, ..."""
     order = list(themes)
+    if rng is not None and themes is THEMES and attributes <= CLASSIC[0]:
+        order = order[:CLASSIC[0]]
     themes = [t for t in order if len(t.values) >= houses]
     if rng is not None:
         themes = sorted(rng.sample(themes, min(attributes, len(themes))), key=order.index)
@@ -49,7 +58,7 @@ def vocabulary(houses: int, attributes: int, rng: random.Random | None = None,
             continue
         values = themes[i - 1].values
         if rng is not None:
-            picked = set(rng.sample(values, houses))
+            picked = set(rng.sample(_pool(values, houses), houses))
             values = tuple(v for v in values if v in picked)  # declared in vocabulary order
         chosen.append((themes[i - 1].attribute, values[:houses]))
     return tuple(chosen)
@@ -98,10 +107,12 @@ class ZebraGenerator:
         `Honda`, ...), then random themes of `THEMES` and generic attributes."""
         n, pairs = self.houses, [SHARED_THEMES[:2], SHARED_THEMES[2:]]
         chosen: list[tuple[str, tuple[str, ...]]] = []
-        for pair in pairs[:min(len(pairs), self.attributes // 2)] if n <= 8 else []:
+        for pair in pairs[:min(len(pairs), self.attributes // 2)]:
+            if any(len(theme.values) < n for theme in pair):
+                continue
             shared = [v for v in pair[0].values if v in pair[1].values][:n]
             for theme in pair:
-                rest = [v for v in theme.values if v not in shared]
+                rest = [v for v in _pool(theme.values, n) if v not in shared]
                 picked = set(shared) | set(self.rng.sample(rest, n - len(shared)))
                 chosen.append((theme.attribute, tuple(v for v in theme.values if v in picked)))
         others = vocabulary(n, self.attributes - len(chosen), self.rng)

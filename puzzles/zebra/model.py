@@ -379,6 +379,8 @@ class ZebraPuzzle:
     question: Entity | Either | None = None  # the person whose position is asked (an
     #   `Either` when the question's wording is ambiguous: answered only if every reading
     #   in every solution gives the same house)
+    readings_opened: str | None = field(default=None, compare=False)  # read from text:
+    #   why readings its wording decided were opened (they left no solution), else None
 
     def __post_init__(self):
         if self.houses < 1:
@@ -590,10 +592,14 @@ def read_json(obj: dict, box=None) -> tuple[ZebraPuzzle, ZebraSolution | None]:
 
 def answer_json(puzzle: ZebraPuzzle, solution: ZebraSolution | None) -> dict:
     """The puzzle and answer fields of a `solve --json` object: JSON objects in the input
-    shape, and `answer`, the question entity's house (or null)."""
-    return {"puzzle": puzzle.to_json(),
-            "solution": solution.to_json() if solution is not None else None,
-            "answer": puzzle.answer(solution) if solution is not None else None}
+    shape, `answer`, the question entity's house (or null), and `readings_opened` when
+    the text's decided readings were opened (`ZebraPuzzle.readings_opened`)."""
+    obj = {"puzzle": puzzle.to_json(),
+           "solution": solution.to_json() if solution is not None else None,
+           "answer": puzzle.answer(solution) if solution is not None else None}
+    if puzzle.readings_opened:
+        obj["readings_opened"] = puzzle.readings_opened
+    return obj
 
 
 def open_values(puzzle: ZebraPuzzle, solution: ZebraSolution) -> tuple[str, ...]:

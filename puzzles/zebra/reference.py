@@ -145,6 +145,16 @@ def count_solutions(puzzle: ZebraPuzzle, limit: int = 2) -> Counted:
     return Counted(verdict, tuple(found), stats.get("conflicts", 0), stats.get("decisions", 0))
 
 
+def solvable(puzzle: ZebraPuzzle) -> bool:
+    """Has the puzzle a solution? (No visible conflict, then one SAT call.)"""
+    if puzzle.conflicts() is not None:
+        return False
+    enc = Encoding(puzzle.houses, puzzle.attributes)
+    clauses = enc.puzzle_clauses(puzzle, itertools.count(enc.top + 1).__next__)
+    with Solver(name=SAT_SOLVER, bootstrap_with=clauses) as sat:
+        return sat.solve()
+
+
 @dataclass(frozen=True)
 class Verdicts:
     """What every solution of a puzzle says, given one of them."""

@@ -15,13 +15,17 @@ notes, headings) carries no constraint.
 
 A clue is read with `PHRASES`, a table of templates tried in order; the first template
 the sentence fits decides the clue, and each of its slots must name a person (when
-several splits of the sentence do, they must agree). Any slot names a person by a
-declared value (the longest whole-word match) or by a house (`the person at the 3rd
-position`, `the second house`). A value name shared by several attributes (`biking` as
-hobby and as activity) goes to the attribute whose declaration words (noun, verb) the
-phrase uses most (plurals and verb endings aside: `hobbies` cues `hobby`); when those
-words do not decide, the mention is an `Either` of the readings left, and the clue holds when one reading does: ambiguity is logic, not a guess. A house
-reference whose only other participant is one plain entity is folded into `at` /
+several splits of the sentence do, they must agree, or one must narrow all the others).
+Any slot names a person by a declared value (the longest whole-word match) or by a house
+(`the person at the 3rd position`, `the second house`).
+
+A value name shared by several attributes (`biking`: a hobby, a physical activity) is an
+`Either` of them (the clue holds when one reading does: ambiguity is logic, not a guess)
+unless the phrase names an attribute's own noun (`_Reader.named`); verbs never decide.
+When the readings nouns decide leave no solution, the puzzle is read with them open, and
+says so (`ZebraPuzzle.readings_opened`).
+
+A house reference whose only other participant is one plain entity is folded into `at` /
 `not_at` clues on it. Anything unreadable raises `InputError(path, line, ...)` quoting the
 clue's own number and sentence; every clue keeps them (`Clue.number`, `Clue.sentence`)
 so later messages (a contradiction, a failed check) quote them too.
@@ -45,7 +49,10 @@ from puzzles.zebra.model import (
     Mention,
     ZebraPuzzle,
     either,
+    options_of,
 )
+from puzzles.zebra.reference import solvable
+from puzzles.zebra.themes import declaration_verb, person_phrase
 
 _WORD_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen "
                  "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
@@ -54,6 +61,7 @@ _WORD_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth te
                   "nineteenth twentieth").split()
 NUMBERS = {w: i for i, w in enumerate(_WORD_NUMBERS, 1)}  # word -> count
 ORDINALS = {w: i for i, w in enumerate(_WORD_ORDINALS, 1)}  # word -> position; also 3rd, last
+_VERB_AFTER = (["who"], ["that"], ["which"], ["to"])  # `who drinks tea`: a verb, not a noun
 # Words of a declaration that say nothing about which attribute it is.
 _STOP_WORDS = frozenset("a an the each every everyone person people of is are has have who "
                         "whose one in".split())
@@ -181,16 +189,21 @@ def _splits(template: str, text: str) -> Iterator[dict[str, str]]:
 class _Declared:
     name: str  # the attribute, as the declaration's noun
     values: tuple[str, ...]
-    cues: frozenset[str]  # declaration words (stemmed) that point at this attribute
+    noun: tuple[str, ...]  # the noun's words (stemmed, stop words out); the last is its head
     line: int
 
 
 class _Reader:
-    """Resolves phrases against the declared attributes and reads clue sentences."""
+    """Resolves phrases against the declared attributes and reads clue sentences. With
+    `open_readings`, a shared value name is always an `Either` of every attribute that
+    declares it (nouns ignored); otherwise `narrowed` says whether a phrase's nouns ever
+    kept fewer readings than that."""
 
-    def __init__(self, houses: int, declared: list[_Declared]):
+    def __init__(self, houses: int, declared: list[_Declared], open_readings: bool = False):
         self.houses = houses
-        self.cues = {d.name: d.cues for d in declared}
+        self.open_readings = open_readings
+        self.narrowed = False
+        self.nouns = {d.name: d.noun for d in declared}
         self.by_text: dict[str, list[Entity]] = {}
         for d in declared:
             for v in d.values:
@@ -220,9 +233,9 @@ class _Reader:
 
     def entity(self, phrase: str) -> Mention:
         """The person a phrase names: a house number, an entity, or an `Either` of the
-        entities that a value name shared by several attributes may mean (the words of an
-        attribute's declaration, its noun or verb, decide where they can). _Unread if the
-        phrase names no value, or several different ones."""
+        entities that a value name shared by several attributes may mean (`named` keeps
+        those whose own noun the phrase uses, if any). _Unread if the phrase names no
+        value, or several different ones."""
         k = self.place(phrase)
         if k is not None:
             return k
@@ -233,12 +246,34 @@ class _Reader:
         if len(texts) > 1:
             options = " or ".join(f"{v} ({a})" for a, v in found)
             raise _Unread(f"{phrase!r} is ambiguous: it could be {options}")
-        if len(found) > 1:  # a value shared by attributes: keep the ones the phrase cues
-            words = {_stem(w) for w in re.findall(r"\w+", phrase)} - {_stem(texts[0])}
-            score = {e: len(self.cues[e[0]] & words) for e in found}
-            best = max(score.values())
-            found = [e for e in found if score[e] == best] if best else found
+        if len(found) > 1 and not self.open_readings:
+            kept = self.named(found, phrase, texts[0])
+            self.narrowed |= len(kept) < len(found)
+            found = kept
         return either(found)
+
+    def named(self, found: list[Entity], phrase: str, value: str) -> list[Entity]:
+        """The readings of a shared value name whose attribute's own noun `phrase` names
+        most: the last word of the declaration's noun (`activity` of `physical activity`,
+        plurals aside) or, for nouns ending alike (`car brand`, `motorbike brand`), the
+        words only it has (`car`). All of them when it names none: verbs (`likes`, and
+        `drinks` after `who` though `drink` be a noun) and modifiers never decide."""
+        tokens = re.findall(r"\w+", phrase)  # the word after `who` / `to` is a verb
+        words = {_stem(w) for i, w in enumerate(tokens) if tokens[i - 1:i] not in _VERB_AFTER}
+        words -= {_stem(w) for w in re.findall(r"\w+", value)}
+        nouns = {e: self.nouns[e[0]] for e in found}
+        heads = [n[-1] for n in nouns.values() if n]
+        hits = {}
+        for e, noun in nouns.items():
+            if not noun:
+                keys: set[str] = set()
+            elif heads.count(noun[-1]) == 1:  # its head noun is its own
+                keys = {noun[-1]}
+            else:  # `car brand` / `motorbike brand`: the words the others lack
+                keys = set(noun).difference(*(nouns[f] for f in found if f != e))
+            hits[e] = len(keys & words)
+        best = max(hits.values())
+        return [e for e in found if hits[e] == best] if best else found
 
     def clues(self, kind: str, refs: dict[str, Mention]) -> tuple[Clue, ...]:
         """The clues of one reading. A house reference stays a participant of the clue,
@@ -262,26 +297,30 @@ class _Reader:
 
     def read(self, sentence: str) -> tuple[Clue, ...]:
         """The clues one sentence states. The first template the sentence fits decides:
-        a generic one further down (`{a} is {b}`) would misread it. Raises _Unread saying
-        why it cannot be read, with an empty message when no template fits at all."""
+        a generic one further down (`{a} is {b}`) would misread it. Of splits that read
+        differently, the one narrowing every other is taken (`... whose hobby is biking is
+        the person whose car is a Honda` also splits after `car`), else it is ambiguous.
+        Raises _Unread saying why, with an empty message when no template fits at all."""
         text = _normal(sentence)
         for phrase in PHRASES:
-            readings = set()
+            readings: dict[tuple[Mention, ...], None] = {}  # distinct, in split order
             best: tuple[int, str] | None = None  # (slots read, why) of the best failed split
             for split in _splits(phrase.template, text):
                 refs: dict[str, Mention] = {}
                 try:
                     for role, words in split.items():
                         refs[role] = self.entity(words)
-                    readings.add(self.clues(phrase.kind, refs))
+                    readings[tuple(refs[r] for r in sorted(refs))] = None
                 except _Unread as e:
                     if best is None or len(refs) > best[0]:
                         best = (len(refs), str(e))
-            if len(readings) > 1:
-                raise _Unread("it can be read several ways: " + " / ".join(
-                    "; ".join(map(str, r)) for r in sorted(readings, key=str)))
             if readings:
-                return readings.pop()
+                narrowest = [r for r in readings if all(_narrows(r, s) for s in readings)]
+                if not narrowest:
+                    raise _Unread("it can be read several ways: " + " / ".join(sorted(
+                        "; ".join(map(str, self.clues(phrase.kind, dict(zip(ROLES, r)))))
+                        for r in readings)))
+                return self.clues(phrase.kind, dict(zip(ROLES, narrowest[0])))
             if best is not None:
                 raise _Unread(best[1])
         raise _Unread("")
@@ -296,6 +335,11 @@ class _Reader:
                     raise _Unread("the question must ask about a person, not a house")
                 return entity  # an Either: answered only if its readings agree
         raise _Unread("")
+
+
+def _narrows(reading: tuple[Mention, ...], other: tuple[Mention, ...]) -> bool:
+    """Is every mention of `reading` one of the readings of `other`'s mention in its slot?"""
+    return all(set(options_of(m)) <= set(options_of(o)) for m, o in zip(reading, other))
 
 
 def _stem(word: str) -> str:
@@ -315,7 +359,7 @@ def _normal(sentence: str) -> str:
 
 
 def _declaration(m: re.Match, number: int) -> _Declared:
-    lead, noun = (m["lead"], m["noun"]) if m["noun"] else ("", m["bullet"])
+    noun = m["noun"] or m["bullet"]  # the lead (`Everyone owns a`) says nothing: verbs never decide
     words = noun.replace("`", "").split()
     if not m["noun"]:  # "the people are of nationalities" -> "nationalities"
         while len(words) > 1 and words[0].lower() in _STOP_WORDS:
@@ -324,8 +368,9 @@ def _declaration(m: re.Match, number: int) -> _Declared:
                    for v in (m["values"] or m["list"]).rstrip(".").split(","))
     if any(not v for v in values):
         raise PuzzleError("empty value in the list")
-    cues = {_stem(w) for w in re.findall(r"\w+", f"{lead} {noun}".lower())} - _STOP_WORDS
-    return _Declared(" ".join(words), values, frozenset(cues), number)
+    noun_words = tuple(_stem(w) for w in re.findall(r"\w+", " ".join(words).lower())
+                       if w not in _STOP_WORDS)
+    return _Declared(" ".join(words), values, noun_words, number)
 
 
 def looks_like_zebra_text(text: str, lines: int = 20) -> bool:
@@ -338,9 +383,36 @@ def looks_like_zebra_text(text: str, lines: int = 20) -> bool:
     return any(_OPENING.search(line) or _DECLARATION.fullmatch(line) for line in head)
 
 
-def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:
+def parse_zebra_text(path: str, text: str, open_readings: bool = False) -> ZebraPuzzle:
     """Parse one natural-language puzzle (see the module docstring). Every problem raises
-    InputError naming `path`, the line and what is wrong."""
+    InputError naming `path`, the line and what is wrong. When the readings that nouns
+    decide leave no solution (and with `open_readings`), every shared value name is an
+    ambiguous reference, and `readings_opened` says which clues that changed (unless the
+    puzzle has no solution either way: then it is returned as worded)."""
+    puzzle, narrowed = _parse(path, text, open_readings)
+    if not narrowed:
+        return puzzle
+    if solvable(puzzle):
+        return puzzle
+    opened, _ = _parse(path, text, open_readings=True)
+    if opened == puzzle or not solvable(opened):
+        return puzzle
+    return dataclasses.replace(opened, readings_opened=_opened_note(puzzle, opened))
+
+
+def _opened_note(decided: ZebraPuzzle, opened: ZebraPuzzle) -> str:
+    """Which clues (and whether the question) read differently once readings are open."""
+    def by_number(p):
+        return {n: tuple(cs) for n, cs in itertools.groupby(p.clues, lambda c: c.number)}
+    before, after = by_number(decided), by_number(opened)
+    where = [f"clue {n}" for n in after if before.get(n) != after[n]]
+    where += ["the question"] * (decided.question != opened.question)
+    return (f"the readings that attribute nouns decide ({', '.join(where)}) leave the clues no "
+            "solution; solved with every shared value name read as any of its attributes")
+
+
+def _parse(path: str, text: str, open_readings: bool) -> tuple[ZebraPuzzle, bool]:
+    """The puzzle as worded, and whether any phrase's nouns narrowed a shared value name."""
     houses: int | None = None
     declared: list[_Declared] = []
     clue_lines: list[tuple[int, re.Match]] = []
@@ -369,7 +441,7 @@ def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:
         if len(d.values) != houses:
             raise InputError(path, d.line, f"attribute {d.name!r} has {len(d.values)} values, "
                              f"expected {houses}")
-    reader = _Reader(houses, declared)
+    reader = _Reader(houses, declared, open_readings)
     clues: list[Clue] = []
     for number, m in clue_lines:
         label = int(m["n"] or m["m"])
@@ -389,12 +461,13 @@ def parse_zebra_text(path: str, text: str) -> ZebraPuzzle:
             raise InputError(path, number, f"question: {e}" if str(e)
                              else f"cannot parse question: {m[0]}") from None
     try:
-        return ZebraPuzzle(houses, tuple((d.name, d.values) for d in declared), tuple(clues), asked)
+        return ZebraPuzzle(houses, tuple((d.name, d.values) for d in declared), tuple(clues),
+                           asked), reader.narrowed
     except PuzzleError as e:
         raise InputError(path, None, str(e)) from None
 
 
-def write_text(puzzle: ZebraPuzzle, person: Callable[[Entity], str],
+def write_text(puzzle: ZebraPuzzle, person: Callable[[Entity | Either], str],
                verb: Callable[[str], str], wording: str = "people") -> str:
     """The puzzle in natural language that `parse_zebra_text` reads back to `puzzle`.
 
@@ -430,84 +503,12 @@ def write_text(puzzle: ZebraPuzzle, person: Callable[[Entity], str],
     return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True)
-class Theme:
-    """One attribute of the built-in vocabulary and how the text wording names its values."""
-
-    attribute: str  # its name, and the noun of its declaration
-    verb: str  # "Everyone {verb} a different {attribute}: ..."
-    person: str  # the phrase naming the person with value {v}
-    values: tuple[str, ...]  # 8 (the largest themed size); no value is a word of another
-    #                          value or of the wording, so every phrase resolves
-    vague: str = ""  # the phrase naming the person with value {v} without the words
-    #                  that tell this attribute from another with the same value name
-
-
-THEMES = (
-    Theme("name", "has", "{v}",
-          ("Alice", "Bob", "Carol", "David", "Emma", "Frank", "Grace", "Henry")),
-    Theme("nationality", "has", "the {v}",
-          ("Brit", "Swede", "Dane", "German", "Norwegian", "Spaniard", "Italian", "Japanese")),
-    Theme("color", "wears", "the person who wears {v}",
-          ("red", "green", "blue", "yellow", "white", "purple", "orange", "black")),
-    Theme("pet", "owns", "the person who owns a {v}",
-          ("cat", "dog", "fish", "bird", "horse", "rabbit", "hamster", "snake")),
-    Theme("drink", "drinks", "the person who drinks {v}",
-          ("tea", "coffee", "milk", "water", "juice", "soda", "cocoa", "lemonade")),
-    Theme("instrument", "plays", "the {v} player",
-          ("harp", "drums", "flute", "piano", "violin", "guitar", "cello", "trumpet")),
-    Theme("sport", "plays", "the person who plays {v}",
-          ("tennis", "soccer", "golf", "hockey", "rugby", "cricket", "baseball", "volleyball")),
-    Theme("food", "eats", "the person who eats {v}",
-          ("pizza", "pasta", "sushi", "tacos", "curry", "salad", "soup", "bread")),
-    Theme("job", "has", "the {v}",
-          ("doctor", "teacher", "pilot", "chef", "lawyer", "farmer", "artist", "nurse")),
-    Theme("flower", "grows", "the person who grows {v}",
-          ("roses", "tulips", "lilies", "daisies", "orchids", "violets", "peonies", "irises")),
-)
-SHARED_THEMES = (
-    Theme("hobby", "has", "the person who has {v} as a hobby",
-          ("biking", "skiing", "hiking", "chess", "painting", "gardening", "fishing", "knitting"),
-          "the person who likes {v}"),
-    Theme("activity", "does", "the person who does {v}",
-          ("biking", "skiing", "hiking", "yoga", "running", "swimming", "rowing", "boxing"),
-          "the person who likes {v}"),
-    Theme("car", "drives", "the person who drives a {v} car",
-          ("Honda", "BMW", "Ford", "Tesla", "Fiat", "Toyota", "Audi", "Kia"),
-          "the person with the {v}"),
-    Theme("motorbike", "rides", "the person who rides a {v} motorbike",
-          ("Honda", "BMW", "Ducati", "Vespa", "Yamaha", "Suzuki", "Triumph", "Kawasaki"),
-          "the person with the {v}"),
-)
-"""Themes whose value names overlap (`biking` a hobby and an activity, `Honda` a car and a
-motorbike), for puzzles worded like published ones: each names a value with its own
-words (`the person who rides a Honda motorbike`) or vaguely (`the person with the Honda`),
-which the parser reads as an ambiguous reference."""
-_BY_NAME = {t.attribute: t for t in THEMES + SHARED_THEMES}
-
-
-def person_phrase(entity: Entity | Either) -> str:
-    """The phrase naming the person with `entity`: `the person who owns a cat`, `Alice`;
-    `the person whose <attribute> is <value>` outside the vocabulary. An `Either` of
-    entities sharing one value name gets its first theme's vague phrase (`the person who
-    likes biking`)."""
-    if isinstance(entity, Either):
-        first = entity.options[0]
-        theme = _BY_NAME.get(first[0])  # type: ignore[index]
-        if theme is None or not theme.vague:
-            raise ValueError(f"no vague phrase for {entity}")
-        return theme.vague.format(v=first[1])  # type: ignore[index]
-    theme = _BY_NAME.get(entity[0])
-    if theme is None or entity[1] not in theme.values:
-        return f"the person whose {entity[0]} is {entity[1]}"
-    return theme.person.format(v=entity[1])
-
-
 def to_text(puzzle: ZebraPuzzle, wording: str = "people") -> str:
     """The puzzle in the natural-language `wording` ("people" or "houses") that
-    `parse_zebra_text` reads back into the same puzzle (for values
-    without commas that are not words of one another or of the wording)."""
-    def verb(attribute: str) -> str:
-        theme = _BY_NAME.get(attribute)
-        return theme.verb if theme and set(puzzle.values[attribute]) <= set(theme.values) else "has"
-    return write_text(puzzle, person_phrase, verb, wording)
+    `parse_zebra_text` reads back into the same puzzle (for values without commas that are
+    not words of one another or of the wording), in the phrases of `puzzles.zebra.themes`.
+    Successive mentions take a theme's phrases in turn (`variant`), so the ambiguous
+    references of shared value names come with the verbs of both their attributes."""
+    turn = itertools.count()
+    return write_text(puzzle, lambda m: person_phrase(m, next(turn)),
+                      lambda a: declaration_verb(a, puzzle.values[a]), wording)
