@@ -434,6 +434,8 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **o
                 nonlocal failed
                 record = pfile.records[i]
                 write(format_answer(pfile, record, outcome, as_json))
+                if getattr(record.puzzle, "readings_opened", None) and not quiet:
+                    click.echo(f"{record.source}: note: {record.puzzle.readings_opened}", err=True)
                 if not outcome.answered:  # unverified, or solutions disagree on the answer
                     failed += 1
                     if not quiet:

@@ -30,8 +30,10 @@ class Verdict:
 
     @property
     def ok(self) -> bool:
-        """One solution, or one answer to the question however many solutions there are."""
-        return self.verdict == "unique" or self.answer == "unique"
+        """One answer to the question however many solutions there are (an ambiguous
+        question whose readings disagree has several even in a unique solution); without
+        a question, one solution."""
+        return self.answer == "unique" if self.answer is not None else self.verdict == "unique"
 
     def as_dict(self) -> dict:
         described = describe(self.record.puzzle)
@@ -42,23 +44,36 @@ class Verdict:
             obj.update({"answer_verdict": self.answer, "answers": list(self.answers)})
         if self.ambiguous:
             obj["ambiguous"] = list(self.ambiguous)
+        if self.readings_opened:
+            obj["readings_opened"] = self.readings_opened
         return obj
+
+    @property
+    def readings_opened(self) -> str | None:
+        """Why readings the puzzle's wording decided were opened (Zebra text), else None."""
+        return getattr(self.record.puzzle, "readings_opened", None)
 
     def line(self) -> str:
         described = describe(self.record.puzzle)
         answer = ""
-        if self.answer is not None and self.verdict == "many":  # unique: it is the answer
+        if self.answer is not None and (self.verdict == "many" or self.answer == "several"):
             houses = ", ".join(map(str, self.answers))
             answer = f"; answer {self.answer} (house{'s' if len(self.answers) > 1 else ''} {houses})"
         head = (f"{self.record.source}: {self.verdict}{': ' + self.error if self.error else ''}"
                 f"{answer} ({plural(described.count, described.stated.rstrip('s'))})")
-        return "\n".join([head] + [
-            f"  ambiguous: clue {a['clue']} (\"{a['text']}\") {a['slot']} = "
-            f"{' or '.join(a['readings'])}: "
-            + (f"settled: {a['true'][0]}" if a["settled"] else
-               "unsettled" + (f" (true in some solution: {' and '.join(a['true'])})"
-                              if a["true"] else ""))
-            for a in self.ambiguous])
+        lines = [head] + [f"  note: {self.readings_opened}"] * bool(self.readings_opened)
+        for a in self.ambiguous:
+            if a.get("question"):
+                lines.append(f"  ambiguous: question = {' or '.join(a['readings'])}: answered "
+                             "only when every reading gives the same house")
+                continue
+            lines.append(
+                f"  ambiguous: clue {a['clue']} (\"{a['text']}\") {a['slot']} = "
+                f"{' or '.join(a['readings'])}: "
+                + (f"settled: {a['true'][0]}" if a["settled"] else
+                   "unsettled" + (f" (true in some solution: {' and '.join(a['true'])})"
+                                  if a["true"] else "")))
+        return "\n".join(lines)
 
 
 def check(record: Record) -> Verdict:

@@ -202,7 +202,9 @@ def settled_readings(puzzle: ZebraPuzzle) -> list[dict]:
     """Every ambiguous mention of the puzzle's clues and, over all its solutions, the
     readings of it that some solution makes true (a reading of the clue using it holds):
     `settled` when exactly one. What `check` lists (`model.ambiguities` gives the same
-    from a list of solutions). One incremental SAT call per reading of each mention."""
+    from a list of solutions), and last, an ambiguous question (`{"question": true,
+    "readings": [...]}`; its answer verdict says whether its readings agree). One
+    incremental SAT call per reading of each mention."""
     enc = Encoding(puzzle.houses, puzzle.attributes)
     fresh = itertools.count(enc.top + 1).__next__
     clauses = enc.structure()
@@ -230,6 +232,8 @@ def settled_readings(puzzle: ZebraPuzzle) -> list[dict]:
                             "text": clue.sentence or str(clue), "slot": role,
                             "readings": [ref_text(r) for r in mention.options], "true": true,
                             "settled": len(true) == 1})
+    if isinstance(puzzle.question, Either):  # answered only if every reading agrees
+        out.append({"question": True, "readings": [ref_text(r) for r in puzzle.question.options]})
     return out
 
 
