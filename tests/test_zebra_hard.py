@@ -60,10 +60,10 @@ def test_hard_puzzles_have_ambiguous_references_houses_in_relations_and_distract
     assert set(plain.clues) <= set(padded.clues)
 
 
-VAGUE = re.compile(r"the person who (likes|does|drives the|rides the) (\w+)(?! as)(?! car)"
-                   r"(?! motorbike)")
+VAGUE = re.compile(r"the person who (likes|does|drives the|rides the) (\w+)\b"
+                   r"(?! as)(?! car)(?! motorbike)", re.I)
 NAMED = re.compile(r"the person who (likes|does|has|drives|rides|rides in) (?:an? )?(\w+) "
-                   r"(?:as a )?(hobby|physical activity|car|motorbike)")
+                   r"(?:as a )?(hobby|physical activity|car|motorbike)", re.I)
 
 
 def test_hard_mentions_of_shared_names_use_the_verbs_of_both_attributes():
