@@ -24,7 +24,7 @@ import click
 from click.core import ParameterSource
 
 from encoders.lm_config import ARCHS, ATTENTION, TrainConfig, ZebraTrainConfig
-from encoders.options import DEVICES, ENERGIES, INITS, GlauberOptions
+from encoders.options import DEVICES, ENERGIES, INITS, SEARCHES, GlauberOptions
 from puzzles.base import PROPAGATION, plural
 from puzzles.errors import ConfigError, InputError, PuzzleError
 from puzzles.formats import FORMATS
@@ -280,6 +280,28 @@ def sampler_options(command):
         click.option("--device", type=click.Choice(DEVICES), default=GLAUBER.device,
                      show_default=True, help="Torch device for the Glauber solver; auto picks "
                      "CUDA when present."),
+        click.option("--search", type=click.Choice(SEARCHES), default=GLAUBER.search,
+                     show_default=True, help="construct: constructive chains fill cells in "
+                     "turn from a field learned across constructions, propagating after every "
+                     "choice, with short Glauber repairs of the best one under the penalty "
+                     "(puzzles one at a time, --time-limit each; an LM energy is the field's "
+                     "prior); anneal: chains from random starts annealed by --move moves "
+                     "(puzzles side by side). README: Hard band."),
+        click.option("--ants", type=click.IntRange(min=1), default=GLAUBER.ants,
+                     show_default=True, help="Construct: constructions per round (the field "
+                     "learns from the best so far once a round)."),
+        click.option("--greedy", type=click.FloatRange(0, 1), default=GLAUBER.greedy,
+                     show_default=True, help="Construct: share of choices that take the "
+                     "value with the highest field; the rest draw in proportion to it."),
+        click.option("--learn/--no-learn", default=GLAUBER.learn, show_default=True,
+                     help="Construct: the best construction reinforces the field (off: every "
+                     "construction draws from the prior alone)."),
+        click.option("--restart", type=click.IntRange(min=0), default=GLAUBER.restart,
+                     show_default=True, help="Construct: rounds without a better "
+                     "construction before the field starts afresh (0: never)."),
+        click.option("--repair-every", type=click.IntRange(min=0), default=GLAUBER.repair_every,
+                     show_default=True, help="Construct: rounds between Glauber repairs of the "
+                     "best construction (0: never)."),
         click.option("--chains", type=click.IntRange(min=1), default=SAMPLER.chains,
                      show_default=True, help="Glauber: parallel chains per puzzle."),
         click.option("--sweeps", type=click.IntRange(min=0), default=SAMPLER.sweeps,

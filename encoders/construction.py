@@ -23,7 +23,7 @@ import torch
 
 from encoders.encoded import Encoded
 from puzzles.errors import ConfigError
-from solver.construct import Colony, ColonyConfig, Structure, domains
+from solver.construct import Colony, ColonyConfig, Structure, domains, warm_up
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
 
@@ -35,9 +35,9 @@ def lm_prior(term, enc: Encoded, device, weight: float) -> torch.Tensor:
     FloatTensor[N, V] (CPU)."""
     open_sites = enc.allowed.sum(1) != 1
     x = enc.allowed.float().argmax(1).unsqueeze(0).to(device)
-    term.bind(torch.zeros(1, dtype=torch.long, device=device))
+    owner = torch.zeros(1, dtype=torch.long, device=device)
     with torch.inference_mode():
-        logp = term.site_logp(x, open_sites.unsqueeze(0).to(device))[0].float().cpu()
+        logp = term.site_logp(x, open_sites.unsqueeze(0).to(device), owner)[0].float().cpu()
     return torch.exp(weight * logp)
 
 
@@ -47,10 +47,11 @@ class ConstructiveSearch:
     the repair); colony: how constructions choose and learn; repair_every: rounds between
     repairs (0: never); repair_sweeps: sweeps of each repair."""
 
-    def __init__(self, config, colony: ColonyConfig, device, repair_every: int = 200,
+    def __init__(self, config, colony: ColonyConfig, device, repair_every: int = 0,
                  repair_sweeps: int = 20, group_form: str = "pairs"):
         self.config, self.colony, self.device = config, colony, torch.device(device)
         self.repair_every, self.repair_sweeps, self.group_form = repair_every, repair_sweeps, group_form
+        warm_up()  # before any puzzle's clock starts
 
     def solve(self, enc: Encoded, generator: torch.Generator, prior: torch.Tensor | None = None,
               on_sweep=None) -> tuple[torch.Tensor | None, torch.Tensor, dict]:
@@ -92,7 +93,7 @@ class ConstructiveSearch:
                     found = repaired
                     break
         stats.update(rounds=colony.rounds, constructions=colony.constructions,
-                     fixed=colony.fixed, energy=best_energy,
+                     restarts=colony.restarts, fixed=colony.fixed, energy=best_energy,
                      seconds=time.perf_counter() - start)
         return found, best_state, stats
 

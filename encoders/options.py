@@ -26,7 +26,8 @@ class GlauberOptions:
     learn: bool = True  # construct: the best construction reinforces the field
     restart: int = 0  # construct: rounds without a better construction before the field
     # starts afresh (0: never)
-    repair_every: int = 200  # construct: rounds between Glauber repairs (0: never)
+    repair_every: int = 0  # construct: rounds between Glauber repairs (0: only when a complete
+    # construction breaks a clue propagation does not read; measured: README Hard band)
     repair_sweeps: int = 20  # construct: sweeps of one repair
     propagate: str = "full"  # hard-mask propagation, one of PROPAGATION
     device: str = "auto"  # one of DEVICES

@@ -157,7 +157,7 @@ class GlauberSolver(GlauberOptions):
                                     self.repair_sweeps, self.group_form)
         found, best, stats = search.solve(enc, generator, prior, on_sweep)
         stats.update(sweeps=stats["rounds"] + stats["repair_sweeps"], search="construct",
-                     chains=self.ants, device=str(device), energy_terms=self.energy)
+                     ants=self.ants, device=str(device), energy_terms=self.energy)
         decode = encoder(puzzle.kind, self.propagate).decode
         if found is not None:
             return Attempt(decode(puzzle, found), stats["seconds"], None, stats)
@@ -219,7 +219,7 @@ class GlauberSolver(GlauberOptions):
         result = sampler.run(allowed, generator, on_done=progress, on_sweep=on_sweep)
         for j, (i, _, _) in enumerate(members):
             puzzle = puzzles[i]
-            stats = {"sweeps": int(result.sweeps[j]), "chains": config.chains, "move": move,
+            stats = {"search": "anneal", "sweeps": int(result.sweeps[j]), "chains": config.chains, "move": move,
                      "energy": float(result.energies[j]), "restarts": int(result.restarts[j]),
                      "site_updates": int(result.site_updates[j]), "device": str(device),
                      "energy_terms": self.energy, "init": self.init}

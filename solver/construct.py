@@ -26,6 +26,7 @@ is sequential and data-dependent, thousands of constructions a second on one CPU
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numba
@@ -264,7 +265,7 @@ def _propagate(dom, val, placed, failed, stack, cnt, queue, queued, groups, full
                     _fix(k, _lowest(bit), dom, val, placed, failed, stack, cnt, group_ptr,
                          group_idx, pair_ptr, pair_other, pair_support)
                     break
-        values = entity_ptr.shape[0] // groups.shape[0] if groups.shape[0] else 0
+        values = (entity_ptr.shape[0] - 1) // groups.shape[0]  # entity ids are g * V + a
         for a in range(values):
             ea = g * values + a
             if entity_ptr[ea] == entity_ptr[ea + 1]:
@@ -376,8 +377,8 @@ def _choose(d, row, greedy, values):
 
 @numba.njit(cache=True)
 def colony_rounds(dom0, groups, full, group_ptr, group_idx, pair_ptr, pair_other, pair_support,
-                  entity_ptr, entity_other, entity_support, tau, tau0, best_state, best, ants, greedy, rho, evaporation, local, learn,
-                  rounds, seed):
+                  entity_ptr, entity_other, entity_support, tau, tau0, best_state, best, ants,
+                  greedy, rho, evaporation, local, learn, rounds, seed):
     """Run up to `rounds` rounds of `ants` constructions (numba's generator seeded with
     `seed`). tau float64[N, V] (the field, updated in place), best_state int32[N] (the
     best-so-far construction, -1 where empty, updated in place), best float64[2]: (its
@@ -461,7 +462,8 @@ class Colony:
         c = self.config
         done, built, complete = colony_rounds(
             self.dom0, *self.structure.arrays(), self.tau, self.tau0, self.best_state,
-            self.best, c.ants, c.greedy, c.rho, c.evaporation, c.local, c.learn, rounds, seed)
+            self.best, int(c.ants), float(c.greedy), float(c.rho), float(c.evaporation),
+            float(c.local), bool(c.learn), int(rounds), int(seed))
         self.rounds += done
         self.constructions += built
         if self.fixed > self.top:
@@ -482,3 +484,11 @@ class Colony:
     @property
     def fixed(self) -> int:
         return int(self.best[1])
+
+
+@functools.cache
+def warm_up() -> None:
+    """Compile the kernel now (numba caches it on disk after the first run), on a
+    two-site puzzle, so that no puzzle's time budget pays for compilation."""
+    structure = Structure.from_tensors(2, 2, torch.tensor([[0, 1]]))
+    Colony(structure, domains(torch.ones(2, 2, dtype=torch.bool))).run(1, 0)

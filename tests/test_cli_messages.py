@@ -72,11 +72,20 @@ def test_options_that_do_nothing_are_warned_about(many):
 
 
 def test_idle_settings_names_only_what_was_given():
-    settings = {"energy": "penalty", "move": "block", "schedule": "tempering", "init": "uniform"}
+    settings = {"energy": "penalty", "move": "block", "schedule": "tempering", "init": "uniform",
+                "search": "anneal"}
     assert idle_settings(settings, set()) == []
     assert idle_settings(settings, {"penalty_weight"}) == [
         "--penalty-weight does nothing with --energy penalty (only lm+penalty weighs the penalty)"]
     assert idle_settings({**settings, "energy": "lm+penalty"}, {"lm_weight", "penalty_weight"}) == []
+    assert idle_settings(settings, {"ants", "patience"}) == [
+        "--ants does nothing with --search anneal (it sets the constructive chains)"]
+    construct = {**settings, "search": "construct", "energy": "lm+penalty"}
+    assert idle_settings(construct, {"lm_weight", "ants"}) == []  # the prior's exponent
+    assert idle_settings(construct, {"penalty_weight", "patience"}) == [
+        "--patience does nothing with --search construct (see --restart)",
+        "--penalty-weight does nothing with --search construct (the LM is read once, as the "
+        "field's prior; --lm-weight is its exponent)"]
 
 
 def test_reversed_beta_range_is_refused(many, tmp_path):

@@ -49,7 +49,8 @@ def test_no_progress_with_quiet_or_without_a_terminal(monkeypatch, quiet, stream
 def test_the_glauber_solver_reports_sweeps_and_the_lowest_energy(monkeypatch):
     monkeypatch.setattr(GlauberSampler, "report_every", 0.0)  # every sweep
     seen = []
-    solver = GlauberSolver(SamplerConfig(chains=4, sweeps=5, time_limit=60), propagate="none")
+    solver = GlauberSolver(SamplerConfig(chains=4, sweeps=5, time_limit=60), propagate="none",
+                           search="anneal")
     (outcome,) = solve_all(solver, [Sudoku.parse(HARD)], on_sweep=lambda s, e: seen.append((s, e)))
     assert [s for s, _ in seen] == list(range(len(seen))) and len(seen) >= 5
     assert all(e >= 0 for _, e in seen) and not outcome.verified

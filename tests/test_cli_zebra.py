@@ -52,7 +52,7 @@ def test_solve_json_gives_the_solution_in_the_input_shape_and_the_answer(example
     assert row["puzzle"] == EXAMPLE
     assert row["solution"] == EXAMPLE_SOLUTION
     assert row["answer"] == 1 and row["verified"] and row["error"] is None
-    assert row["matches_expected"] and row["move"] == "swap"  # the Glauber solver answered
+    assert row["matches_expected"] and row["search"] == "construct"  # the Glauber solver answered
 
 
 def test_json_answers_read_back_for_verify_and_solve(tmp_path, generated):

@@ -136,3 +136,11 @@ def test_same_seed_same_answers():
     runs = [[a.solution for a in GlauberSolver(seed=7).solve_many(puzzles)] for _ in range(2)]
     assert runs[0] == runs[1]
     assert all(s is not None for s in runs[0])
+
+
+def test_a_single_group_of_two():
+    """The smallest structure (one group, the compile warm-up's): a complete construction."""
+    structure = Structure.from_tensors(2, 2, torch.tensor([[0, 1]]))
+    colony = Colony(structure, domains(torch.ones(2, 2, dtype=torch.bool)))
+    assert colony.run(1, seed=0)
+    assert sorted(colony.state.tolist()) == [0, 1]

@@ -63,7 +63,8 @@ def test_a_model_for_another_board_is_a_usage_error(tmp_path, model_dir):
 
 
 @pytest.mark.parametrize("example", ["sudoku_4x4.txt", "sudoku_6x6.txt", "sudoku_9x9.csv"])
-@pytest.mark.parametrize("options", [["--energy", "lm+penalty"], ["--init", "lm"]])
+@pytest.mark.parametrize("options", [["--energy", "lm+penalty"], ["--energy", "lm+penalty", "--search", "anneal"],
+                                     ["--init", "lm", "--search", "anneal"]])
 def test_shipped_models_work_out_of_the_box(example, options):
     """Every shipped board size runs the LM paths with no --model, offline, and every
     answer is verified."""
@@ -77,7 +78,11 @@ def test_shipped_models_work_out_of_the_box(example, options):
     assert result.exit_code == (0 if len(solved) == len(rows) else 1)
     for row in solved:
         assert verify(Sudoku.parse(row["puzzle"]), Sudoku.parse(row["solution"]))
-    assert all(row["init"] == ("lm" if "--init" in options else "uniform") for row in rows)
+    anneal = "anneal" in options
+    assert all(row["search"] == ("anneal" if anneal else "construct") for row in rows)
+    assert all(row["energy_terms"] == ("penalty" if "--init" in options else "lm+penalty") for row in rows)
+    if anneal:
+        assert all(row["init"] == ("lm" if "--init" in options else "uniform") for row in rows)
 
 
 def test_shipped_cards_record_how_the_models_were_made():

@@ -60,7 +60,8 @@ def make_solver(name: str, settings: dict) -> Solver:
                          init=settings.get("init", "uniform"),
                          lm_refresh=settings.get("lm_refresh", 1),
                          lm_fade=settings.get("lm_fade", 0), lm_weight=settings["lm_weight"],
-                         penalty_weight=settings["penalty_weight"], model=settings["model_dir"])
+                         penalty_weight=settings["penalty_weight"], model=settings["model_dir"],
+                         **{k: settings[k] for k in CONSTRUCT_SETTINGS + ("search",) if k in settings})
 
 
 def energy_solver(energy: str, settings: dict) -> Solver:
@@ -88,7 +89,8 @@ def option_name(setting: str) -> str:
     return "--" + {"model_dir": "model"}.get(setting, setting).replace("_", "-")
 
 
-SAMPLER_SETTINGS = ("chains", "sweeps", "time_limit", "move", "order", "schedule",
+CONSTRUCT_SETTINGS = ("ants", "greedy", "learn", "restart", "repair_every")  # --search construct
+SAMPLER_SETTINGS = ("search", *CONSTRUCT_SETTINGS, "chains", "sweeps", "time_limit", "move", "order", "schedule",
                     "beta_start", "beta_end", "anneal_sweeps", "patience", "energy", "init",
                     "lm_weight", "penalty_weight", "lm_refresh", "lm_fade", "model_dir", "propagate",
                     "device", "seed", "threads")
@@ -105,7 +107,14 @@ def idle_settings(settings: dict, given: set[str], solvers: tuple[str, ...] = ("
                 f"reference solver"] if idle else []
     energy, init = settings.get("energy", "penalty"), settings.get("init", "uniform")
     uses_lm = energy != "penalty" or init == "lm"
-    rules = [
+    anneal = settings.get("search", "construct") == "anneal"
+    rules = [(key, anneal, "with --search anneal (it sets the constructive chains)")
+             for key in CONSTRUCT_SETTINGS] + [
+        ("patience", not anneal, "with --search construct (see --restart)"),
+        ("init", not anneal, "with --search construct (an LM energy is the field's prior)"),
+        *[(key, not anneal and uses_lm, "with --search construct (the LM is read once, as the "
+           "field's prior; --lm-weight is its exponent)")
+          for key in ("lm_refresh", "lm_fade", "penalty_weight")],
         ("lm_weight", energy == "penalty", "with --energy penalty (give --energy lm or lm+penalty)"),
         ("penalty_weight", energy != "lm+penalty", f"with --energy {energy} (only lm+penalty "
          "weighs the penalty)"),
@@ -120,6 +129,9 @@ def idle_settings(settings: dict, given: set[str], solvers: tuple[str, ...] = ("
         ("beta_start", settings.get("schedule") == "constant",
          "with --schedule constant (it runs at --beta-end throughout)"),
     ]
-    return [f"{option_name(key)} does nothing {why}" for key, idle, why in rules
-            if idle and key in given]
+    said = {}  # the first rule that idles a setting
+    for key, idle, why in rules:
+        if idle and key in given:
+            said.setdefault(key, f"{option_name(key)} does nothing {why}")
+    return list(said.values())
 
