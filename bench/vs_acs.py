@@ -7,8 +7,9 @@ system of Lloyd & Amos (huwlloyd-mmu/sudoku_acs), on the same puzzles, one CPU t
 ACS_DIR is a local copy of the ACS source (fetch it yourself; nothing of it enters this
 project): it is copied to a temporary directory and built there with `make`. Instances:
 random-deletion 16x16 and 25x25 at 40, 45 and 50% givens (`glauber generate sudoku
---random-deletion`, any valid completion counts), generated unique minimal 16x16, and the
-first --hard puzzles of top1465 and forum_hardest_1106 from --data when present. Every
+--random-deletion`, any valid completion counts), generated unique minimal 16x16, the
+first --hard puzzles of top1465 and forum_hardest_1106 from --data when present, and
+generated Zebra puzzles with --zebra N (this engine only). Every
 puzzle gets --limit seconds in both solvers: ACS one process per puzzle (`--timeout`),
 this engine one `glauber solve` per set (`--time-limit` per puzzle, --threads 1), each
 answer checked by the exact verifier. --config adds columns: NAME=extra solve options
@@ -90,6 +91,8 @@ def main() -> None:
                     help="NAME=OPTIONS: another glauber column (ablation)")
     ap.add_argument("--sets", default="", help="comma-separated set names to run (default all)")
     ap.add_argument("--no-acs", action="store_true", help="glauber columns only")
+    ap.add_argument("--zebra", type=int, action="append", default=[],
+                    help="add generated NxN Zebra puzzles (minimal clue sets; no ACS column)")
     args = ap.parse_args()
     configs = [("glauber", [])] + [(c.split("=", 1)[0], c.split("=", 1)[1].split())
                                    for c in args.config]
@@ -97,6 +100,9 @@ def main() -> None:
         work = Path(tmp)
         binary = None if args.no_acs else build_acs(args.acs_dir, work)
         sets = generate(work, args.count)
+        # the first solve compiles the constructive kernel (cached on disk): not timed
+        subprocess.run(["glauber", "solve", str(Path(__file__).parent.parent / "examples" /
+                                                "sudoku_4x4.txt"), "--quiet"], capture_output=True)
         for name in ("top1465", "forum_hardest_1106"):
             src = args.data / f"{name}.txt"
             if src.exists():
@@ -104,6 +110,12 @@ def main() -> None:
                          if ln.strip() and not ln.startswith("#")][:args.hard]
                 (work / f"{name}.txt").write_text("\n".join(lines) + "\n")
                 sets[f"{name}_first{args.hard}"] = work / f"{name}.txt"
+        for n in args.zebra:
+            path = work / f"zebra_{n}x{n}.jsonl"
+            subprocess.run(["glauber", "generate", "zebra", "--houses", str(n), "--attributes",
+                            str(n), "--count", str(args.count), "--seed", "1", "--quiet",
+                            "--out", str(path)], check=True)
+            sets[path.stem] = path
         wanted = [s for s in args.sets.split(",") if s]
         head = "| set | puzzles | " + " | ".join(f"{c} solved | {c} wall s" for c, _ in configs)
         head += "" if binary is None else " | ACS solved | ACS wall s"
@@ -117,7 +129,9 @@ def main() -> None:
             for _, extra in configs:
                 ok, wall = run_glauber(path, args.limit, extra)
                 cells.append(f"{ok}/{len(puzzles)} | {wall:.1f}")
-            if binary is not None:
+            if binary is not None and name.startswith("zebra"):
+                cells.append("- | -")
+            elif binary is not None:
                 ok, wall = run_acs(binary, puzzles, args.limit)
                 cells.append(f"{ok}/{len(puzzles)} | {wall:.1f}")
             print(f"| {name} | {len(puzzles)} | " + " | ".join(cells) + " |", flush=True)
