@@ -127,7 +127,10 @@ def main() -> None:
             puzzles = [ln.strip() for ln in path.read_text().splitlines() if ln.strip()]
             cells = []
             for _, extra in configs:
-                ok, wall = run_glauber(path, args.limit, extra)
+                # --search anneal runs a file's puzzles side by side in one batch that shares
+                # --time-limit: give the batch the same total
+                shared = "anneal" in extra and "--search" in extra
+                ok, wall = run_glauber(path, args.limit * (len(puzzles) if shared else 1), extra)
                 cells.append(f"{ok}/{len(puzzles)} | {wall:.1f}")
             if binary is not None and name.startswith("zebra"):
                 cells.append("- | -")
