@@ -6,15 +6,18 @@ and the generators. Option choices and defaults come from the library's constant
 dataclasses, so the CLI and the Python API agree.
 
 Exit codes (the contract scripts rely on):
-  0  every puzzle solved and verified (check: every puzzle has exactly one solution)
-  1  some puzzle unsolved, unsatisfiable, with clashing givens or not unique; it still
-     gets its output line and the others are still answered
-  2  usage error or malformed input: `FILE:LINE: what is wrong` on stderr, nothing written
+  0    every puzzle solved and verified (check: every puzzle has exactly one solution)
+  1    some puzzle unsolved, unsatisfiable, with clashing givens or not unique; it still
+       gets its output line and the others are still answered
+  2    usage error or malformed input: `FILE:LINE: what is wrong` on stderr, nothing
+       written; or an output that cannot be written (a full disk): one line on stderr
+  130  interrupted (Ctrl-C): what was finished is written, stderr says how much
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import sys
@@ -27,18 +30,23 @@ from encoders.lm_config import ARCHS, ATTENTION, TrainConfig, ZebraTrainConfig
 from encoders.options import DEVICES, ENERGIES, INITS, SEARCHES, GlauberOptions
 from puzzles.base import PROPAGATION, plural
 from puzzles.errors import ConfigError, InputError, PuzzleError
-from puzzles.formats import FORMATS
+from puzzles.formats import FORMATS, board_key
 from puzzles.harness.solvers import DEFAULT_THREADS, SOLVERS
+from puzzles.harness.solving import interruption
 from puzzles.sudoku import generate as sudoku_generate
 from puzzles.zebra import generate as zebra_generate
 from puzzles.zebra.text import WORDINGS
 from solver.config import MOVES, ORDERS, SamplerConfig
 from solver.schedule import SCHEDULES, AnnealSchedule
 
-EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SAMPLER, SCHEDULE, GLAUBER = SamplerConfig(), AnnealSchedule(), GlauberOptions()  # defaults
 TRAIN = TrainConfig()
 ZEBRA_TRAIN = ZebraTrainConfig()
+THREADS_TRAIN = click.option(
+    "--threads", type=click.IntRange(min=1), default=None,
+    help="CPU threads for torch (default: torch's, one per core; on a shared machine "
+         "fewer can be faster: README, Threads).")
 
 
 class UserError(click.ClickException):
@@ -48,6 +56,42 @@ class UserError(click.ClickException):
 
     def show(self, file=None):
         click.echo(self.format_message(), err=True)
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line on stderr (what was kept), exit 130, no traceback."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def show(self, file=None):
+        click.echo(self.format_message(), err=True)
+
+
+class OutputError(UserError):
+    """An output that cannot be written (a full disk, a closed pipe aside): one line."""
+
+
+class Glauber(click.Group):
+    """The command group: Ctrl-C anywhere (in a SAT call too) ends a command with one
+    line and exit 130; commands that keep work say what they kept themselves."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Exception as e:  # noqa: BLE001 (PySAT's interrupt is a plain Exception)
+            if interruption(e):
+                raise Interrupted("interrupted") from None
+            if isinstance(e, OSError) and not isinstance(e, BrokenPipeError):
+                raise UserError(os_error_line(e)) from None
+            raise
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
+
+
+def os_error_line(error: OSError) -> str:
+    """One line for an OSError no command turned into a message of its own."""
+    return f"{error.filename}: {error.strerror or error}" if error.filename else \
+        f"error: {error.strerror or error}"
 
 
 @contextlib.contextmanager
@@ -79,6 +123,17 @@ class Progress:
             self.last = now
             self.bar.current_item = text
             self.bar.render_progress()  # update(0, ...) would not redraw
+
+    def echo(self, text: str):
+        """A line on stderr: on a line of its own, the bar cleared first and drawn again
+        below it (the bar's line has no newline, so a message would run into it)."""
+        if self.bar is None:
+            click.echo(text, err=True)
+            return
+        sys.stderr.write("\r\x1b[K")  # back to the line's start, clear it
+        click.echo(text, err=True)
+        self.bar._last_line = None  # click draws only a changed line; this one is gone
+        self.bar.render_progress()
 
 
 @contextlib.contextmanager
@@ -153,18 +208,20 @@ def parse_box_option(ctx, param, value):
         raise click.BadParameter(str(e)) from None
 
 
-def read_files(paths, fmt: str, box, apart: bool = False):
+def read_files(paths, fmt: str, box, apart: bool = False, scan: bool = False):
     """Every file's PuzzleFile. A bad file is a usage error, unless `apart`: then it takes
     its place in the list as the InputError saying why (one bad file of many is one bad
-    answer, not a dead run)."""
-    from puzzles.formats import read_file
+    answer, not a dead run). `scan`: checked and counted, but large files are not held
+    (`puzzles.formats.scan_file`)."""
+    from puzzles.formats import read_file, scan_file
+    reader = scan_file if scan else read_file
     if not apart:
         with user_errors():
-            return [read_file(p, fmt, box) for p in paths]
+            return [reader(p, fmt, box) for p in paths]
     read = []
     for p in paths:
         try:
-            read.append(read_file(p, fmt, box))
+            read.append(reader(p, fmt, box))
         except InputError as e:
             read.append(e)
         except PuzzleError as e:
@@ -172,14 +229,15 @@ def read_files(paths, fmt: str, box, apart: bool = False):
     return read
 
 
-def unreadable(pfile, as_json: bool, write) -> bool:
+def unreadable(pfile, as_json: bool, write, echo=None) -> bool:
     """For an InputError in place of a file (`read_files(apart=True)`): its own output
-    line, `FILE:LINE: why` on stderr, and True; False for a file that was read."""
+    line, `FILE:LINE: why` on stderr (through `echo`), and True; False for a file that
+    was read."""
     if not isinstance(pfile, InputError):
         return False
     from puzzles.formats import error_answer
     write(error_answer(pfile, as_json))
-    click.echo(str(pfile), err=True)
+    (echo or (lambda text: click.echo(text, err=True)))(str(pfile))
     return True
 
 
@@ -210,39 +268,97 @@ def check_out_dir(path: str):
         raise UserError(f"{path}: cannot create directory: permission denied")
 
 
-@contextlib.contextmanager
-def output(out: str | None):
-    """Yields write(text): stdout, or the file `out` (checked with `check_out_file`),
-    written and flushed piece by piece, so an interrupted run keeps what was written.
-    On a usage error (exit 2) a file this call created is removed: nothing is written."""
-    if out is None:
-        yield lambda text: click.echo(text, nl=False)
-        return
-    existed = os.path.exists(out)
-    try:
-        f = open(out, "w", encoding="utf-8")
-    except OSError as e:
-        raise UserError(f"{out}: cannot write: {e.strerror or e}") from None
+def cannot_write(where: str, error: OSError) -> OutputError:
+    return OutputError(f"{where}: cannot write: {error.strerror or error}")
 
-    def write(text: str):
+
+class Output:
+    """Where answers go: stdout, or the file `path`, opened (an existing file replaced)
+    only at the first write: a run that fails before its first answer (bad input, a model
+    that does not fit the board) leaves an existing file as it was. Written unbuffered,
+    piece by piece, so an interrupted or killed run keeps what it wrote. `json_array`:
+    the pieces are JSON lines, and the file is one JSON array of them (closed by
+    `close`, after an interruption too). An OSError is an `OutputError`: one line."""
+
+    def __init__(self, path: str | None, json_array: bool = False):
+        self.path, self.json_array = path, json_array
+        self.file = None
+        self.items = 0  # JSON array elements written
+
+    def write(self, text: str) -> None:
+        if not text:
+            return
+        if self.json_array:
+            pieces = []
+            for line in text.splitlines():
+                if line.strip():
+                    pieces.append(("[\n" if self.items == 0 else ",\n") + line)
+                    self.items += 1
+            text = "".join(pieces)
+        self._write(text)
+
+    def _write(self, text: str) -> None:
+        if self.path is None:
+            echo_out(text, nl=False)
+            return
         try:
-            f.write(text)
-            f.flush()
+            if self.file is None:
+                self.file = open(self.path, "wb", buffering=0)
+            data = text.encode("utf-8")
+            while data:
+                data = data[self.file.write(data):]
         except OSError as e:
-            raise UserError(f"{out}: cannot write: {e.strerror or e}") from None
+            raise cannot_write(self.path, e) from None
 
+    def close(self) -> None:
+        """End the JSON array (when one was begun) and close the file; again: nothing."""
+        if self.json_array and self.items:
+            self.items, self.json_array = 0, False
+            self._write("\n]\n")
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.close()
+        except OutputError:
+            if exc[0] is None:
+                raise  # else the error already on its way says more
+
+
+def quiet_stdout() -> None:
+    """After stdout failed (a full disk): point it at /dev/null, so that Python's flush at
+    exit does not fail again with a second message."""
     try:
-        with f:
-            yield write
-    except UserError:
-        if not existed:
-            os.remove(out)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+
+
+def echo_out(text: str, nl: bool = True) -> None:
+    """A result on stdout; an OSError (a full disk) is one line, exit 2."""
+    try:
+        click.echo(text, nl=nl)
+    except BrokenPipeError:
         raise
+    except OSError as e:
+        quiet_stdout()
+        raise cannot_write("stdout", e) from None
+
+
+def json_array_for(out: str | None) -> bool:
+    """Is `out` a `.json` file (answers as one JSON array; `.jsonl`: one per line)?"""
+    return out is not None and out.lower().endswith(".json")
 
 
 def write_output(text: str, out: str | None):
-    with output(out) as write:
-        write(text)
+    with Output(out) as sink:
+        sink.write(text)
 
 
 def make_directory(path: str):
@@ -343,7 +459,11 @@ def sampler_options(command):
         click.option("--energy", type=click.Choice(ENERGIES), default=GLAUBER.energy,
                      show_default=True, help="Energy the moves follow: constraint penalties, a "
                      "language model, or their weighted sum. Chains are always scored and "
-                     "stopped by the penalty (zero exactly on solutions)."),
+                     "stopped by the penalty (zero exactly on solutions). With --search "
+                     "construct an LM is the constructions' prior, read once per puzzle: on "
+                     "hard 9x9 it solves what penalty solves in as many rounds, and costs "
+                     "loading transformers and the model (4-8 s per run on a 2-core CPU) "
+                     "plus one forward pass per puzzle (docs/hard_band.md)."),
         click.option("--init", type=click.Choice(INITS), default=GLAUBER.init, show_default=True,
                      help="Where chains start and restart: uniform draws within the hard "
                      "mask, or lm: the language model's own unmasking of the puzzle (the "
@@ -393,7 +513,7 @@ FORMAT_OPTION = click.option("--format", "fmt", type=FORMAT_CHOICE, default="aut
                                   "text: one natural-language Zebra puzzle per file.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Glauber, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="glauber", prog_name="glauber")
 def cli():
     """Solve, check and generate constraint puzzles with Glauber dynamics.
@@ -414,61 +534,87 @@ def cli():
 @FORMAT_OPTION
 @BOX_OPTION
 @click.option("--out", type=click.Path(),
-              help="Write answers to this file instead of stdout (not written on exit 2).")
+              help="Write answers to this file instead of stdout, each as soon as it is "
+                   "ready. The file is opened at the first answer: a run that fails before "
+                   "it (exit 2) leaves an existing file as it was.")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per puzzle: source, kind, puzzle, solution, verified, "
-                   "error, seconds and solver statistics.")
+                   "error, seconds and solver statistics (JSON lines; an --out FILE.json "
+                   "holds one JSON array).")
+@click.option("--unordered", is_flag=True,
+              help="Write each answer as soon as its puzzle is done, not in input order "
+                   "(JSON answers name their source). Default: input order, each answer "
+                   "waiting only for unfinished puzzles before it among the puzzles read "
+                   "ahead (512).")
 @sampler_options
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-puzzle error lines.")
-def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, quiet, **opts):
-    """Solve every puzzle in FILES, in input order.
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress bar, and nothing on stderr about single puzzles: not why a "
+                   "puzzle failed (its answer and the exit code still say it failed), notes "
+                   "or warnings.")
+def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, unordered, quiet, **opts):
+    """Solve every puzzle in FILES, answers in input order.
 
     Answers are written in each file's own format (unsolved puzzles are written back
     unchanged; CSV keeps every column and gets the solution, empty when unsolved), or as
-    JSON lines with --json (or an --out file ending in .jsonl or .json). Zebra puzzles are
-    answered in plain text (the asked person's position and the solution as a table),
-    or in JSON with "answer": the house of the puzzle's question entity. FILE - reads
-    standard input.
+    JSON lines with --json (or an --out file ending in .jsonl; .json: one JSON array).
+    Zebra puzzles are answered in plain text (the asked person's position and the
+    solution as a table), or in JSON with "answer": the house of the puzzle's question
+    entity. FILE - reads standard input. Files are read twice: checked whole first (a
+    malformed puzzle stops the run before any answer), then a window at a time as they
+    are solved, so memory does not grow with the file. Ctrl-C keeps every finished
+    answer and exits 130.
     """
-    from puzzles.formats import answer_header, format_answer
-    from puzzles.harness.solving import solve_all
+    from puzzles.formats import answer_header, format_answer, iter_records
+    from puzzles.harness.solvers import preflight
+    from puzzles.harness.solving import solve_stream
 
     hush(quiet)
     if not files and not puzzle_strings:
         raise UserError("nothing to solve: give FILES (- for stdin) or --puzzle STRING")
     check_out_file(out)
     as_json = as_json or (out or "").lower().endswith((".jsonl", ".json"))
-    pfiles = read_files(files, fmt, box, apart=len(files) > 1)
+    pfiles = read_files(files, fmt, box, apart=len(files) > 1, scan=True)
     if puzzle_strings:
         from puzzles.formats import read_text
         with user_errors():
             pfiles.append(read_text("--puzzle", "\n".join(puzzle_strings), fmt, box))
     solver = build_solver(solver_name, opts)
     warn_idle(opts, (solver_name,), quiet)
-    bad = sum(isinstance(p, InputError) for p in pfiles)
-    total = sum(len(p.records) for p in pfiles if not isinstance(p, InputError))
-    failed = 0
-    with output(out) as write, progress_bar(total, "solving", quiet) as advance:
-        for pfile in pfiles:
-            if unreadable(pfile, as_json, write):  # its own line; exit 2 at the end
-                continue
-            def answered(i, outcome, pfile=pfile):  # in input order, as soon as ready
-                nonlocal failed
-                record = pfile.records[i]
-                write(format_answer(pfile, record, outcome, as_json))
-                if getattr(record.puzzle, "readings_opened", None) and not quiet:
-                    click.echo(f"{record.source}: note: {record.puzzle.readings_opened}", err=True)
-                if not outcome.answered:  # unverified, or solutions disagree on the answer
-                    failed += 1
-                    if not quiet:
-                        click.echo(f"{record.source}: {outcome.why}", err=True)
-                elif outcome.unique is False and not quiet:
-                    click.echo(f"{record.source}: warning: {not_unique(outcome)}", err=True)
+    readable = [p for p in pfiles if not isinstance(p, InputError)]
+    with user_errors():  # a model that does not fit a board: before any answer
+        preflight(solver, [puzzle for p in readable
+                           for puzzle in (p.samples or (r.puzzle for r in p.records))])
+    bad = len(pfiles) - len(readable)
+    total = sum(p.count for p in readable)
+    answered = failed = 0
+    sink = Output(out, json_array=json_array_for(out))
+    try:
+        with sink, progress_bar(total, "solving", quiet) as advance:
+            for pfile in pfiles:
+                if unreadable(pfile, as_json, sink.write, advance.echo):  # exit 2 at the end
+                    continue
+                header = [answer_header(pfile, as_json)]  # written with the first answer
 
-            write(answer_header(pfile, as_json))
-            with user_errors():
-                solve_all(solver, [r.puzzle for r in pfile.records], advance, answered,
-                          sweep_status(advance))
+                def answer(i, record, outcome, pfile=pfile, header=header):
+                    nonlocal answered, failed
+                    sink.write(header.pop() if header else "")
+                    sink.write(format_answer(pfile, record, outcome, as_json))
+                    answered += 1
+                    if getattr(record.puzzle, "readings_opened", None) and not quiet:
+                        advance.echo(f"{record.source}: note: {record.puzzle.readings_opened}")
+                    if not outcome.answered:  # unverified, or solutions disagree on the answer
+                        failed += 1
+                        if not quiet:
+                            advance.echo(f"{record.source}: {outcome.why}")
+                    elif outcome.unique is False and not quiet:
+                        advance.echo(f"{record.source}: warning: {not_unique(outcome)}")
+
+                with user_errors():
+                    solve_stream(solver, iter_records(pfile), lambda r: r.puzzle, answer,
+                                 advance, sweep_status(advance), ordered=not unordered)
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted: {answered} of {total} answered"
+                          f"{f' (written to {out})' if out and answered else ''}") from None
     if not quiet and total > 1:
         click.echo(f"solved {total - failed}/{total}", err=True)
     sys.exit(EXIT_USAGE if bad else EXIT_UNSOLVED if failed else EXIT_OK)
@@ -500,7 +646,7 @@ def verify(puzzle_file, solution_file, fmt, box, as_json):
     with user_errors():
         judged = judge_answers(puzzles, answers)
     for j in judged:
-        click.echo(json.dumps(j.as_dict()) if as_json else j.line())
+        echo_out(json.dumps(j.as_dict()) if as_json else j.line())
     sys.exit(EXIT_UNSOLVED if any(j.error is not None for j in judged) else EXIT_OK)
 
 
@@ -533,7 +679,7 @@ def check(files, fmt, box, as_json, quiet):
                 verdicts.append(check_record(record))
                 lines.append(json.dumps(verdicts[-1].as_dict()) if as_json else verdicts[-1].line())
                 advance(1)
-    click.echo("\n".join(lines))
+    echo_out("\n".join(lines))
     bad = any(isinstance(p, InputError) for p in pfiles)
     sys.exit(EXIT_USAGE if bad else EXIT_UNSOLVED if not all(v.ok for v in verdicts) else EXIT_OK)
 
@@ -569,9 +715,9 @@ def bench(files, solver_names, limit, fmt, box, as_json, quiet, **opts):
                 rows.append(bench_file(solver, bench_label(name, opts["energy"]), pfile,
                                        limit, advance))
     if as_json:
-        click.echo("".join(json.dumps(r.as_bench_dict()) + "\n" for r in rows), nl=False)
+        echo_out("".join(json.dumps(r.as_bench_dict()) + "\n" for r in rows), nl=False)
     else:
-        click.echo(format_table(rows))
+        echo_out(format_table(rows))
 
 
 @cli.group()
@@ -605,15 +751,17 @@ def train():
               help="Torch device.")
 @click.option("--seed", type=int, default=TRAIN.seed, show_default=True,
               help="Random seed (same seed and device: the same model).")
+@THREADS_TRAIN
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, device, seed, quiet):
+def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, device, seed, threads,
+                 quiet):
     """Train on generated solved grids (never downloads anything); prints the model card
     with its held-out accuracy on masked and corrupted cells."""
     from encoders.lm_training import train as run_training
 
     config = TrainConfig(arch=arch, box=box, steps=steps, batch=batch, lr=lr, seed=seed,
                          attention=attention, chain_share=chain_share)
-    run_training_command(run_training, config, out, device, quiet)
+    run_training_command(run_training, config, out, device, quiet, threads)
 
 
 @train.command("zebra")
@@ -639,8 +787,9 @@ def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, devic
               help="Torch device.")
 @click.option("--seed", type=int, default=ZEBRA_TRAIN.seed, show_default=True,
               help="Random seed (same seed and device: the same model).")
+@THREADS_TRAIN
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def train_zebra(arch, out, houses, attributes, steps, batch, lr, device, seed, quiet):
+def train_zebra(arch, out, houses, attributes, steps, batch, lr, device, seed, threads, quiet):
     """Train on puzzles from the unique generator (never downloads anything); prints the
     model card with its held-out accuracy and the share of generated 5x5 puzzles it
     solves alone by unmasking."""
@@ -648,14 +797,27 @@ def train_zebra(arch, out, houses, attributes, steps, batch, lr, device, seed, q
 
     config = ZebraTrainConfig(houses=houses, attributes=attributes, steps=steps, batch=batch,
                               lr=lr, seed=seed)
-    run_training_command(run_training, config, out, device, quiet)
+    run_training_command(run_training, config, out, device, quiet, threads)
 
 
-def run_training_command(run_training, config, out, device, quiet):
-    """Train with a progress bar showing the loss, save, print the card."""
+def no_library_bars():
+    """transformers' and the Hugging Face hub's own progress bars off (`Writing model
+    shards` when a model is saved): wanted on a terminal only, and there only beside ours."""
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    from transformers.utils import logging as hf_logging
+    hf_logging.disable_progress_bar()
+
+
+def run_training_command(run_training, config, out, device, quiet, threads=None):
+    """Train with a progress bar showing the loss, save, print the card. Libraries' own
+    bars are shown only on a terminal, and not with --quiet."""
     from encoders.pipeline import resolve_device
+    from puzzles.harness.solvers import set_threads
 
     hush(quiet)
+    if quiet or not sys.stderr.isatty():
+        no_library_bars()
+    set_threads(threads)
     try:
         dev = resolve_device(device)
     except ValueError as e:
@@ -664,7 +826,7 @@ def run_training_command(run_training, config, out, device, quiet):
     with progress_bar(config.steps, "training", quiet, show_loss) as advance:
         card = run_training(config, out, dev, progress=advance)
     normal_permissions(out)  # safetensors writes its file 0600
-    click.echo(json.dumps(card, indent=2))
+    echo_out(json.dumps(card, indent=2))
 
 
 @cli.group()
@@ -687,32 +849,53 @@ def generate():
               help="Blank all but --givens cells of a random solved grid, uniformly at random, "
                    "without keeping the solution unique (puzzles may have many solutions; any "
                    "valid completion solves them): the random-deletion benchmark instances.")
-@click.option("--out", type=click.Path(), help="Write to this file instead of stdout.")
+@click.option("--out", type=click.Path(),
+              help="Write to this file instead of stdout, each puzzle as it is made (opened "
+                   "at the first one). FILE.jsonl or FILE.json without --format: jsonl (a "
+                   ".json file holds one JSON array).")
 @click.option("--format", "fmt", type=click.Choice(sudoku_generate.OUTPUT_FORMATS),
-              default="lines", show_default=True,
-              help="lines: one puzzle per line; csv: puzzle,solution,givens,conflicts,decisions; "
-                   "jsonl: objects with box, solution and the difficulty figures.")
+              default=None, help="lines (default): one puzzle per line; csv: "
+                   "puzzle,solution,givens,conflicts,decisions; jsonl: objects with box, "
+                   "solution and the difficulty figures.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def generate_sudoku(box, count, givens, seed, minimal, random_deletion, out, fmt, quiet):
     """Unique Sudoku puzzles with a difficulty figure (SAT conflicts and decisions
     needed to solve each and prove it unique); with --random-deletion, puzzles that may
-    have many solutions."""
+    have many solutions. Ctrl-C keeps the puzzles made and exits 130."""
     cells = (box[0] * box[1]) ** 2
     if givens is not None and givens > cells:
         raise UserError(f"--givens {givens} is more than the {cells} cells of the board")
     if random_deletion and (givens is None or minimal):
         raise UserError("--random-deletion needs --givens N and no --minimal")
     check_out_file(out)
-    with sudoku_generate.SudokuGenerator(box, seed) as gen, output(out) as write, \
-            progress_bar(count, "generating", quiet) as advance:
-        for k in range(count):  # each puzzle written as soon as it is made
-            with user_errors():
-                made = (gen.random_deletion(givens) if random_deletion else
-                        gen.generate(givens, minimal, progress=lambda tried, left: advance.status(
-                            f"{plural(left, 'given')} left, {tried}/{cells} cells tried")))
-                text = sudoku_generate.format_generated([made], fmt)
-            write(text if k == 0 or fmt != "csv" else text.split("\n", 1)[1])
-            advance(1)
+    if fmt is None:
+        fmt = "jsonl" if (out or "").lower().endswith((".jsonl", ".json")) else "lines"
+    made_count = 0
+    try:
+        with sudoku_generate.SudokuGenerator(box, seed) as gen, \
+                Output(out, json_array=fmt == "jsonl" and json_array_for(out)) as sink, \
+                progress_bar(count, "generating", quiet) as advance:
+            for k in range(count):  # each puzzle written as soon as it is made
+                with user_errors():
+                    made = (gen.random_deletion(givens) if random_deletion else
+                            gen.generate(givens, minimal, progress=lambda tried, left:
+                                         advance.status(f"{plural(left, 'given')} left, "
+                                                        f"{tried}/{cells} cells tried")))
+                    text = sudoku_generate.format_generated([made], fmt)
+                sink.write(text if k == 0 or fmt != "csv" else text.split("\n", 1)[1])
+                made_count += 1
+                advance(1)
+    except Exception as e:  # noqa: BLE001 (PySAT's interrupt is a plain Exception)
+        if not interruption(e):
+            raise
+        raise generation_interrupted(made_count, count, out) from None
+    except KeyboardInterrupt:
+        raise generation_interrupted(made_count, count, out) from None
+
+
+def generation_interrupted(made: int, count: int, out: str | None) -> Interrupted:
+    return Interrupted(f"interrupted: {made} of {count} generated"
+                       f"{f' (written to {out})' if out and made else ''}")
 
 
 @generate.command("zebra")
@@ -760,33 +943,49 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, hard, dis
         check_out_file(out)
     gen = zebra_generate.ZebraGenerator(houses, attributes, seed, hard=hard,
                                         distractors=distractors)
-    if fmt == "jsonl":  # each puzzle written as soon as it is made
-        with output(out) as write, progress_bar(count, "generating", quiet) as advance:
-            for _ in range(count):
-                write(zebra_generate.format_generated([gen.generate()]))
+    made = 0
+    try:
+        if fmt == "jsonl":  # each puzzle written as soon as it is made
+            with Output(out, json_array=json_array_for(out)) as sink, \
+                    progress_bar(count, "generating", quiet) as advance:
+                for _ in range(count):
+                    sink.write(zebra_generate.format_generated([gen.generate()]))
+                    made += 1
+                    advance(1)
+            return
+        width = max(3, len(str(count)))  # the names of zebra_generate.text_files
+        names = [f"zebra_{i:0{width}d}.txt" for i in range(1, count + 1)]
+        if to_directory:
+            make_directory(out)
+        with progress_bar(count, "generating", quiet) as advance:
+            for name in names:
+                text = zebra_generate.to_text(gen.generate().puzzle, wording)
+                write_output(text, os.path.join(out, name) if to_directory else out)
+                made += 1
                 advance(1)
-        return
-    width = max(3, len(str(count)))  # the names of zebra_generate.text_files
-    names = [f"zebra_{i:0{width}d}.txt" for i in range(1, count + 1)]
-    if to_directory:
-        make_directory(out)
-    with progress_bar(count, "generating", quiet) as advance:
-        for name in names:
-            text = zebra_generate.to_text(gen.generate().puzzle, wording)
-            write_output(text, os.path.join(out, name) if to_directory else out)
-            advance(1)
+    except Exception as e:  # noqa: BLE001 (PySAT's interrupt is a plain Exception)
+        if not interruption(e):
+            raise
+        raise generation_interrupted(made, count, out) from None
+    except KeyboardInterrupt:
+        raise generation_interrupted(made, count, out) from None
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--energies", "energy_names", default="penalty,reference", show_default=True,
               help="Comma-separated energies to compare on the same puzzles: penalty, lm, "
                    "lm+penalty (Glauber dynamics under that energy), lm-init (penalty "
                    "moves from the LM's unmasking, as --init lm) and reference (the exact "
                    "SAT solver).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Directory (created if needed) for report.md, report.json, results.jsonl "
-                   "and the PNG plots.")
+              help="Directory (created at the first result) for results.jsonl (each result "
+                   "appended as it is ready), run.json (the settings, for --resume), and "
+                   "at the end report.md, report.json and the PNG plots.")
+@click.option("--resume", is_flag=True,
+              help="Continue the unfinished (interrupted) report in --out with the settings "
+                   "it was started with (FILES and options may be left out; any given must "
+                   "match), skipping the results it holds, then write the report.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Only the first N puzzles of each file.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=128, show_default=True,
@@ -800,69 +999,168 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, hard, dis
 @BOX_OPTION
 @sampler_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def report(files, energy_names, out_dir, limit, chunk_size, ray_address, fmt, box, quiet,
-           **opts):
+def report(files, energy_names, out_dir, resume, limit, chunk_size, ray_address, fmt, box,
+           quiet, **opts):
     """Accuracy report of energies on puzzle files: per dataset and energy, solved %,
     cell accuracy, seconds per puzzle, sweeps and agreement with the files' solutions,
     as report.md, report.json, results.jsonl and PNG plots in --out.
 
-    The same --seed on the same device reproduces every figure except the timings,
-    with or without --ray (while the sweep budget, not --time-limit, stops the sampler).
+    Each result is appended to results.jsonl (with its solution) as soon as it is ready;
+    Ctrl-C keeps them (exit 130) and --resume continues the report. The same --seed on
+    the same device reproduces every figure except the timings, with or without --ray or
+    an interruption (while the sweep budget, not --time-limit, stops the sampler).
     """
     import functools
 
-    from click.core import ParameterSource
-
     from puzzles.harness import report as reports
-    from puzzles.harness.solvers import energy_solver, parse_energies
+    from puzzles.harness.solvers import energy_solver, parse_energies, preflight
 
     hush(quiet)
-    with user_errors():
-        energies = parse_energies(energy_names)
-    if click.get_current_context().get_parameter_source("energy") != ParameterSource.DEFAULT:
+    ctx = click.get_current_context()
+    given = {k for k in ctx.params
+             if ctx.get_parameter_source(k) not in (None, ParameterSource.DEFAULT)}
+    if "energy" in given:
         raise UserError("report compares the energies given by --energies; --energy is for "
                         "solve and bench")
     del opts["energy"]  # set per energy by energy_solver
+    check_out_dir(out_dir)
+    with user_errors():
+        run = reports.read_run(out_dir) if os.path.isdir(out_dir) else None
+        energies = parse_energies(energy_names)
+    settings = {"files": list(files), "energies": energies, "limit": limit,
+                "chunk_size": chunk_size, "format": fmt,
+                "box": f"{box[0]}x{box[1]}" if box else None, **opts}
+    if resume:
+        if run is None:
+            raise UserError(f"{out_dir}: no report to resume (no {reports.RUN_FILE}); "
+                            "start one without --resume")
+        settings = resumed_settings(out_dir, run["settings"], settings, given)
+        files, energies, limit, chunk_size, fmt = (settings[k] for k in (
+            "files", "energies", "limit", "chunk_size", "format"))
+        box = parse_box_option(None, None, settings["box"])
+        opts = {k: settings[k] for k in opts}
+    elif not files:
+        raise UserError("nothing to report on: give FILES (or --resume to continue the "
+                        "report in --out)")
+    elif run is not None and not run.get("finished"):
+        with user_errors():
+            held = len(reports.read_rows(out_dir))
+        raise UserError(f"{out_dir} holds an unfinished report ({plural(held, 'result')}): "
+                        "continue it with --resume, or give another --out")
     with user_errors():
         reports.check_extras(ray_address)
-    check_out_dir(out_dir)  # created only when the report is written: no empty leftovers
     pfiles = read_files(files, fmt, box)
+    labels = reports.dataset_labels(files)
     factory = functools.partial(energy_solver, settings=opts)
-    with user_errors():  # bad settings fail here, before any work
+    with user_errors():  # bad settings, models that do not fit: before any work
         runner = reports.ChunkRunner(energies, factory, opts["seed"])
+        for label, pfile in zip(labels, pfiles):
+            samples = list({board_key(r.puzzle): r.puzzle for r in pfile.records}.values())
+            for energy, solver in runner.solvers.items():
+                try:
+                    preflight(solver, samples)
+                except ConfigError as e:
+                    raise ConfigError(f"energy {energy} is not available for {label}: {e}") from None
     lm_energies = [e for e in energies if e in ("lm", "lm+penalty")]
     warn_idle({**opts, "energy": lm_energies[-1] if lm_energies else "penalty",
                "init": "lm" if "lm-init" in energies else opts.get("init", "uniform")},
               ("reference",) if energies == ["reference"] else ("glauber",), quiet)
-    labels = reports.dataset_labels(files)
     work = reports.plan_chunks(labels, pfiles, chunk_size, limit)
-    total = sum(len(c.records) for c in work) * len(energies)
-    with progress_bar(total, "report", quiet) as advance, user_errors():
-        results, workers = reports.run_chunks(work, runner, ray_address, advance)
-    settings = {"files": list(files), "energies": energies, "limit": limit,
-                "chunk_size": chunk_size, "format": fmt,
-                "box": f"{box[0]}x{box[1]}" if box else None, **opts,
-                "ray": ray_address, "workers": workers}
-    result = reports.build_report(results, labels, energies, settings)
-    existed = os.path.isdir(out_dir)
+    done = done_results(out_dir, labels, pfiles) if resume else {}
+    total = sum(runner.work(c, reports.done_in(c, done.get(c.dataset, ()))) for c in work)
+    results = sum(len(c.records) for c in work) * len(energies)
+    kept = sum(len(d) for d in done.values())
+    log = reports.ResultsLog(out_dir, {**settings, "ray": ray_address}, fresh=not resume)
+    workers = 1
+    try:
+        with progress_bar(total, "report", quiet) as advance, user_errors():
+            if total:
+                _, workers = reports.run_chunks(work, runner, ray_address, advance, done,
+                                                log.append)
+    except OSError as e:
+        raise OutputError(f"{out_dir}: cannot write the results: {e.strerror or e}") from None
+    except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 (PySAT's interrupt)
+        if not interruption(e):
+            raise
+        kept += log.rows
+        raise Interrupted(
+            f"interrupted: {kept} of {results} results kept in "
+            f"{os.path.join(out_dir, reports.RESULTS_FILE)}; continue with: glauber report "
+            f"--out {out_dir} --resume" if kept else
+            f"interrupted: 0 of {results} results finished") from None
+    finally:
+        log.close()
+    settings.update(ray=ray_address, workers=workers)
     make_directory(out_dir)
     try:
-        written = result.write(out_dir)
+        with user_errors():
+            result, written = reports.finish(out_dir, labels, energies, settings)
     except OSError as e:
-        if not existed and not os.listdir(out_dir):
-            os.rmdir(out_dir)
-        raise UserError(f"{out_dir}: cannot write the report: {e.strerror or e}") from None
-    click.echo(reports.format_table(result.summaries))
+        raise OutputError(f"{out_dir}: cannot write the report: {e.strerror or e}") from None
+    echo_out(reports.format_table(result.summaries))
     if not quiet:
         click.echo(f"wrote {', '.join(written)}", err=True)
+
+
+# report settings that may differ on --resume: they change where and how fast, not what
+RESUME_FREE = ("ray", "workers", "threads")
+PARAMETER_SETTING = {"energy_names": "energies", "fmt": "format"}  # others: the same name
+
+
+def resumed_settings(out_dir: str, stored: dict, current: dict, given: set) -> dict:
+    """The settings a report was started with (run.json), after checking that every
+    option given on this command line agrees with them."""
+    for param in sorted(given):
+        key = PARAMETER_SETTING.get(param, param)
+        if key not in current or key in RESUME_FREE:
+            continue
+        mine, theirs = json.loads(json.dumps(current[key])), stored.get(key)
+        if mine != theirs:
+            from puzzles.harness.solvers import option_name
+            name = "FILES" if key == "files" else option_name(key)
+            shown = (" " if key == "files" else ",").join(theirs) if isinstance(theirs, list) \
+                else theirs
+            raise UserError(f"{out_dir}: the report was started with {name} {shown}; --resume "
+                            f"continues it with the settings in run.json (leave {name} out, "
+                            "or give another --out)")
+    return {**stored, **{k: current[k] for k in RESUME_FREE if k in current}}
+
+
+def done_results(out_dir: str, labels, pfiles) -> dict[str, set]:
+    """The (energy, index) pairs results.jsonl holds, per dataset; a usage error when a
+    result names another puzzle than the file now holds at its index (the input changed)."""
+    from puzzles.harness.report import read_rows
+    with user_errors():
+        rows = read_rows(out_dir)
+    records = dict(zip(labels, (p.records for p in pfiles)))
+    done: dict[str, set] = {}
+    for row in rows:
+        held = records.get(row.dataset)
+        if held is None or row.index >= len(held) or held[row.index].source != row.source:
+            raise UserError(f"{out_dir}: result {row.source} ({row.dataset} #{row.index}) is "
+                            "not the puzzle the input holds there: the input changed since "
+                            "the report started; give another --out")
+        done.setdefault(row.dataset, set()).add((row.energy, row.index))
+    return done
 
 
 def main():
     try:
         cli.main(prog_name="glauber")
     except BrokenPipeError:  # `glauber solve ... | head`: stop quietly
+        quiet_stdout()
         sys.stderr.close()
         sys.exit(EXIT_OK)
+    except SystemExit as e:
+        try:  # what stdout still buffers (a table, JSON): its failure is one line too
+            sys.stdout.flush()
+        except BrokenPipeError:
+            quiet_stdout()
+        except OSError as error:
+            quiet_stdout()
+            click.echo(f"stdout: cannot write: {error.strerror or error}", err=True)
+            sys.exit(EXIT_USAGE if e.code in (None, 0) else e.code)
+        raise
 
 
 if __name__ == "__main__":

@@ -25,15 +25,19 @@ every format, and the path `-` reads standard input. Every problem is raised as
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
+import itertools
 import json
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-from puzzles.base import Puzzle, Solution, plural
+from puzzles.base import Puzzle, Solution, article, plural
 from puzzles.errors import InputError, PuzzleError
 from puzzles.kinds import kind_of, read_json
 from puzzles.sudoku.model import Sudoku, default_box, size_of_length, value_of
@@ -71,11 +75,15 @@ class PuzzleFile:
 
     path: str
     format: str  # one of FORMATS
-    records: tuple[Record, ...]
+    records: tuple[Record, ...] | None  # None: too many to hold; `iter_records` reads them
     columns: tuple[str, str] = ("quizzes", "solutions")  # csv: puzzle and solution header
     has_solutions: bool = False  # csv/jsonl: a solution column/field was present
     header: tuple[str, ...] | None = None  # csv: every column of the input, as written
     solution_column: int | None = None  # csv: index of the solution column in `header`
+    count: int = 0  # how many records
+    box: tuple[int, int] | None = None  # the box it was read with (None: from the size)
+    origin: str | None = None  # the file to read the records from again (stdin: a copy)
+    samples: tuple = ()  # one puzzle per `board_key` (`scan_file`), for checks before work
 
 
 def detect_format(path: str, text: str) -> str:
@@ -101,6 +109,53 @@ def detect_format(path: str, text: str) -> str:
 
 STDIN = "-"  # the path that reads standard input
 STDIN_NAME = "<stdin>"  # its name in records and messages
+KEEP_RECORDS = 20_000  # `scan_file`: a file with more puzzles is read again as it is solved
+
+
+class _Text:
+    """File contents held in memory, as the readers take them."""
+
+    def __init__(self, text: str):
+        self._text = text
+
+    def text(self) -> str:
+        return self._text
+
+    def lines(self) -> Iterator[str]:
+        return iter(self._text.splitlines())
+
+    def csv_lines(self) -> Iterator[str]:
+        return iter(io.StringIO(self._text))
+
+
+class _File:
+    """A file on disk, read line by line (never whole, except a `.json` document or a
+    natural-language puzzle); a byte-order mark is skipped; `name` is used in errors."""
+
+    def __init__(self, path: str, name: str):
+        self.path, self.name = path, name
+
+    def _read(self, newline):
+        try:
+            with open(self.path, encoding="utf-8-sig", newline=newline) as f:
+                yield from f
+        except UnicodeDecodeError:
+            raise InputError(self.name, None, "not a text file (cannot decode as UTF-8)") from None
+        except OSError as e:
+            raise InputError(self.name, None, f"cannot read: {e.strerror or e}") from None
+
+    def text(self) -> str:
+        return "".join(self._read(None))
+
+    def lines(self) -> Iterator[str]:
+        return (line.rstrip("\n") for line in self._read(None))
+
+    def csv_lines(self) -> Iterator[str]:
+        return self._read("")
+
+    def head(self, lines: int = 200) -> str:
+        """The first lines, for `detect_format`."""
+        return "\n".join(itertools.islice(self.lines(), lines))
 
 
 def read_file(path: str, format: str = "auto", box: tuple[int, int] | None = None) -> PuzzleFile:
@@ -120,19 +175,85 @@ def read_file(path: str, format: str = "auto", box: tuple[int, int] | None = Non
     return read_text(path, text, format, box)
 
 
+def _resolve_format(path: str, head: str, format: str) -> str:
+    fmt = detect_format(path, head) if format == "auto" else format
+    if fmt not in FORMATS:
+        raise InputError(path, None, f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
+    return fmt
+
+
+def _records(path: str, source, fmt: str, box, meta: dict) -> Iterator[Record]:
+    """The records of `source` in format `fmt`, one by one; what answers need besides
+    (CSV header, whether solutions are present) is filled into `meta` as it is read."""
+    reader = {"lines": _read_lines, "csv": _read_csv, "jsonl": _read_jsonl,
+              "text": _read_zebra_text}[fmt]
+    return reader(path, source, box, meta)
+
+
 def read_text(path: str, text: str, format: str = "auto",
               box: tuple[int, int] | None = None) -> PuzzleFile:
     """Parse file contents (see `read_file`); `path` is used in records and errors."""
     text = text.removeprefix("\ufeff")  # a byte-order mark (stdin, or text from elsewhere)
-    fmt = detect_format(path, text) if format == "auto" else format
-    if fmt not in FORMATS:
-        raise InputError(path, None, f"unknown format {format!r} (use one of {', '.join(FORMATS)})")
-    reader = {"lines": _read_lines, "csv": _read_csv, "jsonl": _read_jsonl,
-              "text": _read_zebra_text}[fmt]
-    parsed = reader(path, text, box)
-    if not parsed.records:
+    fmt = _resolve_format(path, text, format)
+    meta: dict = {}
+    records = tuple(_records(path, _Text(text), fmt, box, meta))
+    if not records:
         raise InputError(path, None, "no puzzles found")
-    return parsed
+    return PuzzleFile(path, fmt, records, count=len(records), box=box, **meta)
+
+
+def board_key(puzzle: Puzzle) -> tuple:
+    """What a solver's settings may fit or not (a language model is made for one board):
+    the kind, and a Sudoku's box."""
+    return puzzle.kind, getattr(puzzle, "box", None)
+
+
+def _spool_stdin() -> str:
+    """Copy standard input to a temporary file (removed at exit), so that it can be read
+    twice without holding it in memory."""
+    fd, path = tempfile.mkstemp(prefix="glauber-stdin-", suffix=".txt")
+    atexit.register(lambda: os.path.exists(path) and os.remove(path))
+    with os.fdopen(fd, "wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out)
+    return path
+
+
+def scan_file(path: str, format: str = "auto", box: tuple[int, int] | None = None,
+              keep: int | None = None) -> PuzzleFile:
+    """Read and check every puzzle of a file, as `read_file` does, holding at most `keep`
+    records (default `KEEP_RECORDS`): a larger file comes back with `records` None and is
+    read again, one record at a time, by `iter_records`, so memory does not grow with the
+    file. Standard input (`-`) is copied to a temporary file for that. `count` is the
+    number of puzzles and `samples` one puzzle per `board_key`."""
+    keep = KEEP_RECORDS if keep is None else keep
+    name = STDIN_NAME if path == STDIN else path
+    if path != STDIN and os.path.isdir(path):
+        raise InputError(path, None, "is a directory")
+    source = _File(_spool_stdin() if path == STDIN else path, name)
+    fmt = _resolve_format(name, source.head(), format)
+    meta: dict = {}
+    kept: list[Record] | None = []
+    samples: dict[tuple, Puzzle] = {}
+    count = 0
+    for record in _records(name, source, fmt, box, meta):
+        count += 1
+        samples.setdefault(board_key(record.puzzle), record.puzzle)
+        if kept is not None:
+            kept.append(record)
+            if len(kept) > keep:
+                kept = None
+    if not count:
+        raise InputError(name, None, "no puzzles found")
+    return PuzzleFile(name, fmt, None if kept is None else tuple(kept), count=count, box=box,
+                      origin=source.path, samples=tuple(samples.values()), **meta)
+
+
+def iter_records(pfile: PuzzleFile) -> Iterator[Record]:
+    """The records of a file, in order: those it holds, or read again from its file (see
+    `scan_file`)."""
+    if pfile.records is not None:
+        return iter(pfile.records)
+    return _records(pfile.path, _File(pfile.origin, pfile.path), pfile.format, pfile.box, {})
 
 
 def _parse(path: str, line: int, text: str, box) -> Sudoku:
@@ -151,10 +272,10 @@ def _parse_row(path: str, line: int, symbols: str, n: int) -> None:
         raise InputError(path, line, str(e)) from None
 
 
-def _blocks(text: str):
+def _blocks(lines: Iterable[str]):
     """Consecutive non-blank, non-comment lines as lists of (line number, symbols)."""
     block: list[tuple[int, str]] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(lines, 1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             if block:
@@ -182,13 +303,39 @@ def _whole_board(symbols: str, box) -> bool:
         return False
 
 
-def _read_lines(path: str, text: str, box) -> PuzzleFile:
-    records = []
-    for block in _blocks(text):
+def _boxes_for(n: int) -> str:
+    """The box shapes of an n x n board, as `--box` takes them: `2x3 or 3x2`."""
+    shapes = [f"{r}x{n // r}" for r in range(2, n) if n % r == 0]
+    return " or ".join(shapes) if shapes else f"1x{n}"
+
+
+def _other_board(symbols: str, box) -> str | None:
+    """When `box` is given and a line holds a whole board of another size: what to say
+    (the line's size, the box's size, the boxes of the line's size); else None."""
+    if box is None:
+        return None
+    n, want = size_of_length(len(symbols)), box[0] * box[1]
+    if n is None or n == want:
+        return None
+    return (f"{plural(len(symbols), 'symbol')} make {article(f'{n}x{n}')} board, but box "
+            f"{box[0]}x{box[1]} is for {want}x{want} boards ({want * want} symbols a line, or "
+            f"{want} rows of {want}); for {n}x{n} use box {_boxes_for(n)}, or leave the box out")
+
+
+def _read_lines(path: str, source, box, meta: dict) -> Iterator[Record]:
+    for block in _blocks(source.lines()):
         k = len(block)
         is_grid = (k > 1 and all(len(s) == k for _, s in block)
                    and (box is None or box[0] * box[1] == k)
                    and not all(_whole_board(s, box) for _, s in block))
+        if not is_grid:
+            other = _other_board(block[0][1], box)
+            if other is None and k > 1 and box and all(len(s) == k for _, s in block):
+                other = (f"a grid of {k} rows of {k} symbols is {article(f'{k}x{k}')} board, but "
+                         f"box {box[0]}x{box[1]} is for {box[0] * box[1]}x{box[0] * box[1]} "
+                         f"boards; for {k}x{k} use box {_boxes_for(k)}, or leave the box out")
+            if other is not None:  # a file of another board size than the box
+                raise InputError(path, block[0][0], other)
         if not is_grid and k > 1 and not any(_whole_board(s, box) for _, s in block):
             width = box[0] * box[1] if box else len(block[0][1])
             for number, s in block:  # a grid with a faulty row: name the row
@@ -200,11 +347,14 @@ def _read_lines(path: str, text: str, box) -> PuzzleFile:
             grid_box = box or default_box(k)
             for number, s in block:  # name the row holding a bad symbol
                 _parse_row(path, number, s, k)
-            records.append(Record(path, block[0][0], _parse(path, block[0][0], "".join(s for _, s in block),
-                                                            grid_box), layout="grid"))
+            yield Record(path, block[0][0], _parse(path, block[0][0], "".join(s for _, s in block),
+                                                   grid_box), layout="grid")
         else:
-            records.extend(Record(path, number, _parse(path, number, s, box)) for number, s in block)
-    return PuzzleFile(path, "lines", tuple(records))
+            for number, s in block:
+                other = _other_board(s, box)
+                if other is not None:
+                    raise InputError(path, number, other)
+                yield Record(path, number, _parse(path, number, s, box))
 
 
 def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -215,8 +365,8 @@ def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _read_csv(path: str, text: str, box) -> PuzzleFile:
-    reader = csv.reader(io.StringIO(text))
+def _read_csv(path: str, source, box, meta: dict) -> Iterator[Record]:
+    reader = csv.reader(source.csv_lines())
     header = next(reader, None)
     if header is None:
         raise InputError(path, 1, "empty CSV file (expected a header)")
@@ -225,7 +375,9 @@ def _read_csv(path: str, text: str, box) -> PuzzleFile:
         raise InputError(path, 1, f"no puzzle column in header {','.join(header)!r} "
                          f"(name it one of: {', '.join(PUZZLE_COLUMNS)})")
     s_col = _pick(header, SOLUTION_COLUMNS)
-    records = []
+    meta.update(columns=(header[p_col].strip(), header[s_col].strip() if s_col is not None
+                         else "solutions"),
+                has_solutions=s_col is not None, header=tuple(header), solution_column=s_col)
     for row in reader:
         number = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -236,24 +388,48 @@ def _read_csv(path: str, text: str, box) -> PuzzleFile:
         expected = None
         if s_col is not None and row[s_col].strip():
             expected = _parse(path, number, row[s_col], puzzle.box)
-        records.append(Record(path, number, puzzle, expected, "csv", row[p_col], tuple(row)))
-    columns = (header[p_col].strip(), header[s_col].strip() if s_col is not None else "solutions")
-    return PuzzleFile(path, "csv", tuple(records), columns, s_col is not None,
-                      tuple(header), s_col)
+        yield Record(path, number, puzzle, expected, "csv", row[p_col], tuple(row))
 
 
-def _json_objects(path: str, text: str):
-    """(line, value) of each JSON value: the whole document of a `.json` file, else one per
-    non-blank, non-`#` line."""
+def _array_items(text: str, start: int):
+    """(offset, value) of each element of the JSON array that opens at text[start]."""
+    decoder = json.JSONDecoder()
+    pos = start + 1
+    while True:
+        while text[pos].isspace():
+            pos += 1
+        if text[pos] == "]":
+            return
+        value, end = decoder.raw_decode(text, pos)
+        yield pos, value
+        pos = end
+        while text[pos].isspace():
+            pos += 1
+        if text[pos] == ",":
+            pos += 1
+
+
+def _json_objects(path: str, source):
+    """(line, value) of each JSON value: a `.json` file is one document, whose value is
+    one puzzle or an array of them (as `solve --out FILE.json` writes); any other file
+    holds one value per non-blank, non-`#` line."""
     if path.lower().endswith(".json"):
+        text = source.text()
         try:
             value = json.loads(text)
         except json.JSONDecodeError as e:
             raise InputError(path, e.lineno, f"invalid JSON: {e.msg} (column {e.colno})") from None
         start = len(text) - len(text.lstrip())
-        yield text.count("\n", 0, start) + 1, value
+        if not isinstance(value, list):
+            yield text.count("\n", 0, start) + 1, value
+            return
+        line, counted = 1, 0
+        for offset, item in _array_items(text, start):
+            line += text.count("\n", counted, offset)
+            counted = offset
+            yield line, item
         return
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(source.lines(), 1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         try:
@@ -262,26 +438,26 @@ def _json_objects(path: str, text: str):
             raise InputError(path, number, f"invalid JSON: {e.msg} (column {e.colno})") from None
 
 
-def _read_jsonl(path: str, text: str, box) -> PuzzleFile:
-    records = []
-    any_solution = False
-    for number, obj in _json_objects(path, text):
+def _read_jsonl(path: str, source, box, meta: dict) -> Iterator[Record]:
+    meta.setdefault("has_solutions", False)
+    for number, obj in _json_objects(path, source):
         if not isinstance(obj, dict):
             raise InputError(path, number, "expected a JSON object (one puzzle)")
         try:
             puzzle, expected = read_json(obj, box)
         except PuzzleError as e:
             raise InputError(path, number, str(e)) from None
-        any_solution |= "solution" in obj
-        records.append(Record(path, number, puzzle, expected, layout="jsonl"))
-    return PuzzleFile(path, "jsonl", tuple(records), has_solutions=any_solution)
+        if "solution" in obj:
+            meta["has_solutions"] = True
+        yield Record(path, number, puzzle, expected, layout="jsonl")
 
 
-def _read_zebra_text(path: str, text: str, box) -> PuzzleFile:
+def _read_zebra_text(path: str, source, box, meta: dict) -> Iterator[Record]:
     """One natural-language Zebra puzzle; its record starts at the first non-blank line."""
+    text = source.text()
     puzzle = parse_zebra_text(path, text)
     first = next((i for i, line in enumerate(text.splitlines(), 1) if line.strip()), 1)
-    return PuzzleFile(path, "text", (Record(path, first, puzzle, layout="text"),))
+    yield Record(path, first, puzzle, layout="text")
 
 
 def outcome_json(record: Record, outcome: Outcome) -> dict:

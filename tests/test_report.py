@@ -4,6 +4,7 @@ reproducibility, unavailable energies and extras, and the Ray-sharded report."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import pytest
@@ -20,6 +21,7 @@ from puzzles.harness.report import (
     chunks_of,
     dataset_labels,
     difficulty_bucket,
+    puzzle_seed,
 )
 from puzzles.harness.scoring import Row, answer_of, cell_accuracy
 from puzzles.sudoku.model import Sudoku
@@ -155,7 +157,10 @@ def test_chunks_and_their_seeds():
     assert chunk_seed(3, 1) == chunk_seed(3, 1)
 
 
-def test_each_chunk_is_solved_with_its_own_seed():
+def test_each_chunk_or_puzzle_is_solved_with_its_own_seed():
+    """A batching solver gets one call and seed per chunk; a solver that takes puzzles one
+    at a time, one per puzzle, from its index (so a resumed report draws as an
+    uninterrupted one)."""
     class Recorder:
         name, seed = "recorder", None
 
@@ -163,12 +168,21 @@ def test_each_chunk_is_solved_with_its_own_seed():
             seen.append(self.seed)
             return Attempt(None, 0.0)
 
-    seen = []
-    runner = ChunkRunner(["penalty"], lambda energy: Recorder(), seed=9)
+    class Batcher(Recorder):
+        def solve_many(self, puzzles, progress=None):
+            return [self.solve(p) for p in puzzles]
+
     records = (Record("f.txt", 1, Sudoku.parse("1" + "." * 15)),) * 2
+    seen = []
+    runner = ChunkRunner(["penalty"], lambda energy: Batcher(), seed=9)
     runner.run(Chunk("d", 3, 12, records))
     runner.run(Chunk("d", 0, 0, records))
     assert seen == [chunk_seed(9, 3)] * 2 + [chunk_seed(9, 0)] * 2
+    seen = []
+    runner = ChunkRunner(["penalty"], lambda energy: Recorder(), seed=9)
+    runner.run(Chunk("d", 3, 12, records))
+    assert seen == [puzzle_seed(9, 12), puzzle_seed(9, 13)]
+    assert len({puzzle_seed(9, k) for k in range(20)} | {chunk_seed(9, k) for k in range(20)}) == 40
 
 
 def test_dataset_labels_and_difficulty_bands(single):
@@ -251,3 +265,156 @@ def test_same_seed_reproduces_a_constructive_report(datasets, tmp_path):
     assert reproduced(first) == reproduced(second)
     rows = [json.loads(line) for line in (first / "results.jsonl").read_text().splitlines()]
     assert any(r["verified"] for r in rows)
+
+
+# -- results kept as they finish; interrupted reports resume (issue 23) ----------------------
+
+CONSTRUCT = ("--sweeps", 3, "--time-limit", 600, "--chunk-size", 4, "--seed", 2)
+
+
+def interrupt_after(monkeypatch, rows: int):
+    """Ctrl-C once `rows` results have been appended (in process: no clock involved)."""
+    from puzzles.harness import report as reports
+    original = reports.ResultsLog.append
+
+    def append(self, row):
+        if self.rows == rows:
+            raise KeyboardInterrupt
+        original(self, row)
+
+    monkeypatch.setattr(reports.ResultsLog, "append", append)
+
+
+def test_results_carry_solutions_and_walls(single):
+    rows = results(single)
+    for r in rows:
+        assert (r["solution"] is not None) == r["verified"] and r["wall_s"] >= 0
+    sudoku = next(r for r in rows if r["verified"] and r["kind"] == "sudoku")
+    assert Sudoku.parse(sudoku["solution"]).is_complete
+    assert json.loads((single / "run.json").read_text())["finished"] is True
+
+
+def test_an_interrupted_report_keeps_its_results_and_resumes(datasets, tmp_path, monkeypatch):
+    whole = tmp_path / "whole"
+    assert run("report", *datasets, "--energies", "penalty,reference", "--out", whole,
+               *CONSTRUCT).exit_code == 0
+    out = tmp_path / "cut"
+    with monkeypatch.context() as patched:
+        interrupt_after(patched, 9)
+        result = run("report", *datasets, "--energies", "penalty,reference", "--out", out,
+                     *CONSTRUCT)
+    assert result.exit_code == 130
+    assert result.stderr == (f"interrupted: 9 of 40 results kept in {out / 'results.jsonl'}; "
+                             f"continue with: glauber report --out {out} --resume\n")
+    assert len(results(out)) == 9 and not (out / "report.md").exists()
+    assert json.loads((out / "run.json").read_text())["finished"] is False
+
+    again = run("report", *datasets, "--out", out)  # not by mistake: no --resume
+    assert again.exit_code == 2 and "holds an unfinished report (9 results)" in again.stderr
+    other = run("report", "--out", out, "--resume", "--sweeps", 4)
+    assert other.exit_code == 2 and "started with --sweeps 3" in other.stderr
+
+    with monkeypatch.context() as patched:  # interrupted twice
+        interrupt_after(patched, 5)
+        assert run("report", "--out", out, "--resume").exit_code == 130
+    assert len(results(out)) == 14
+    resumed = run("report", "--out", out, "--resume", "--seed", 2)  # same as given: fine
+    assert resumed.exit_code == 0, resumed.output
+    assert reproduced(out) == reproduced(whole)  # the same figures as without interruptions
+    assert (out / "report.md").exists() and len(results(out)) == 40
+    report = json.loads((out / "report.json").read_text())
+    assert report["settings"]["files"] == [str(d) for d in datasets]
+    done = run("report", "--out", out, "--resume")  # nothing left: the report again
+    assert done.exit_code == 0 and reproduced(out) == reproduced(whole)
+
+
+def test_an_interrupt_before_any_result_leaves_no_directory(datasets, tmp_path, monkeypatch):
+    interrupt_after(monkeypatch, 0)
+    out = tmp_path / "r"
+    result = run("report", datasets[0], "--energies", "reference", "--out", out)
+    assert result.exit_code == 130 and result.stderr == "interrupted: 0 of 10 results finished\n"
+    assert not out.exists()
+    result = run("report", "--out", out, "--resume")
+    assert result.exit_code == 2 and "no report to resume" in result.stderr
+
+
+def test_resume_refuses_results_from_other_input(datasets, tmp_path, monkeypatch):
+    data = tmp_path / "s.txt"
+    data.write_text("1234341221434321\n" * 3)
+    out = tmp_path / "r"
+    with monkeypatch.context() as patched:
+        interrupt_after(patched, 2)
+        assert run("report", data, "--energies", "reference", "--out", out).exit_code == 130
+    data.write_text("\n1234341221434321\n" * 3)  # the puzzles moved
+    result = run("report", "--out", out, "--resume")
+    assert result.exit_code == 2 and "the input changed" in result.stderr
+
+
+def test_ctrl_c_keeps_a_reports_finished_results(tmp_path):
+    """A real SIGINT, once the first result is in: a puzzle with no solution (that full
+    propagation does not refute) and an endless budget hold the run until then."""
+    import signal
+    import subprocess
+    import time
+    from pathlib import Path
+    data = tmp_path / "p.txt"
+    data.write_text("1234341221434321\n" + "........8..3...4...9..2..6.....79......8612...6.5"
+                    ".2.7...8...5...1.....2.4.5.....3\n")
+    out = tmp_path / "r"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", "report", str(data), "--energies", "penalty", "--out",
+         str(out), "--time-limit", "100000", "--sweeps", "100000000"],
+        cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    results_file = out / "results.jsonl"
+    while process.poll() is None and not (results_file.exists() and results_file.read_text()):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130 and "Traceback" not in stderr
+    assert stderr.splitlines()[-1].startswith("interrupted: 1 of 2 results kept in")
+    assert [r["verified"] for r in results(out)] == [True]
+
+
+# -- plots that stay readable ------------------------------------------------------------------
+
+def fake_rows(datasets: list[str], energies: list[str]) -> list[Row]:
+    rows = []
+    for path in datasets:
+        for e, energy in enumerate(energies):
+            for i in range(4):
+                rows.append(Row(dataset=os.path.splitext(os.path.basename(path))[0], index=i, source=f"{path}:{i + 1}", energy=energy,
+                                kind="zebra", size="4x4", stated=8, difficulty=3,
+                                verified=i <= e % 4, seconds=0.01 * (i + 1) * (e + 1),
+                                sweeps=10 * (i + e), conflicts=None, lowest_energy=0.0,
+                                cell_accuracy=1.0, matches_expected=None, error=None,
+                                device="cpu"))
+    return rows
+
+
+def test_many_series_get_panels_one_legend_outside_and_distinct_styles(tmp_path):
+    from puzzles.harness import plots
+    energies = ["penalty", "lm", "lm+penalty", "lm-init"]
+    rows = fake_rows([f"z/zebra_{k}.txt" for k in range(6)], energies)
+    for make in (plots.time_to_solve_cdf_figure, plots.solve_rate_vs_sweeps_figure):
+        fig = make(rows)
+        assert len(fig.axes) == 6  # one panel per dataset
+        [legend] = fig.legends  # one legend, for the figure, not inside a panel
+        assert [t.get_text() for t in legend.get_texts()] == energies
+        assert all(ax.get_legend() is None for ax in fig.axes)
+        looks = [(line.get_color(), line.get_linestyle(), line.get_marker())
+                 for line in fig.axes[0].get_lines()]
+        assert len(looks) == 4 and len(set(looks)) == 4
+    styles = {tuple(plots.style(k).values()) for k in range(40)}
+    assert len(styles) == 40
+    assert plots.plot_all(rows, str(tmp_path)) == ["solve_rate_vs_sweeps.png",
+                                                   "time_to_solve_cdf.png",
+                                                   "solve_rate_by_difficulty.png"]
+
+
+def test_past_twelve_datasets_panels_pool_by_directory_then_everything():
+    from puzzles.harness.plots import facets
+    two_dirs = fake_rows([f"{'ab'[k % 2]}/set_{k}.txt" for k in range(20)], ["penalty"])
+    assert [(title, len(rows)) for title, rows in facets(two_dirs)] == [
+        ("a/ (10 datasets)", 40), ("b/ (10 datasets)", 40)]
+    many_dirs = fake_rows([f"d{k}/set_{k}.txt" for k in range(20)], ["penalty"])
+    assert [title for title, _ in facets(many_dirs)] == ["all 20 datasets"]

@@ -13,7 +13,8 @@ puzzles of the call (same board shape, up to its batch size) into one tensor: th
 draws one puzzle sees depend on which puzzles share its call and in what order.
 Sharding single puzzles, or letting each worker seed once and solve its share, would
 change the answers. Sharding whole chunks does not: a chunk is always one call per
-energy, with the same puzzles in the same order and the seed `chunk_seed(seed, k)`,
+energy, with the same puzzles in the same order and the seed `chunk_seed(seed, k)`
+(solvers that take puzzles one at a time: one call per puzzle, seeded by its index),
 whichever process runs it. So a merged report equals the single-process one in
 everything that does not read the clock -- the solved set, sweeps, lowest energies,
 cell accuracy, agreement -- provided that
@@ -37,6 +38,7 @@ from typing import Callable, Sequence
 
 from puzzles.errors import ConfigError, PuzzleError
 from puzzles.harness.report import Chunk, ChunkResult, ChunkRunner
+from puzzles.harness.scoring import Row
 from puzzles.harness.solving import Solver
 
 RAY_MISSING = "--ray needs Ray, which is not installed: pip install -e '.[distributed]'"
@@ -62,15 +64,17 @@ def _answers(address: str) -> bool:
         return False
 
 
-def run_sharded(address: str, chunks: Sequence[Chunk], energies: Sequence[str],
+def run_sharded(address: str, work: Sequence[tuple[Chunk, frozenset]], energies: Sequence[str],
                 factory: Callable[[str], Solver], seed: int,
-                progress: Callable[[int], None]) -> tuple[list[ChunkResult], int]:
-    """Solve `chunks` on Ray workers; returns the chunk results (in completion order) and
+                progress: Callable[[int], None],
+                on_row: Callable[[Row], None] = lambda row: None) -> tuple[list[ChunkResult], int]:
+    """Solve chunks on Ray workers: `work` holds each chunk and the (energy, index) pairs
+    of it already answered (skipped). Returns the chunk results (in completion order) and
     the number of workers. address: "auto" (a running cluster, else a local one started
     for this call) or a cluster address (ConnectionError when nothing answers there). A
     Ray already initialised in this process is used as it is. `factory` must pickle (a
     module-level function or a partial of one); `progress(k)` is called as k more
-    puzzle-energy pairs are done."""
+    puzzle solves are done, `on_row(row)` for each row of a chunk as it comes back."""
     ray = require_ray()
     from ray.util import ActorPool
 
@@ -83,13 +87,16 @@ def run_sharded(address: str, chunks: Sequence[Chunk], energies: Sequence[str],
     try:
         resources = ray.cluster_resources()
         gpus = int(resources.get("GPU", 0))
-        workers = max(1, min(gpus or int(resources.get("CPU", 1)), len(chunks)))
+        workers = max(1, min(gpus or int(resources.get("CPU", 1)), len(work)))
         actor = ray.remote(**({"num_gpus": 1} if gpus else {"num_cpus": 1}))(ChunkRunner)
         pool = ActorPool([actor.remote(energies, factory, seed) for _ in range(workers)])
         results = []
         try:
-            for result in pool.map_unordered(lambda a, chunk: a.run.remote(chunk), chunks):
+            for result in pool.map_unordered(
+                    lambda a, job: a.run.remote(job[0], None, job[1]), work):
                 results.append(result)
+                for row in result.rows:
+                    on_row(row)
                 progress(len(result.rows))
         except ray.exceptions.RayTaskError as e:
             if isinstance(e.cause, (ConfigError, PuzzleError)):  # the user's: one line

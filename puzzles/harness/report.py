@@ -5,11 +5,20 @@ energy, or the exact SAT reference) built by a factory the caller passes in, so 
 module never imports torch.
 
 Work is cut into chunks: `chunk_size` consecutive puzzles of one dataset, by index.
-Every energy solves a chunk in one call, seeded with `chunk_seed(seed, k)`, so a
-puzzle's result depends on the seed, its chunk and the settings only -- not on the
-process that ran it or on what that process ran before. That is what lets
+A solver that takes puzzles one at a time (the exact solver, the Glauber solver's
+constructive search) solves each puzzle in its own call, seeded with
+`puzzle_seed(seed, index)`; a batching solver (annealing, puzzles side by side) solves a
+chunk in one call, seeded with `chunk_seed(seed, k)`. Either way a puzzle's result
+depends on the seed, its index or chunk and the settings only -- not on the process that
+ran it or on what that process ran before. That is what lets
 `puzzles.harness.distributed` shard chunks across Ray workers and still merge the
-single-process report (see there for what is reproduced and what is only measured).
+single-process report (see there for what is reproduced and what is only measured), and
+what lets an interrupted report resume where it stopped.
+
+Results are kept as they are made: every (puzzle, energy) row is appended to
+`results.jsonl` in the report directory as soon as it is scored (`ResultsLog`), with the
+run's settings in `run.json`; the report (report.md, report.json, plots) is built from
+results.jsonl (`finish`), by the run that completes the work or by a resumed one.
 
 Rows, scores, summaries and the table are `puzzles.harness.scoring`'s, shared with
 `glauber bench`.
@@ -17,21 +26,23 @@ Rows, scores, summaries and the table are `puzzles.harness.scoring`'s, shared wi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
-from dataclasses import asdict, dataclass, field
+import time
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import metadata
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
 from puzzles.errors import ConfigError
 from puzzles.formats import PuzzleFile, Record
 from puzzles.harness import scoring
-from puzzles.harness.scoring import Row, Stopwatch, Summary, format_table, score
-from puzzles.harness.solving import Solver, clash, solve_all
+from puzzles.harness.scoring import Row, Summary, format_table, score
+from puzzles.harness.solving import Solver, clash, derived_seed, solve_all
 from puzzles.kinds import KINDS, count
+
+RUN_FILE, RESULTS_FILE = "run.json", "results.jsonl"
 
 
 @dataclass(frozen=True)
@@ -50,62 +61,114 @@ def chunks_of(dataset: str, records: Sequence[Record], size: int) -> list[Chunk]
 
 
 def chunk_seed(seed: int, number: int) -> int:
-    """The solver seed of chunk `number`: a hash, so that neighbouring seeds and chunks
-    draw unrelated streams (seed + number would make seed 1 chunk 0 = seed 0 chunk 1)."""
-    digest = hashlib.sha256(f"{seed}:{number}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") >> 1  # 63 bits: every torch.Generator takes it
+    """The solver seed of chunk `number` (batching solvers): a hash, so that neighbouring
+    seeds and chunks draw unrelated streams (seed + number would make seed 1 chunk 0 =
+    seed 0 chunk 1)."""
+    return derived_seed(seed, number)
+
+
+def puzzle_seed(seed: int, index: int) -> int:
+    """The solver seed of the dataset's puzzle `index` (solvers that take puzzles one at a
+    time)."""
+    return derived_seed(seed, "puzzle", index)
+
+
+def one_at_a_time(solver: Solver) -> bool:
+    """Does the solver take puzzles one at a time (no `solve_many`, or the Glauber
+    solver's constructive search), so that each puzzle gets its own call and seed?"""
+    return not hasattr(solver, "solve_many") or getattr(solver, "search", None) == "construct"
 
 
 @dataclass(frozen=True)
 class ChunkResult:
     dataset: str
-    rows: list[Row]
+    rows: list[Row]  # the rows this run made (not those it was told were done)
     walls: dict[str, float]  # energy -> wall seconds spent on the chunk
+
+
+Done = Collection[tuple[str, int]]  # (energy, dataset index) pairs already in results.jsonl
 
 
 class ChunkRunner:
     """Solves chunks under every energy. The solvers are built once, up front (bad
     settings fail before any work; an LM loads once per process), and reseeded for every
-    chunk."""
+    call."""
 
     def __init__(self, energies: Sequence[str], factory: Callable[[str], Solver], seed: int):
         self.energies, self.factory, self.seed = list(energies), factory, seed
         self.solvers = {energy: factory(energy) for energy in energies}
 
-    def run(self, chunk: Chunk, progress: Callable[[int], None] | None = None) -> ChunkResult:
-        puzzles = [r.puzzle for r in chunk.records]
-        references = [None if clash(p) else count(p) for p in puzzles]
-        rows, walls = [], {}
+    def todo(self, chunk: Chunk, done: Done = ()) -> dict[str, list[int]]:
+        """Per energy, the chunk positions still to answer."""
+        return {energy: [j for j in range(len(chunk.records))
+                         if (energy, chunk.start + j) not in done] for energy in self.energies}
+
+    def work(self, chunk: Chunk, done: Done = ()) -> int:
+        """How many puzzle solves `run` makes (its progress steps): a batching solver solves
+        the whole chunk again when any of it is left."""
+        return sum(len(todo) if one_at_a_time(self.solvers[energy]) else
+                   len(chunk.records) if todo else 0
+                   for energy, todo in self.todo(chunk, done).items())
+
+    def run(self, chunk: Chunk, progress: Callable[[int], None] | None = None,
+            done: Done = (), on_row: Callable[[Row], None] | None = None) -> ChunkResult:
+        """Solve the chunk's puzzles not in `done` under every energy; `on_row(row)` as
+        each is scored (in the order they finish)."""
+        records = chunk.records
+        todo = self.todo(chunk, done)
+        needed = sorted({j for js in todo.values() for j in js})
+        references = {j: None if clash(records[j].puzzle) else count(records[j].puzzle)
+                      for j in needed}
+        rows: list[Row] = []
+        walls: dict[str, float] = {}
         for energy, solver in self.solvers.items():
-            if hasattr(solver, "seed"):  # the exact solver draws nothing and has none
-                solver.seed = chunk_seed(self.seed, chunk.number)
+            if not todo[energy]:
+                continue
+            clock = [time.perf_counter()]
+
+            def scored(j: int, outcome, energy=energy) -> None:
+                now = time.perf_counter()
+                row = replace(score(chunk.dataset, chunk.start + j, records[j], energy,
+                                    outcome, references[j]), wall_s=now - clock[0])
+                clock[0] = now
+                rows.append(row)
+                walls[energy] = walls.get(energy, 0.0) + row.wall_s
+                if on_row is not None:
+                    on_row(row)
+
             try:
-                with Stopwatch() as watch:
-                    outcomes = solve_all(solver, puzzles, progress)
+                if one_at_a_time(solver):
+                    for j in todo[energy]:
+                        if hasattr(solver, "seed"):  # the exact solver draws nothing
+                            solver.seed = puzzle_seed(self.seed, chunk.start + j)
+                        solve_all(solver, [records[j].puzzle], progress,
+                                  lambda _, outcome, j=j: scored(j, outcome))
+                else:
+                    if hasattr(solver, "seed"):
+                        solver.seed = chunk_seed(self.seed, chunk.number)
+                    wanted = set(todo[energy])
+                    solve_all(solver, [r.puzzle for r in records], progress,
+                              lambda j, outcome: scored(j, outcome) if j in wanted else None,
+                              ordered=False)
             except ConfigError as e:  # e.g. an LM energy without a model for this board
                 raise ConfigError(f"energy {energy} is not available for {chunk.dataset}: "
                                   f"{e}") from None
-            walls[energy] = watch.seconds
-            rows += [score(chunk.dataset, chunk.start + j, chunk.records[j], energy, outcome, ref)
-                     for j, (ref, outcome) in enumerate(zip(references, outcomes))]
         return ChunkResult(chunk.dataset, rows, walls)
 
 
-def summarize(results: Sequence[ChunkResult], datasets: Sequence[str],
+def summarize(rows: Sequence[Row], datasets: Sequence[str],
               energies: Sequence[str]) -> list[Summary]:
-    """One Summary per dataset and energy, in the given orders (chunk walls summed)."""
+    """One Summary per dataset and energy, in the given orders; wall time: the rows'
+    `wall_s` summed."""
     walls: dict[tuple[str, str], float] = {}
-    for chunk in results:
-        for energy, seconds in chunk.walls.items():
-            walls[chunk.dataset, energy] = walls.get((chunk.dataset, energy), 0.0) + seconds
-    return scoring.summarize([r for c in results for r in c.rows], walls, datasets, energies)
+    for r in rows:
+        walls[r.dataset, r.energy] = walls.get((r.dataset, r.energy), 0.0) + r.wall_s
+    return scoring.summarize(rows, walls, datasets, energies)
 
 
-def merge(results: Sequence[ChunkResult], datasets: Sequence[str],
-          energies: Sequence[str]) -> list[Row]:
-    """Every row, ordered by dataset, energy and puzzle index, whatever order the chunks
-    came back in."""
-    rows = [r for c in results for r in c.rows]
+def merge(rows: Sequence[Row], datasets: Sequence[str], energies: Sequence[str]) -> list[Row]:
+    """Every row, ordered by dataset, energy and puzzle index, whatever order they were
+    made in."""
     return sorted(rows, key=lambda r: (datasets.index(r.dataset), energies.index(r.energy), r.index))
 
 
@@ -154,7 +217,7 @@ class Report:
         return {"created": self.created, "seed": self.settings.get("seed"), **self.env,
                 "settings": self.settings,
                 "summaries": [asdict(s) for s in self.summaries], "plots": list(plots),
-                "results": "results.jsonl"}
+                "results": RESULTS_FILE}
 
     def markdown(self, plots: Sequence[str]) -> str:
         env = self.env
@@ -167,23 +230,32 @@ class Report:
                 f"- python {env['python']}, {versions}\n\n## Plots\n\n{images}\n")
 
     def write(self, out_dir: str) -> list[str]:
-        """Write report.md, report.json, results.jsonl (one row per puzzle and energy)
-        and the PNG plots into `out_dir`; returns the paths written."""
+        """Write report.md, report.json, results.jsonl (one row per puzzle and energy, in
+        report order, replacing the file appended as they finished) and the PNG plots into
+        `out_dir`; returns the paths written."""
         from puzzles.harness.plots import plot_all  # matplotlib: the `report` extra
         plots = plot_all(self.rows, out_dir)
         written = {"report.json": json.dumps(self.as_json(plots), indent=2) + "\n",
                    "report.md": self.markdown(plots),
-                   "results.jsonl": "".join(json.dumps(asdict(r)) + "\n" for r in self.rows)}
+                   RESULTS_FILE: "".join(json.dumps(asdict(r)) + "\n" for r in self.rows)}
         for name, text in written.items():
-            with open(os.path.join(out_dir, name), "w", encoding="utf-8") as f:
-                f.write(text)
+            _replace_file(os.path.join(out_dir, name), text)
         return [os.path.join(out_dir, name) for name in [*written, *plots]]
 
 
-def build_report(results: Sequence[ChunkResult], datasets: Sequence[str],
-                 energies: Sequence[str], settings: dict) -> Report:
-    rows = merge(results, datasets, energies)
-    return Report(summarize(results, datasets, energies), rows, settings, environment(rows))
+def _replace_file(path: str, text: str) -> None:
+    """Write `text` to `path` through a temporary file: an interrupted write leaves the
+    old file whole."""
+    partial = path + ".partial"
+    with open(partial, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(partial, path)
+
+
+def build_report(rows: Sequence[Row], datasets: Sequence[str], energies: Sequence[str],
+                 settings: dict) -> Report:
+    rows = merge(rows, datasets, energies)
+    return Report(summarize(rows, datasets, energies), rows, settings, environment(rows))
 
 
 def dataset_labels(paths: Sequence[str]) -> list[str]:
@@ -222,16 +294,113 @@ def plan_chunks(labels: Sequence[str], pfiles: Sequence[PuzzleFile], chunk_size:
             for chunk in chunks_of(label, pfile.records[:limit], chunk_size)]
 
 
+def done_in(chunk: Chunk, done: Done) -> frozenset[tuple[str, int]]:
+    """The (energy, index) pairs of `done` that fall in the chunk (what a worker needs)."""
+    indices = range(chunk.start, chunk.start + len(chunk.records))
+    return frozenset((e, i) for e, i in done if i in indices)
+
+
 def run_chunks(chunks: Sequence[Chunk], runner: ChunkRunner, ray_address: str | None = None,
-               progress: Callable[[int], None] | None = None) -> tuple[list[ChunkResult], int]:
+               progress: Callable[[int], None] | None = None,
+               done: dict[str, set] | None = None,
+               on_row: Callable[[Row], None] | None = None) -> tuple[list[ChunkResult], int]:
     """Solve `chunks` with `runner` in this process, or sharded over the Ray cluster at
     `ray_address` (`puzzles.harness.distributed`); returns the results and the number of
-    workers. `progress(k)`: k more puzzle-energy pairs done."""
+    workers. `progress(k)`: k more puzzle solves done (`ChunkRunner.work`); `done[dataset]`:
+    the (energy, index) pairs already answered, skipped; `on_row(row)` as each row is
+    ready (in this process: as each puzzle finishes; with Ray: as each chunk comes back)."""
+    done = done or {}
+    per_chunk = [done_in(c, done.get(c.dataset, ())) for c in chunks]
+    work = [(c, d) for c, d in zip(chunks, per_chunk) if runner.work(c, d)]
     if ray_address is None:
-        return [runner.run(chunk, progress) for chunk in chunks], 1
+        return [runner.run(c, progress, d, on_row) for c, d in work], 1
     from puzzles.harness.distributed import run_sharded  # noqa: PLC0415 (Ray: optional)
     try:
-        return run_sharded(ray_address, chunks, runner.energies, runner.factory, runner.seed,
-                           progress or (lambda k: None))
+        return run_sharded(ray_address, work, runner.energies, runner.factory, runner.seed,
+                           progress or (lambda k: None), on_row or (lambda row: None))
     except ConnectionError as e:
         raise ConfigError(f"--ray: {e}") from None
+
+
+def read_run(out_dir: str) -> dict | None:
+    """The run.json of a report directory ({"settings": ..., "finished": bool}), or None
+    when there is none."""
+    path = os.path.join(out_dir, RUN_FILE)
+    if not os.path.exists(path):
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            run = json.load(f)
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+    if not isinstance(run, dict) or not isinstance(run.get("settings"), dict):
+        raise ConfigError(f"{path}: not a glauber report's run file")
+    return run
+
+
+def read_rows(out_dir: str) -> list[Row]:
+    """The rows in a report directory's results.jsonl (none when it has none). A last line
+    cut short by an interruption is dropped; its puzzle is solved again."""
+    path = os.path.join(out_dir, RESULTS_FILE)
+    if not os.path.exists(path):
+        return []
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(Row.from_json(json.loads(line)))
+        except (ValueError, TypeError) as e:
+            if number == len(lines):  # the line being written when the run stopped
+                break
+            raise ConfigError(f"{path}:{number}: not a result row: {e}") from None
+    return rows
+
+
+class ResultsLog:
+    """A report directory's results.jsonl, appended and flushed row by row. Nothing is
+    created until the first row: then the directory, and run.json with the settings (so
+    that `--resume` can continue the run). `fresh`: start results.jsonl afresh (a new run
+    into a directory that held a finished report); else append (a resumed run)."""
+
+    def __init__(self, out_dir: str, settings: dict, fresh: bool):
+        self.out_dir, self.settings, self.fresh = out_dir, settings, fresh
+        self.file = None
+        self.rows = 0  # appended by this run
+
+    def _open(self):
+        os.makedirs(self.out_dir, exist_ok=True)
+        write_run(self.out_dir, self.settings, finished=False)
+        self.file = open(os.path.join(self.out_dir, RESULTS_FILE), "w" if self.fresh else "a",
+                         encoding="utf-8")
+
+    def append(self, row: Row) -> None:
+        if self.file is None:
+            self._open()
+        self.file.write(json.dumps(asdict(row)) + "\n")
+        self.file.flush()
+        self.rows += 1
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+def write_run(out_dir: str, settings: dict, finished: bool) -> None:
+    _replace_file(os.path.join(out_dir, RUN_FILE),
+                  json.dumps({"settings": settings, "finished": finished}, indent=2) + "\n")
+
+
+def finish(out_dir: str, datasets: Sequence[str], energies: Sequence[str],
+           settings: dict) -> tuple[Report, list[str]]:
+    """Build the report from the directory's results.jsonl, write report.md, report.json,
+    the plots and results.jsonl in report order, and mark run.json finished; returns the
+    report and the paths written."""
+    report = build_report([r for r in read_rows(out_dir) if r.dataset in datasets
+                           and r.energy in energies], datasets, energies, settings)
+    written = report.write(out_dir)
+    write_run(out_dir, settings, finished=True)
+    return report, written

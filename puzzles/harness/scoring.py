@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Callable, Sequence
 
 import numpy as np
@@ -55,6 +55,15 @@ class Row:
     error: str | None
     device: str | None  # where the solver ran (Glauber)
     site_updates: int | None = None  # Glauber: site updates made
+    solution: object = None  # the verified answer in its JSON form (a Sudoku's symbol
+    # string, a Zebra's {attribute: [value by house]}); None when unsolved
+    wall_s: float = 0.0  # wall seconds from the previous result of the same solver call
+    # (or the call's start) to this one: a call's rows sum to its wall time
+
+    @classmethod
+    def from_json(cls, obj: dict) -> "Row":
+        """A row as `asdict` wrote it (results.jsonl); fields it lacks take their defaults."""
+        return cls(**{f.name: obj[f.name] for f in fields(cls) if f.name in obj})
 
 
 def cell_accuracy(puzzle: Puzzle, answer: Solution, truth: Solution) -> float:
@@ -92,7 +101,8 @@ def score(dataset: str, index: int, record: Record, energy: str, outcome: Outcom
         cell_accuracy=None if truth is None else
         0.0 if answer is None else cell_accuracy(record.puzzle, answer, truth),
         matches_expected=None if record.expected is None else outcome.solution == record.expected,
-        error=outcome.error, device=stats.get("device"), site_updates=stats.get("site_updates"))
+        error=outcome.error, device=stats.get("device"), site_updates=stats.get("site_updates"),
+        solution=outcome.solution.to_json() if outcome.verified else None)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

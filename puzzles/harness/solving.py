@@ -3,16 +3,19 @@
 A solver is anything with `name` and `solve(puzzle) -> Attempt`; batch solvers (the
 Glauber sampler) may also offer `solve_many(puzzles) -> list[Attempt]`. `solve_all`
 answers a list of puzzles in order and passes every answer through the puzzle's exact
-verifier, so nothing unverified is ever reported as solved. `ReferenceSolver` is the
-exact SAT solver behind that signature.
+verifier, so nothing unverified is ever reported as solved; `solve_stream` does the same
+for any number of puzzles, read a window at a time, each answer handed on as soon as it
+is ready. `ReferenceSolver` is the exact SAT solver behind that signature.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import itertools
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Callable, Iterable, Protocol, Sequence, TypeVar
 
 from puzzles.base import Attempt, Puzzle, Solution
 from puzzles.kinds import count, describe, kind_of
@@ -80,14 +83,23 @@ def judge(puzzle: Puzzle, attempt: Attempt) -> Outcome:
                    verdicts(puzzle, attempt.solution) if verdicts is not None else {})
 
 
+def interruption(error: BaseException) -> bool:
+    """Is this the user's Ctrl-C? A KeyboardInterrupt, or the error PySAT's solvers raise
+    when SIGINT arrives inside a SAT call (`pysolvers.error: Caught keyboard interrupt`)."""
+    return isinstance(error, KeyboardInterrupt) or (
+        type(error).__module__ == "pysolvers" and "interrupt" in str(error).lower())
+
+
 def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
               progress: Callable[[int], None] | None = None,
               on_outcome: Callable[[int, Outcome], None] | None = None,
-              on_sweep: Callable[[int, float], None] | None = None) -> list[Outcome]:
+              on_sweep: Callable[[int, float], None] | None = None,
+              ordered: bool = True) -> list[Outcome]:
     """Solve and verify `puzzles` in order. Puzzles that `clash` are not sent to the
     solver: they get an Outcome with that error. `progress(k)` is called as k more are done.
     `on_outcome(i, outcome)` is called in input order, as soon as puzzle i and every
-    puzzle before it are answered (so a caller can write answers as they are ready).
+    puzzle before it are answered (so a caller can write answers as they are ready), or,
+    with `ordered=False`, as soon as puzzle i is answered.
     Batch solvers report each answer as it is ready when their `solve_many` takes an
     `on_attempt(i, attempt)` callback, and progress within a long batch (`on_sweep(sweep,
     lowest energy)`) when it takes `on_sweep`.
@@ -98,6 +110,10 @@ def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
     def settle(i: int, outcome: Outcome) -> None:
         nonlocal emitted
         outcomes[i] = outcome
+        if not ordered:
+            if on_outcome:
+                on_outcome(i, outcome)
+            return
         while emitted < len(outcomes) and outcomes[emitted] is not None:
             if on_outcome:
                 on_outcome(emitted, outcomes[emitted])
@@ -133,6 +149,88 @@ def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
             if progress:
                 progress(1)
     return outcomes  # type: ignore[return-value]
+
+
+T = TypeVar("T")
+
+WINDOW = 512  # `solve_stream`: puzzles read ahead and solved in one call (a batch's worth
+# of the Glauber solver's annealing; the constructive search takes them one at a time)
+
+
+def derived_seed(seed: int, *parts) -> int:
+    """A seed for one part of a run (a report chunk, a window of puzzles, one puzzle): a
+    hash, so that neighbouring seeds and parts draw unrelated streams (seed + k would make
+    seed 1 part 0 = seed 0 part 1)."""
+    digest = hashlib.sha256(":".join(map(str, (seed, *parts))).encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1  # 63 bits: every torch.Generator takes it
+
+
+def window_seed(seed: int, k: int) -> int:
+    """The solver seed of window k of `solve_stream`: the seed itself for the first (so a
+    file of up to `WINDOW` puzzles is answered as one `solve_all` call answers it)."""
+    return seed if k == 0 else derived_seed(seed, "window", k)
+
+
+class Sequencer:
+    """Hands outcomes on in input order: `settle(i, item, outcome)` for each as it is ready
+    (any order); `emit(i, item, outcome)` is called once every earlier one is emitted.
+    Unordered, each is emitted at once. `flush()` emits the outcomes still waiting for an
+    earlier one (an interrupted run: finished work is kept, out of order)."""
+
+    def __init__(self, emit: Callable[[int, T, Outcome], None], ordered: bool = True):
+        self.emit, self.ordered = emit, ordered
+        self.waiting: dict[int, tuple[T, Outcome]] = {}
+        self.next = 0  # the first index not emitted yet, in order
+
+    def settle(self, i: int, item: T, outcome: Outcome) -> None:
+        if not self.ordered:
+            self.emit(i, item, outcome)
+            return
+        self.waiting[i] = (item, outcome)
+        while self.next in self.waiting:
+            self.emit(self.next, *self.waiting.pop(self.next))
+            self.next += 1
+
+    def flush(self) -> None:
+        for i in sorted(self.waiting):
+            self.emit(i, *self.waiting.pop(i))
+
+
+def solve_stream(solver: Solver, items: Iterable[T], puzzle_of: Callable[[T], Puzzle],
+                 on_outcome: Callable[[int, T, Outcome], None],
+                 progress: Callable[[int], None] | None = None,
+                 on_sweep: Callable[[int, float], None] | None = None,
+                 ordered: bool = True, window: int = WINDOW) -> None:
+    """Solve and verify any number of items (records, puzzles: `puzzle_of(item)` is the
+    puzzle), read lazily `window` at a time: memory is bounded by the window, not by the
+    input. `on_outcome(i, item, outcome)` as soon as item i is answered and every earlier
+    one is (in input order), or at once with `ordered=False`. Each window is one
+    `solve_all` call; a seeded solver's seed is `window_seed(seed, k)` for window k (and
+    restored after). On Ctrl-C (`interruption`), the answers finished but still waiting
+    for an earlier one are handed on before KeyboardInterrupt is raised."""
+    seed = getattr(solver, "seed", None)
+    sequencer = Sequencer(on_outcome, ordered)
+    items = iter(items)
+    start = 0
+    try:
+        for k in itertools.count():
+            chunk = list(itertools.islice(items, window))
+            if not chunk:
+                break
+            if seed is not None:
+                solver.seed = window_seed(seed, k)
+            solve_all(solver, [puzzle_of(item) for item in chunk], progress,
+                      lambda j, outcome, chunk=chunk, start=start:
+                      sequencer.settle(start + j, chunk[j], outcome), on_sweep, ordered=False)
+            start += len(chunk)
+    except BaseException as e:
+        if not interruption(e):
+            raise
+        sequencer.flush()
+        raise KeyboardInterrupt from None
+    finally:
+        if seed is not None:
+            solver.seed = seed
 
 
 @dataclass(frozen=True)
