@@ -34,7 +34,8 @@ def test_solve_with_lm_energies_verifies_answers(tmp_path, model_dir, energy):
     puzzles = tmp_path / "p.txt"
     puzzles.write_text("1...\n..3.\n.4..\n...2\n".replace("\n", "") + "\n" + "." * 16 + "\n")
     result = CliRunner().invoke(cli, ["solve", str(puzzles), "--json", "--energy", energy,
-                                      "--model", str(model_dir), "--sweeps", "300", "--chains", "8"])
+                                      "--model", str(model_dir), "--sweeps", "300", "--chains", "8",
+                                      "--time-limit", "100000"])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 2 and all(r["energy_terms"] == energy for r in rows)
     for row in rows:  # a reported grid keeps the givens and passes the exact verifier
@@ -70,7 +71,7 @@ def test_shipped_models_work_out_of_the_box(example, options):
     answer is verified."""
     path = Path(__file__).parent.parent / "examples" / example
     result = CliRunner().invoke(cli, ["solve", str(path), "--json", "--chains", "8", "--sweeps", "200",
-                                      "--lm-refresh", "2", *options])
+                                      "--lm-refresh", "2", "--time-limit", "100000", *options])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows and result.exit_code in (0, 1), result.stderr
     solved = [row for row in rows if row["solution"] is not None]
@@ -99,4 +100,18 @@ def test_a_directory_that_is_not_a_model_is_a_usage_error(tmp_path):
     puzzles = tmp_path / "p.txt"
     puzzles.write_text("." * 16 + "\n")
     result = CliRunner().invoke(cli, ["solve", str(puzzles), "--energy", "lm", "--model", str(tmp_path)])
-    assert result.exit_code == 2 and "not a glauber model directory" in result.stderr
+    assert result.exit_code == 2 and "not a model directory (no config.json" in result.stderr
+
+
+def test_train_shows_no_library_bars_off_a_terminal_and_takes_threads(tmp_path):
+    import torch
+    before = torch.get_num_threads()
+    try:
+        result = CliRunner().invoke(cli, ["train", "sudoku", "--box", "2x2", "--steps", "1",
+                                          "--batch", "4", "--out", str(tmp_path / "m"),
+                                          "--device", "cpu", "--threads", "1"])
+        assert result.exit_code == 0, result.output
+        assert "Writing model shards" not in result.stderr and result.stderr == ""
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)

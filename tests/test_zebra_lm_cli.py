@@ -13,6 +13,8 @@ from puzzles.formats import read_file
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # loading must never need the hub
 EXAMPLES = Path(__file__).parent.parent / "examples"
+# budgets in sweeps (rounds), never the clock: a busy machine gives the same results
+NO_CLOCK = ["--time-limit", "100000"]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,7 @@ def verified_rows(result, path):
                                      ["--init", "lm"]])
 def test_solve_zebra_with_a_trained_model(zebra_model, puzzles, options):
     result = CliRunner().invoke(cli, ["solve", str(puzzles), "--json", "--model", str(zebra_model),
-                                      "--chains", "8", "--sweeps", "200", *options])
+                                      "--chains", "8", "--sweeps", "200", *NO_CLOCK, *options])
     rows = verified_rows(result, puzzles)
     assert all(r["energy_terms"] == options[1] or options[0] == "--init" for r in rows)
     if options != ["--energy", "lm"]:  # penalties solve 3x3 whatever the model
@@ -82,7 +84,7 @@ def test_the_shipped_zebra_model_works_out_of_the_box(example):
     """JSON and natural-language Zebra under lm+penalty with no --model, offline."""
     path = EXAMPLES / example
     result = CliRunner().invoke(cli, ["solve", str(path), "--json", "--energy", "lm+penalty",
-                                      "--chains", "8"])
+                                      "--chains", "8", "--sweeps", "2000", *NO_CLOCK])
     rows = verified_rows(result, path)
     assert all(r["verified"] for r in rows) and result.exit_code == 0, result.stderr
 
@@ -100,7 +102,7 @@ def test_a_puzzle_too_large_for_the_model_fails_alone(zebra_model, puzzles, tmp_
                                     "--count", "1", "--seed", "1", "-q"])
     big.write_text(puzzles.read_text().splitlines()[0] + "\n" + made.stdout)
     result = CliRunner().invoke(cli, ["solve", str(big), "--json", "--energy", "lm+penalty",
-                                      "--model", str(zebra_model), "--sweeps", "100"])
+                                      "--model", str(zebra_model), "--sweeps", "100", *NO_CLOCK])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["verified"] for r in rows] == [True, False] and result.exit_code == 1
     assert "up to 8 houses" in rows[1]["error"] and "--energy penalty" in rows[1]["error"]
