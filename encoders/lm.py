@@ -128,15 +128,20 @@ def _card_text(card: dict) -> str:
 
 
 def load(model_dir: str | Path, device="cpu"):
-    """(model, card) from a local directory; never touches the network."""
+    """(model, card) from a local directory; never touches the network. A project model
+    (a card with the glauber vocabulary) or any transformers masked or causal LM with its
+    tokenizer, with or without a card (`encoders.lm_text`)."""
     import transformers  # noqa: PLC0415
     transformers.utils.logging.disable_progress_bar()  # loading a few MB needs no bar
     path = Path(model_dir)
     card_file = path / CARD
-    if not card_file.exists():
-        raise ConfigError(f"{path}: not a glauber model directory (no {CARD}); train one with "
-                          "`glauber train sudoku --out DIR`")
-    card = json.loads(card_file.read_text())
+    try:
+        card = json.loads(card_file.read_text()) if card_file.exists() else {}
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"{card_file}: not a readable card ({e})") from None
+    if not str(card.get("vocabulary", "")).startswith("glauber"):
+        from encoders import lm_text  # noqa: PLC0415
+        return lm_text.load(path, card, device)
     if card.get("arch") not in ARCHS or card.get("attention", "full") not in ATTENTION:
         raise ConfigError(f"{card_file}: unknown arch {card.get('arch')!r} or attention "
                           f"{card.get('attention')!r}")
@@ -154,6 +159,9 @@ def lm_energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int
     """The LM term for a batch of encoded puzzles of one structure (Sudoku: token types or
     prompts from their givens, the attention mask from their shared graph; Zebra:
     `zebra_lm.energy`); refresh: sweeps between a masked LM's forward passes."""
+    if getattr(card, "tokenizer", None) is not None:  # through the model's own tokenizer
+        from encoders import lm_text  # noqa: PLC0415
+        return lm_text.energy(model, card, encs, device, refresh)
     if encs[0].meta.get("kind") == "zebra" or card.get("kind") == "zebra":
         from encoders import zebra_lm  # noqa: PLC0415
         return zebra_lm.energy(model, card, encs, device, refresh)

@@ -39,7 +39,7 @@ from encoders.encoded import Encoded
 from encoders.lm import graph_attention
 from puzzles.errors import BeyondModel, ConfigError
 from puzzles.zebra.model import CLUE_KINDS, RELATIONS, Clue, ZebraPuzzle, either, options_of
-from solver.lm import LMVocabulary, MaskedLMEnergy
+from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy
 
 ROLES = tuple((kind, slot) for kind in CLUE_KINDS for slot in range(RELATIONS[kind].arity))
 """(clue kind, entity slot) of every clue token, in table order."""
@@ -223,22 +223,73 @@ class ZebraLMEnergy(MaskedLMEnergy):
         self.houses = houses
 
     def site_ids(self, x, masked=None):
-        b, n = x.shape
-        h = self.houses
-        cell = torch.arange(n, device=x.device)
-        entity = cell // h * h + x  # [B, N]: the entity each cell holds
-        if masked is not None and masked.dtype != torch.bool:
-            masked = torch.zeros_like(x, dtype=torch.bool).scatter(1, masked, True)
-        if masked is not None:
-            entity = entity.masked_fill(masked, n)  # hidden: written to a dropped column
-        ids = torch.full((b, n + 1), self.vocab.mask, device=x.device)
-        return ids.scatter(1, entity, (cell % h).expand(b, -1))[:, :n]
+        return entity_ids(x, masked, self.houses, self.values, self.vocab.mask)
 
     def site_logp(self, x, masked=None, owner=None):
-        out = self._forward(self.inputs(x, masked, owner), owner)[:, self.shift:]
-        logp = torch.log_softmax(out[..., self.values], -1)  # [B, entity, house]
-        b, n, h = logp.shape
-        return logp.view(b, n // h, h, h).transpose(2, 3).reshape(b, n, h)
+        out = self._read(self._forward(self.inputs(x, masked, owner), owner))
+        return cells_from_entities(torch.log_softmax(out[..., self.values], -1))
+
+
+class ZebraCausalEnergy(CausalLMEnergy):
+    """A causal LM over entity lines (each entity's house token in its line, the clues
+    before them as the prompt), driven by states of cells like `ZebraLMEnergy`. E(x) =
+    -log p(the houses' tokens | the text before each). A cell's conditional over values
+    moves an entity (two, where the row stays a permutation), so conditionals and swaps
+    are scored whole: one batched pass over the candidate states."""
+
+    def __init__(self, model, vocab: LMVocabulary, houses: int, **kwargs):
+        super().__init__(model, vocab, **kwargs)
+        self.houses = houses
+        self.cache_arg = None  # candidates differ at several positions: no shared prefix
+
+    def site_ids(self, x, masked=None):
+        return entity_ids(x, masked, self.houses, self.values, self.vocab.mask)
+
+    def site_logp(self, x, masked=None, owner=None):
+        return cells_from_entities(super().site_logp(x, masked, owner))
+
+    def logits(self, x, cache, sites):
+        b, v = len(x), self.houses
+        owner = self._owner(b).repeat_interleave(v)
+        out = []
+        for k in range(sites.shape[1]):
+            variants = x.repeat_interleave(v, 0)
+            variants.scatter_(1, sites[:, k].repeat_interleave(v)[:, None],
+                              torch.arange(v, device=x.device).repeat(b)[:, None])
+            out.append(torch.log_softmax(self.sequence_logp(variants, owner).view(b, v), -1))
+        return torch.stack(out, 1)
+
+    def swap_delta(self, x, cache, i, j):
+        b, s = i.shape
+        owner = self._owner(b)
+        swapped = x.repeat_interleave(s, 0)
+        a, c = x.gather(1, i).reshape(-1, 1), x.gather(1, j).reshape(-1, 1)
+        swapped.scatter_(1, i.reshape(-1, 1), c).scatter_(1, j.reshape(-1, 1), a)
+        after = self.sequence_logp(swapped, owner.repeat_interleave(s)).view(b, s)
+        return -(after - self.sequence_logp(x, owner)[:, None])
+
+
+def entity_ids(x: torch.Tensor, masked: torch.Tensor | None, houses: int, values: torch.Tensor,
+               mask: int) -> torch.Tensor:
+    """The entity view of cell states x LongTensor[B, N] (cell m*H + h holds value index
+    v): LongTensor[B, N], entity m*H + v's token is `values[h]`, `mask` where no unmasked
+    cell (masked: LongTensor[B, S] indices or BoolTensor[B, N]) holds it."""
+    b, n = x.shape
+    h = houses
+    cell = torch.arange(n, device=x.device)
+    entity = cell // h * h + x  # [B, N]: the entity each cell holds
+    if masked is not None and masked.dtype != torch.bool:
+        masked = torch.zeros_like(x, dtype=torch.bool).scatter(1, masked, True)
+    if masked is not None:
+        entity = entity.masked_fill(masked, n)  # hidden: written to a dropped column
+    ids = torch.full((b, n + 1), mask, device=x.device)
+    return ids.scatter(1, entity, values[cell % h].expand(b, -1))[:, :n]
+
+
+def cells_from_entities(logp: torch.Tensor) -> torch.Tensor:
+    """[B, entity m*H + v, house h] -> [B, cell m*H + h, value v]."""
+    b, n, h = logp.shape
+    return logp.view(b, n // h, h, h).transpose(2, 3).reshape(b, n, h)
 
 
 def energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 1) -> ZebraLMEnergy:

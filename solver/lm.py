@@ -58,7 +58,8 @@ class MaskedLMEnergy:
     def __init__(self, model, vocab: LMVocabulary, token_types: torch.Tensor | None = None,
                  prompts: torch.Tensor | None = None, device="cpu", batch: int = 4096,
                  attention: torch.Tensor | None = None, refresh: int = 1,
-                 positions: torch.Tensor | None = None):
+                 positions: torch.Tensor | None = None, template: torch.Tensor | None = None,
+                 slots: torch.Tensor | None = None):
         self.model, self.vocab, self.device, self.batch = model.eval(), vocab, torch.device(device), batch
         self.values = torch.tensor(vocab.values, device=self.device)
         # [1, 1, L, L]: transformers passes a prepared 4-D float mask through unchanged
@@ -67,6 +68,10 @@ class MaskedLMEnergy:
         self.positions = None if positions is None else positions.to(self.device)
         self.prompts = None if prompts is None else prompts.to(self.device)
         self.shift = (vocab.bos is not None) + (0 if prompts is None else prompts.shape[1])
+        # a text layout: whole sequences LongTensor[P, L] with the sites at `slots`
+        # LongTensor[N] (written over the template); bos and prompts are then unused
+        self.template = None if template is None else template.to(self.device)
+        self.slots = None if slots is None else slots.to(self.device)
         self.owner = None  # LongTensor[B]: problem of each chain (set by the sampler)
         self.refresh = refresh
         self._memo: dict[tuple, list] = {}  # site set -> [uses, FloatTensor[B, S, V]]
@@ -83,6 +88,9 @@ class MaskedLMEnergy:
         sites (LongTensor[B, S] indices or BoolTensor[B, N]) replaced by the mask token;
         owner: problem per chain."""
         ids = self.site_ids(x, masked)
+        if self.template is not None:
+            return self.template[self._owner(len(x)) if owner is None else owner].index_copy(
+                1, self.slots, ids)
         if self.prompts is not None:
             ids = torch.cat([self.prompts[self._owner(len(x)) if owner is None else owner], ids], 1)
         if self.vocab.bos is not None:
@@ -101,8 +109,12 @@ class MaskedLMEnergy:
         """log p(x_s = v) for every site from one pass with `masked` sites masked:
         FloatTensor[B, N, V], normalised per site here (a subclass may read them off
         another normalisation, e.g. `encoders.zebra_lm.ZebraLMEnergy`)."""
-        out = self._forward(self.inputs(x, masked, owner), owner)[:, self.shift:]
+        out = self._read(self._forward(self.inputs(x, masked, owner), owner))
         return torch.log_softmax(out[..., self.values], -1)
+
+    def _read(self, out: torch.Tensor) -> torch.Tensor:
+        """The sites' rows of a sequence output [B, L, ...] -> [B, N, ...]."""
+        return out[:, self.slots] if self.slots is not None else out[:, self.shift:]
 
     def _mask(self, length: int, start: int = 0) -> torch.Tensor | None:
         """The attention rows of positions start..length-1 (keys 0..length-1)."""
@@ -227,44 +239,106 @@ class MaskedLMEnergy:
 
 
 class CausalLMEnergy(MaskedLMEnergy):
-    """E(x) = -log p(sites | bos, prompt) under an `AutoModelForCausalLM`-style model.
+    """E(x) = -log p(sites | bos, prompt) under an `AutoModelForCausalLM`-style model: the
+    sum, over the sites' positions, of the log-probability of each site's token given
+    everything before it (tokens of a text layout between sites are read, not scored).
 
     The exact conditional of site s over values v is softmax_v(log p(x with x_s = v));
     tokens before s do not depend on v, so their key/value cache is computed once per
-    chain and shared by the V candidate suffixes.
+    chain and shared by the V candidate suffixes. The cache is used only through the
+    public forward arguments (`cache=` or, in older transformers, `past_key_values=`) and
+    the cache object's own `batch_repeat_interleave`; where a model or version offers
+    neither, the candidates are scored whole (same numbers, more compute).
     """
 
     def __init__(self, model, vocab: LMVocabulary, prompts: torch.Tensor | None = None,
-                 device="cpu", batch: int = 4096, attention: torch.Tensor | None = None):
-        if vocab.bos is None:
-            raise ValueError("a causal LM energy needs a bos token")
-        super().__init__(model, vocab, None, prompts, device, batch, attention)
+                 device="cpu", batch: int = 4096, attention: torch.Tensor | None = None,
+                 template: torch.Tensor | None = None, slots: torch.Tensor | None = None):
+        if vocab.bos is None and prompts is None and template is None:
+            raise ValueError("a causal LM energy needs a bos token or a prompt")
+        super().__init__(model, vocab, None, prompts, device, batch, attention,
+                         template=template, slots=slots)
+        self.cache_arg = _cache_argument(model)  # None: score candidates whole
 
     @torch.inference_mode()
-    def sequence_logp(self, x: torch.Tensor) -> torch.Tensor:
+    def _site_scores(self, ids: torch.Tensor, slots: torch.Tensor,
+                     owner: torch.Tensor | None = None) -> torch.Tensor:
+        """log p of each site's token given what precedes it: FloatTensor[B, N]."""
+        logp = torch.log_softmax(self._forward(ids, owner)[:, slots - 1], -1)
+        return logp.gather(-1, ids[:, slots].unsqueeze(-1)).squeeze(-1)
+
+    @torch.inference_mode()
+    def sequence_logp(self, x: torch.Tensor, owner: torch.Tensor | None = None) -> torch.Tensor:
         """log p of the sites' tokens given bos and prompt: FloatTensor[B]."""
-        ids = self.inputs(x)
-        logp = torch.log_softmax(self._forward(ids)[:, self.shift - 1:-1], -1)
-        return logp.gather(-1, ids[:, self.shift:].unsqueeze(-1)).squeeze(-1).sum(1)
+        ids = self.inputs(x, owner=owner)
+        return self._site_scores(ids, self._slots_of(ids), owner).sum(1)
+
+    @torch.inference_mode()
+    def _teacher(self, ids: torch.Tensor, owner: torch.Tensor | None = None) -> torch.Tensor:
+        """log p(site token = value v | everything before it) at every site, over the value
+        tokens: FloatTensor[B, N, V]."""
+        slots = self._slots_of(ids)
+        out = self._forward(ids, owner)[:, slots - 1]
+        return torch.log_softmax(out[..., self.values], -1)
+
+    def _slots_of(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.slots if self.slots is not None else \
+            torch.arange(self.shift, ids.shape[1], device=ids.device)
+
+    @torch.inference_mode()
+    def site_logp(self, x: torch.Tensor, masked: torch.Tensor | None = None,
+                  owner: torch.Tensor | None = None) -> torch.Tensor:
+        """A causal LM's reading of a partial state, FloatTensor[B, N, V]: the `masked`
+        sites are first filled in sequence order by the model's own greedy choice given
+        the prompt and the sites before them; then each site's conditional given the
+        prompt and the sites before it (one pass per masked site, one more at the end).
+        With nothing masked: one teacher-forced pass. This is the prior the constructive
+        search reads (`encoders.construction.lm_prior`)."""
+        owner = self._owner(len(x)) if owner is None else owner
+        ids = self.inputs(x, masked, owner)
+        slots = self._slots_of(ids)
+        blank = ids[:, slots] == self.vocab.mask  # [B, N]
+        for k in range(len(slots)):
+            if blank[:, k].any():
+                best = self.values[self._teacher(ids, owner)[:, k].argmax(-1)]
+                ids[:, slots[k]] = torch.where(blank[:, k], best, ids[:, slots[k]])
+        return self._teacher(ids, owner)
 
     @torch.inference_mode()
     def _site_logits(self, x: torch.Tensor, owner: torch.Tensor, site: int) -> torch.Tensor:
         """log p(x with x_site = v) + const for every chain and value: FloatTensor[B, V]."""
         ids = self.inputs(x, owner=owner)
+        slots = self._slots_of(ids)
+        col = int(slots[site])
+        if self.cache_arg is not None:
+            try:
+                return self._cached_site_logits(ids, slots, col)
+            except (AttributeError, TypeError, ValueError, RuntimeError, NotImplementedError):
+                self.cache_arg = None  # this model or version: score the candidates whole
+        return self._whole_site_logits(ids, slots, col)
+
+    def _whole_site_logits(self, ids, slots, col):
+        b, v = len(ids), len(self.values)
+        variants = ids.repeat_interleave(v, 0)
+        variants[:, col] = self.values.repeat(b)
+        later = slots[slots >= col]
+        return self._site_scores(variants, later).sum(1).view(b, v)
+
+    def _cached_site_logits(self, ids, slots, col):
         b, length = ids.shape
         v = len(self.values)
-        col = self.shift + site
         past = self.model(input_ids=ids[:, :col], use_cache=True, attention_mask=self._mask(col))
         first = torch.log_softmax(past.logits[:, -1].float(), -1)[:, self.values]  # p(v | prefix)
-        if col + 1 == length:
+        later = slots[slots > col] - col  # the other sites' places in the suffix
+        if len(later) == 0:
             return first
         suffix = ids[:, col:].repeat_interleave(v, 0)
         suffix[:, 0] = self.values.repeat(b)
-        cache = past.cache  # the prefix's key/value cache (transformers >= 5 naming)
-        cache.batch_repeat_interleave(v)
-        out = self.model(input_ids=suffix, cache=cache, attention_mask=self._mask(length, col)).logits.float()
-        logp = torch.log_softmax(out[:, :-1], -1).gather(-1, suffix[:, 1:].unsqueeze(-1)).squeeze(-1)
-        return first + logp.sum(1).view(b, v)
+        cache = _repeat_cache(_output_cache(past), v)
+        out = self.model(input_ids=suffix, attention_mask=self._mask(length, col),
+                         **{self.cache_arg: cache}).logits.float()
+        logp = torch.log_softmax(out[:, later - 1], -1).gather(-1, suffix[:, later].unsqueeze(-1))
+        return first + logp.squeeze(-1).sum(1).view(b, v)
 
     def logits(self, x, cache, sites):
         """Exact conditionals, one batched scoring per distinct site: FloatTensor[B, S, V]."""
@@ -285,6 +359,36 @@ class CausalLMEnergy(MaskedLMEnergy):
 
     def energy(self, x, cache):
         return -self.sequence_logp(x)
+
+
+def _cache_argument(model) -> str | None:
+    """The forward argument that takes a key/value cache ('cache' in transformers 5,
+    'past_key_values' before), or None."""
+    import inspect  # noqa: PLC0415
+    try:
+        names = inspect.signature(model.forward).parameters
+    except (TypeError, ValueError):
+        return None
+    return next((a for a in ("cache", "past_key_values") if a in names), None)
+
+
+def _output_cache(out):
+    """The key/value cache of a forward output, under either version's name."""
+    for name in ("cache", "past_key_values"):
+        cache = out.get(name) if hasattr(out, "get") else getattr(out, name, None)
+        if cache is not None:
+            return cache
+    raise AttributeError("the model returned no key/value cache")
+
+
+def _repeat_cache(cache, v: int):
+    """Every cached sequence repeated v times in place of one (batch b -> b * v)."""
+    if hasattr(cache, "batch_repeat_interleave"):
+        cache.batch_repeat_interleave(v)
+        return cache
+    if isinstance(cache, (tuple, list)):  # the legacy layout: per layer (key, value)
+        return tuple(tuple(t.repeat_interleave(v, 0) for t in layer) for layer in cache)
+    raise AttributeError(f"cannot repeat a {type(cache).__name__}")
 
 
 def _exchange(li: torch.Tensor, lj: torch.Tensor, a: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
