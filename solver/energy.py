@@ -6,10 +6,16 @@ change (`prepare` builds it, `commit` updates it); `logits` returns the negative
 conditional energy of every value at the given sites, at temperature 1.
 
 Shapes: B chains, N sites, V values, S sites updated at once per chain.
+
+Sites that every chain updates alike (a colour class, a class of perm groups) come as one
+row expanded over the batch (`sites.stride(0) == 0`); `PenaltyEnergy` builds index tables
+for such a tensor once (a plan, kept while the tensor object lives) instead of per call,
+so a sweep asks the host for a few calls per class and never for a device value.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Protocol
 
 import torch
@@ -170,7 +176,14 @@ class PenaltyEnergy:
                 owners[s].append(g)
         self.site_groups = _site_lists(sites, owners, self.G).to(self.device)  # [N, Gs]
         self.n_groups = torch.tensor([len(o) for o in owners], dtype=torch.float, device=self.device)
+        # some site is in fewer groups than another: its pad slots point at row G, which
+        # must read zero (known here, on the host, so no sweep asks the device)
+        self._pads = any(len(o) < self.site_groups.shape[1] for o in owners)
+        self._entries = float(sum(len(o) for o in owners))  # sum of all counts, fixed
+        self._plans: dict[int, SimpleNamespace] = {}  # id(sites) -> index tables
         self.unary = None if unary is None else unary.to(self.device, torch.float)
+        if self.unary is not None:  # unary[i, x_i] as one take from the flat table
+            self._unary_at = torch.arange(sites, device=self.device) * values
         self.pairs = None
         if pair_sites is not None and pair_sites.shape[0]:
             f = pair_sites.shape[0]
@@ -208,8 +221,56 @@ class PenaltyEnergy:
             counts[:, :self.G].scatter_add_(2, members, torch.ones_like(members, dtype=counts.dtype))
         return counts
 
+    def _plan(self, sites: torch.Tensor) -> SimpleNamespace | None:
+        """Index tables for sites shared by every chain (one row expanded: stride 0), built
+        once per tensor object; None for sites that differ between chains."""
+        plan = self._plans.get(id(sites))  # the plan holds its tensor: the id is not reused
+        if plan is None:
+            if not self.G or sites.dim() != 2 or sites.stride(0) != 0:
+                return None
+            if len(self._plans) >= 1024:
+                self._plans.clear()
+            b, s = sites.shape
+            row = sites[0]
+            own = self.site_groups[row]  # [S, Gs]
+            gs = own.shape[1]
+            flat = own.reshape(-1)
+            plan = SimpleNamespace(
+                sites=sites,  # keeps id(sites) from being reused while the plan lives
+                b=b, s=s, gs=gs,
+                own=flat,  # [S*Gs]: group of each (site, group) slot
+                base=flat * self.V,  # [S*Gs]: its row in the flat count table
+                at=row.repeat_interleave(gs).expand(b, -1),  # [B, S*Gs]: slot -> site
+                slot=torch.arange(s, device=self.device).repeat_interleave(gs).expand(b, -1),
+                one=torch.ones((), device=self.device).expand(b, s * gs),
+                minus=torch.full((), -1.0, device=self.device).expand(b, s * gs),
+                self_n=(-self.n_groups[row]).view(1, s, 1).expand(b, s, 1),
+                unary=None if self.unary is None else self.factor_weight * self.unary[row])
+            self._plans[id(sites)] = plan
+        return plan
+
+    def _shift(self, cache: torch.Tensor, plan, values: torch.Tensor, src: torch.Tensor):
+        """Add src (+1 or -1 per slot) to the counts of values LongTensor[B, S*Gs]."""
+        cache.view(plan.b, -1).scatter_add_(1, plan.base + values, src)
+        if self._pads:
+            cache[:, self.G] = 0
+
+    def _seen(self, cache: torch.Tensor, plan) -> torch.Tensor:
+        """Each site's counts summed over its groups: FloatTensor[B, S, V]."""
+        seen = cache.index_select(1, plan.own)
+        return seen if plan.gs == 1 else seen.view(plan.b, plan.s, plan.gs, self.V).sum(2)
+
     def logits(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor,
                choices: bool = True) -> torch.Tensor:
+        plan = self._plan(sites) if self.group_form == "pairs" else None
+        if plan is not None:  # the same terms from the plan's tables
+            energy = self._seen(cache, plan)  # counts with the site itself ...
+            energy.scatter_add_(2, x.gather(1, sites).unsqueeze(-1), plan.self_n)  # ... without
+            if self.group_weight != 1:
+                energy.mul_(self.group_weight)
+            if plan.unary is not None:
+                energy += plan.unary
+            return self._factors(x, sites, energy, choices).neg_()
         b, s = sites.shape
         energy = torch.zeros(b, s, self.V, device=x.device)
         if self.G:
@@ -221,13 +282,18 @@ class PenaltyEnergy:
             energy += self.group_weight * term
         if self.unary is not None:
             energy += self.factor_weight * self.unary[sites]
+        return self._factors(x, sites, energy, choices).neg_()
+
+    def _factors(self, x, sites, energy, choices: bool):
+        """energy += the pair and disjunctive factors' terms at `sites`."""
         if self.pairs is not None:
+            b, s = sites.shape
             _, tables, fac, other = self.pairs
             partner = x.gather(1, other[sites].view(b, -1)).view(b, s, -1)  # [B, S, Fs]
             energy += self.factor_weight * tables[fac[sites], :, partner].sum(2)
         if choices and self.choices is not None:
             energy += self.factor_weight * self.choices.site_energy(x, sites)
-        return -energy
+        return energy
 
     def _count(self, cache: torch.Tensor, sites: torch.Tensor, values: torch.Tensor, sign: float):
         """Add `sign` to the group counts of values[b, s] at sites[b, s]."""
@@ -239,10 +305,20 @@ class PenaltyEnergy:
                           torch.full(own.shape, sign, device=cache.device))
         cache[:, self.G] = 0  # the pad group absorbs updates of sites in fewer groups
 
+    def _spread(self, plan, values: torch.Tensor) -> torch.Tensor:
+        """values LongTensor[B, S] -> one per (site, group) slot, LongTensor[B, S*Gs]."""
+        return values if plan.gs == 1 else values.gather(1, plan.slot)
+
     def commit(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor, new: torch.Tensor):
-        if self.G:
-            self._count(cache, sites, x.gather(1, sites), -1.0)
-            self._count(cache, sites, new, 1.0)
+        if not self.G:
+            return
+        plan = self._plan(sites)
+        if plan is not None:
+            self._shift(cache, plan, x.gather(1, plan.at), plan.minus)
+            self._shift(cache, plan, self._spread(plan, new), plan.one)
+            return
+        self._count(cache, sites, x.gather(1, sites), -1.0)
+        self._count(cache, sites, new, 1.0)
 
     def lift(self, x: torch.Tensor, cache: torch.Tensor, sites: torch.Tensor) -> torch.Tensor:
         """Remove a block's sites (LongTensor[B, K]) from the counts and return the cost of
@@ -254,6 +330,13 @@ class PenaltyEnergy:
         """
         if self.pairs is not None or self.choices is not None or self.group_form != "pairs":
             raise ValueError("block moves need group_form='pairs' and no pair or disjunctive factors")
+        plan = self._plan(sites)
+        if plan is not None:
+            self._shift(cache, plan, x.gather(1, plan.at), plan.minus)
+            cost = self._seen(cache, plan)
+            if self.group_weight != 1:
+                cost.mul_(self.group_weight)
+            return cost if plan.unary is None else cost.add_(plan.unary)
         b, k = sites.shape
         cost = torch.zeros(b, k, self.V, device=x.device)
         if self.G:
@@ -266,17 +349,27 @@ class PenaltyEnergy:
 
     def place(self, cache: torch.Tensor, sites: torch.Tensor, new: torch.Tensor) -> None:
         """Put lifted sites back with values `new` (LongTensor[B, K])."""
-        if self.G:
+        if not self.G:
+            return
+        plan = self._plan(sites)
+        if plan is not None:
+            self._shift(cache, plan, self._spread(plan, new), plan.one)
+        else:
             self._count(cache, sites, new, 1.0)
 
     def energy(self, x: torch.Tensor, cache: torch.Tensor) -> torch.Tensor:
-        total = torch.zeros(x.shape[0], device=x.device)
-        if self.G:
-            c = cache[:, :self.G]
-            per = c * (c - 1) / 2 if self.group_form == "pairs" else (c - 1).clamp(min=0)
-            total += self.group_weight * per.sum((1, 2))
+        total = None
+        if self.G and self.group_form == "pairs":
+            # sum c(c-1)/2 = (sum c^2 - sum c) / 2, and sum c is the same in every state
+            # (the pad row holds zeros)
+            total = (cache * cache).sum((1, 2)).sub_(self._entries).mul_(self.group_weight / 2)
+        elif self.G:
+            per = (cache[:, :self.G] - 1).clamp(min=0)
+            total = self.group_weight * per.sum((1, 2))
+        if total is None:
+            total = torch.zeros(x.shape[0], device=x.device)
         if self.unary is not None:
-            total += self.factor_weight * self.unary[torch.arange(self.N, device=x.device), x].sum(1)
+            total += self.factor_weight * self.unary.view(-1).take(x + self._unary_at).sum(1)
         if self.pairs is not None:
             pair_sites, tables, _, _ = self.pairs
             k = torch.arange(pair_sites.shape[0], device=x.device)
@@ -289,12 +382,15 @@ class PenaltyEnergy:
         return cache[keep]
 
     def _swap_tables(self):
-        """shared[i, j]: groups holding both sites; dense[i, j, u, w]: pair-factor penalty
+        """shared[i, j]: groups of i plus groups of j less twice the groups holding both
+        (the group change of a swap beyond the counts); dense[i, j, u, w]: pair-factor penalty
         of x_i = u, x_j = w summed over all factors on (i, j) (None without factors)."""
         if self._shared is None:
             member = torch.zeros(self.N, self.G + 1, device=self.device)
             member.scatter_(1, self.site_groups, 1.0)
             member[:, self.G] = 0
+            together = member @ member.T  # groups holding both sites
+            shared = self.n_groups[:, None] + self.n_groups[None, :] - 2 * together
             dense = None
             if self.pairs is not None:
                 pair_sites, tables, _, _ = self.pairs
@@ -303,7 +399,7 @@ class PenaltyEnergy:
                 i, j = pair_sites[:, 0], pair_sites[:, 1]
                 dense.index_put_((i, j), tables[:f], accumulate=True)
                 dense.index_put_((j, i), tables[f:2 * f], accumulate=True)
-            self._shared = (member @ member.T, dense)
+            self._shared = (shared, dense)
         return self._shared
 
     def swap_delta(self, x, cache, i, j):
@@ -311,16 +407,29 @@ class PenaltyEnergy:
             raise ValueError("swap moves need group_form='pairs'")
         b, s = i.shape
         shared, dense = self._swap_tables()
-        lg = self.logits(x, cache, torch.stack([i, j], -1).view(b, 2 * s),
-                         choices=False).view(b, s, 2, self.V)
         a, c = x.gather(1, i), x.gather(1, j)
-        pick = lambda t, val: t.gather(-1, val.unsqueeze(-1)).squeeze(-1)  # noqa: E731
-        # each site's change on its own, taken from its conditional given the other ...
-        delta = (pick(lg[:, :, 0], a) - pick(lg[:, :, 0], c)) + (pick(lg[:, :, 1], c) - pick(lg[:, :, 1], a))
-        # ... double-counts what they share: in a common group the multiset is unchanged
-        # (the two conditionals add 2 per group), and pair factors on (i, j) need the joint
-        delta -= 2 * self.group_weight * shared[i, j] * (a != c)  # (equal values: no change)
+        # with the counts n before the swap, site i going a -> c changes each of its groups
+        # by n_c - n_a + 1 (a != c), site j going c -> a by n_a - n_c + 1; in a group of
+        # both the multiset is unchanged, so shared groups take back 2 each (`shared`
+        # holds sum 1 + sum 1 - 2 shared per pair). Equal values: no change.
+        own = self.site_groups[torch.stack([i, j], 2)]  # [B, S, 2, Gs]
+        ac = torch.stack([a, c], 2)
+        vals = torch.stack([ac.flip(2), ac], 2)  # [B, S, 2 (site), 2 (+ value, - value)]
+        where = own.unsqueeze(3) * self.V + vals.unsqueeze(4)  # [B, S, 2, 2, Gs]
+        n = cache.view(b, -1).gather(1, where.view(b, -1)).view(where.shape).sum(4)
+        moved = (n[..., 0] - n[..., 1]).sum(2) + shared[i, j]
+        delta = (self.group_weight * moved).masked_fill_(a == c, 0.0)
+        if self.unary is not None:
+            u = self.unary
+            delta += self.factor_weight * (u[i, c] - u[i, a] + u[j, a] - u[j, c])
         if dense is not None:
+            # each site's pair factors given the rest (the other site at its current
+            # value), then the joint term of factors on (i, j) itself
+            both = torch.stack([i, j], -1).view(b, 2 * s)
+            pe = self._factors(x, both, x.new_zeros(b, 2 * s, self.V, dtype=torch.float), False)
+            pe = pe.view(b, s, 2, self.V)
+            pick = lambda t, val: t.gather(-1, val.unsqueeze(-1)).squeeze(-1)  # noqa: E731
+            delta += (pick(pe[:, :, 0], c) - pick(pe[:, :, 0], a)) + (pick(pe[:, :, 1], a) - pick(pe[:, :, 1], c))
             flat = dense[i, j].flatten(-2)  # [B, S, V*V]: index u*V + w is (x_i=u, x_j=w)
             at = lambda u, w: flat.gather(-1, (u * self.V + w).unsqueeze(-1)).squeeze(-1)  # noqa: E731
             delta += self.factor_weight * (at(c, a) - at(c, c) - at(a, a) + at(a, c))

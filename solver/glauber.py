@@ -12,16 +12,27 @@ once, by one of the move kernels of `solver.moves`:
 - `shuffle` moves: m sites of a permutation group reordered from their exact conditional;
 - `block` moves: whole permutation groups redrawn from their exact conditional.
 
-A problem stops as soon as one of its chains reaches zero energy (its chains leave the
-batch); a chain whose best energy has not improved for `patience` sweeps restarts from a
-fresh random state and anneals again. Hard constraints are a projection: disallowed
-values get -inf before sampling, so a clamped site (one allowed value) never changes.
+A problem is solved as soon as one of its chains reaches zero energy; a chain whose best
+energy has not improved for `patience` sweeps restarts from a fresh random state and
+anneals again. Hard constraints are a projection: disallowed values get -inf before
+sampling, so a clamped site (one allowed value) never changes.
+
+The host never waits for the device inside a run of sweeps. Every sweep's bookkeeping
+is branch-free tensor work with static shapes: a problem's `live` flag drops when it is
+solved (its lowest-energy state, energy and sweep are recorded with `torch.where`), its
+chains keep sweeping but no longer count; restarts replace stuck chains with
+`torch.where`; tempering exchanges temperatures, not states (each chain's rung moves, the
+states stay put). Every `check_every` sweeps the host reads the live flags (one copy,
+non-blocking on CUDA, read a chunk later), reports finished problems, and once no more
+than half the batch's problems live, drops the finished ones and binds the kernels'
+tables anew (the only shape change).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import torch
 
@@ -51,13 +62,18 @@ class GlauberSampler:
     sharing no factor), for swap and block moves; fillings (LongTensor[P, Gp, F, K],
     BoolTensor[P, Gp, F]) from `Encoded.block_fillings`, for block moves, or with a third
     BoolTensor[P, Gp] of groups too loose to list (`Encoded.mixed_fillings`: those are
-    shuffled, the rest redrawn whole). starts(mask
-    FloatTensor[P, N, V], owner LongTensor[B], generator) -> LongTensor[B, N] draws the
-    states chains start and restart from (default: uniform over the allowed values, or
-    over the allowed fillings for perm-group moves), e.g. a language model's unmasking.
+    shuffled, the rest redrawn whole). starts(mask FloatTensor[P, N, V], owner
+    LongTensor[B], generator) -> LongTensor[B, N] draws the states chains start and
+    restart from (default: the kernel's uniform draws within the mask), e.g. a language
+    model's unmasking; unlike the kernels' draws it may read values back, so restarts
+    with custom starts pick the stuck chains on the host.
     """
 
     report_every = 0.2  # seconds between `run`'s on_sweep reports
+    check_every = 10  # sweeps between host reads of which problems are solved (one copy
+    # each; restarts fall every 10 sweeps and exchanges alternate, so every chunk of 10
+    # sweeps issues the same calls: one CUDA graph could replay it)
+    check_seconds = 0.05  # on the CPU, also read once a chunk took this long (slow sweeps)
 
     def __init__(self, energy: Energy, colour_classes: list[torch.Tensor],
                  config: SamplerConfig = SamplerConfig(), device="cpu",
@@ -80,7 +96,14 @@ class GlauberSampler:
         else:
             self.moves = BlockMoves(energy, perm_groups, perm_classes, *fillings, self.device)
         self.n_sites = self.moves.n_sites
-        self.fresh = starts or self.moves.fresh
+        self.starts = starts
+
+    def _fresh(self, mask: torch.Tensor, owner: torch.Tensor, generator) -> torch.Tensor:
+        """Start states of every chain: custom starts (mask of all the run's problems,
+        owner: each chain's problem among them) or the bound kernel's draws."""
+        if self.starts is None:
+            return self.moves.fresh(generator)
+        return self.starts(mask, owner, generator).clone()  # an inference tensor (LM) cannot change in place
 
     def sample(self, allowed: torch.Tensor, generator: torch.Generator, sweeps: int,
                beta: float) -> torch.Tensor:
@@ -91,8 +114,9 @@ class GlauberSampler:
         c = self.config.chains
         mask = hard_mask(allowed, self.device)
         owner = torch.arange(p, device=self.device).repeat_interleave(c)
+        self.moves.bind(mask, c)
         self._bind(owner)
-        x = self.fresh(mask, owner, generator)
+        x = self._fresh(mask, owner, generator)
         cache = self.energy.prepare(x)
         betas = torch.full((p * c,), float(beta), device=self.device)
         ages = hasattr(self.energy, "at_age")  # e.g. reused LM conditionals age per sweep
@@ -100,124 +124,235 @@ class GlauberSampler:
         for _ in range(sweeps):
             if ages:
                 self.energy.at_age(age)
-            self.moves.sweep(x, cache, betas, owner, mask, generator)
+            self.moves.sweep(x, cache, betas, generator)
             age += 1
         return x.view(p, c, n).cpu()
 
     def run(self, allowed: torch.Tensor, generator: torch.Generator, on_done=None,
             on_sweep=None) -> SampleResult:
         """Anneal P problems. allowed: BoolTensor[P, N, V]; on_done(k) is called as k
-        problems finish (progress); on_sweep(sweep, lowest energy) at most every
-        `report_every` seconds (reading the minimum is a device sync)."""
+        problems finish (progress, at the host's checks); on_sweep(sweep, lowest energy)
+        at most every `report_every` seconds (reading the minimum is a device sync)."""
         cfg = self.config
         start = time.perf_counter()  # the budget includes drawing the starts (LM unmasking)
-        p, n, v = allowed.shape
-        c = cfg.chains
-        mask = hard_mask(allowed, self.device)
-        owner = torch.arange(p, device=self.device).repeat_interleave(c)  # problem of each chain
-        self._bind(owner)
-        x = self.fresh(mask, owner, generator)
-        cache = self.energy.prepare(x)
-        age = torch.zeros(p * c, dtype=torch.long, device=self.device)
-        best = torch.full((p * c,), float("inf"), device=self.device)
-        since = torch.zeros(p * c, dtype=torch.long, device=self.device)
-
-        out_states = torch.zeros(p, n, dtype=torch.long, device=self.device)
-        out_energy = torch.full((p,), float("inf"), device=self.device)
-        out_solved = torch.zeros(p, dtype=torch.bool, device=self.device)
-        out_sweeps = torch.zeros(p, dtype=torch.long)
-        out_seconds = torch.zeros(p)
-        out_restarts = torch.zeros(p, dtype=torch.long)
-        active = torch.ones(p, dtype=torch.bool)
-        out_updates = torch.zeros(p, dtype=torch.long, device=self.device)  # no sync per sweep
+        p, n, _ = allowed.shape
+        c, dev = cfg.chains, self.device
+        mask = hard_mask(allowed, dev)
+        run = SimpleNamespace(generator=generator, start=start, stamps=[], on_sweep=on_sweep,
+                              reported=0.0, mask=mask, ids=list(range(p)), p=p)
+        self._begin(run, torch.arange(p, device=dev), first=True)
+        run.x = self._fresh(mask, run.owner, generator)
+        run.cache = self.energy.prepare(run.x)
+        b = p * c
+        run.age = torch.zeros(b, dtype=torch.long, device=dev)
+        run.best = torch.full((b,), float("inf"), device=dev)
+        run.since = torch.zeros(b, dtype=torch.long, device=dev)
+        run.states = torch.zeros(p, n, dtype=torch.long, device=dev)
+        run.low = torch.full((p,), float("inf"), device=dev)
+        run.live = torch.ones(p, dtype=torch.bool, device=dev)
+        run.sweeps = torch.zeros(p, dtype=torch.long, device=dev)
+        run.restarts = torch.zeros(p, dtype=torch.long, device=dev)
+        run.counter = torch.zeros((), dtype=torch.long, device=dev)  # the sweep, on the device
         tempering = cfg.schedule.kind == "tempering"
-        ladder = cfg.schedule.ladder(c, self.device)
-        sweep, reported = 0, 0.0
+        self.ladder = cfg.schedule.ladder(c, dev)
+        if tempering:  # rung r of problem p is held by chain pos[p, r]
+            run.pos = torch.arange(c, device=dev).repeat(p, 1)
+            run.beta = self.ladder.repeat(p)
+            run.rungs = self.ladder.expand(p, c)
+            self._pairs = []
+            for parity in (0, 1):
+                lo = torch.arange(parity, max(c - 1, parity), 2, device=dev)  # none for 1 chain
+                self._pairs.append((lo, lo + 1, self.ladder[lo] - self.ladder[lo + 1], len(range(parity, c - 1, 2))))
+        results = SimpleNamespace(states=torch.zeros(p, n, dtype=torch.long),
+                                  energies=torch.full((p,), float("inf")),
+                                  solved=torch.zeros(p, dtype=torch.bool),
+                                  sweeps=torch.zeros(p, dtype=torch.long),
+                                  restarts=torch.zeros(p, dtype=torch.long))
+        live_host = [True] * p
+        pending = None  # CUDA: the last check's copy, read after the next chunk is queued
+        sweep = 0
         while True:
-            energy = self.energy.energy(x, cache)
-            self._record(owner, x, energy, out_states, out_energy, out_solved)
-            elapsed = time.perf_counter() - start
-            if on_sweep is not None and elapsed - reported >= self.report_every and energy.numel():
-                reported = elapsed
-                on_sweep(sweep, float(energy.min()))
-            finished = out_solved.cpu() & active
-            if sweep >= cfg.sweeps or elapsed >= cfg.time_limit:
-                finished = active.clone()
-            if finished.any():
-                idx = finished.nonzero().squeeze(1)
-                out_sweeps[idx], out_seconds[idx] = sweep, elapsed
-                active &= ~finished
-                if on_done:
-                    on_done(int(finished.sum()))
-                keep = (~finished.to(self.device))[owner].nonzero().squeeze(1)
-                x, owner, age, best, since = x[keep], owner[keep], age[keep], best[keep], since[keep]
-                cache = self.energy.select(cache, keep)
-                energy = energy[keep]
-                self._bind(owner)
-            if not active.any():
+            sweep, spent = self._advance(run, sweep, self.check_every)
+            if spent:
+                self._collect(run, results)
+                if on_done and sum(live_host):
+                    on_done(sum(live_host))
                 break
-            if tempering:
-                perm = self._exchange(energy.view(-1, c), ladder, sweep, generator)
-                x, age, best, since, energy = x[perm], age[perm], best[perm], since[perm], energy[perm]
-                cache = self.energy.select(cache, perm)
-            # restarts: chains stuck for `patience` sweeps start afresh (checked every
-            # 10 sweeps, so that fresh states are drawn in batches)
-            improved = energy < best - cfg.tolerance
-            best = torch.where(improved, energy, best)
-            since = torch.where(improved, 0, since + 1)
-            if cfg.patience and sweep % 10 == 0:
-                stuck = (since >= cfg.patience).nonzero().squeeze(1)
-                if len(stuck):
-                    x[stuck] = self.fresh(mask, owner[stuck], generator)
-                    age[stuck], since[stuck] = 0, 0
-                    best[stuck] = float("inf")
-                    out_restarts.index_add_(0, owner[stuck].cpu(), torch.ones(len(stuck), dtype=torch.long))
-                    cache = self.energy.prepare(x)
-            beta = ladder.repeat(len(x) // c) if tempering else cfg.schedule.beta(age)
-            if hasattr(self.energy, "at_age"):
-                self.energy.at_age(age)  # terms whose weight changes as a chain ages
-            self.moves.sweep(x, cache, beta, owner, mask, generator)
-            out_updates += torch.bincount(owner, minlength=p) * self.n_sites
-            age += 1
+            flags = self._snapshot(run)
+            if dev.type == "cuda":
+                pending, flags = flags, pending
+                if flags is None:
+                    continue
+            now = self._read(flags)
+            done = sum(a and not b for a, b in zip(live_host, now))
+            live_host = now
+            if on_done and done:
+                on_done(done)
+            alive = sum(now)
+            if alive == 0:
+                self._collect(run, results)
+                break
+            if alive <= len(now) / 2:
+                self._compact(run, results, [k for k, a in enumerate(now) if a])
+                live_host = [True] * alive
+                pending = None
+        stamps = torch.tensor(run.stamps)
+        seconds = stamps[results.sweeps.clamp(max=len(stamps) - 1)]
+        updates = results.sweeps * c * self.n_sites
+        return SampleResult(results.states, results.energies, results.solved, results.sweeps,
+                            seconds, results.restarts, updates)
+
+    # --- the host's side: binding, checks, compaction -----------------------------------
+
+    def _begin(self, run, ids: torch.Tensor, first: bool = False):
+        """Bind the kernels and energy to problems `ids` (LongTensor[P'] of the run's)."""
+        c = self.config.chains
+        run.owner = ids.repeat_interleave(c)  # each chain's problem among the run's
+        self.moves.bind(run.mask if first else run.mask[ids], c, None if first else ids)
+        self._bind(run.owner)
+
+    def _snapshot(self, run):
+        """The live flags, copied to the host (without waiting on CUDA)."""
+        if self.device.type != "cuda":
+            return run.live.clone()
+        host = torch.empty(run.live.shape, dtype=torch.bool, pin_memory=True)
+        host.copy_(run.live, non_blocking=True)
+        event = torch.cuda.Event()
+        event.record()
+        return host, event
+
+    @staticmethod
+    def _read(flags) -> list[bool]:
+        if isinstance(flags, tuple):
+            flags[1].synchronize()
+            flags = flags[0]
+        return flags.tolist()
+
+    def _collect(self, run, results):
+        """Copy the running problems' records to the results (a sync)."""
+        ids = torch.tensor(run.ids)
+        results.states[ids] = run.states.cpu()
+        results.energies[ids] = run.low.cpu()
+        results.solved[ids] = ~run.live.cpu()
+        results.sweeps[ids] = run.sweeps.cpu()
+        results.restarts[ids] = run.restarts.cpu()
+
+    def _compact(self, run, results, keep: list[int]):
+        """Drop the finished problems' chains; bind the kernels to the rest."""
+        self._collect(run, results)
+        c = self.config.chains
+        rows = torch.tensor(keep, device=self.device)
+        chains = (rows[:, None] * c + torch.arange(c, device=self.device)).view(-1)
+        for name in ("x", "age", "best", "since") + (("beta",) if hasattr(run, "pos") else ()):
+            setattr(run, name, getattr(run, name)[chains])
+        run.cache = self.energy.select(run.cache, chains)
+        for name in ("states", "low", "live", "sweeps", "restarts") + (("pos",) if hasattr(run, "pos") else ()):
+            setattr(run, name, getattr(run, name)[rows])
+        run.ids = [run.ids[k] for k in keep]
+        run.p = len(keep)
+        if hasattr(run, "rungs"):
+            run.rungs = self.ladder.expand(run.p, c)
+        self._begin(run, torch.tensor(run.ids, device=self.device))
+
+    # --- the device's side: k sweeps without a host sync --------------------------------
+
+    def _advance(self, run, sweep: int, k: int) -> tuple[int, bool]:
+        """Up to k sweeps from `sweep`, recording each state first; (sweep reached, budget
+        spent). Nothing here reads a device value (except on_sweep's report)."""
+        cfg = self.config
+        chunk = time.perf_counter()
+        for _ in range(k):
+            self._record(run, sweep)
+            now = time.perf_counter()
+            elapsed = now - run.start
+            run.stamps.append(elapsed)
+            if run.on_sweep is not None and elapsed - run.reported >= self.report_every:
+                run.reported = elapsed
+                live = run.live.repeat_interleave(cfg.chains)
+                lowest = float(run.energy.masked_fill(~live, float("inf")).min())
+                run.on_sweep(sweep, lowest if lowest < float("inf") else float(run.energy.min()))
+            if sweep >= cfg.sweeps or elapsed >= cfg.time_limit:
+                return sweep, True
+            self._step(run, sweep)
             sweep += 1
-        return SampleResult(out_states.cpu(), out_energy.cpu(), out_solved.cpu(), out_sweeps,
-                            out_seconds, out_restarts, out_updates.cpu())
+            if self.device.type == "cpu" and time.perf_counter() - chunk >= self.check_seconds:
+                break
+        return sweep, False
+
+    def _record(self, run, sweep: int):
+        """Each problem's lowest-energy state so far; solved problems stop living. (State
+        tensors change in place, so their addresses hold for a captured CUDA graph.)"""
+        c = self.config.chains
+        run.energy = energy = self.energy.energy(run.x, run.cache)
+        low, arg = energy.view(run.p, c).min(1)
+        better = low < run.low
+        better &= run.live
+        torch.where(better, low, run.low, out=run.low)
+        n = run.x.shape[1]
+        chosen = run.x.view(run.p, c, n).gather(1, arg.view(-1, 1, 1).expand(-1, 1, n)).view(run.p, n)
+        torch.where(better.unsqueeze(1), chosen, run.states, out=run.states)
+        torch.where(run.live, run.counter, run.sweeps, out=run.sweeps)
+        run.live &= run.low > self.config.tolerance
+
+    def _step(self, run, sweep: int):
+        """Exchange, restarts, then one sweep of the move kernel."""
+        cfg = self.config
+        energy = run.energy
+        if hasattr(run, "pos"):
+            self._exchange(run, sweep)
+        improved = energy < run.best - cfg.tolerance
+        torch.where(improved, energy, run.best, out=run.best)
+        run.since += 1
+        run.since.masked_fill_(improved, 0)
+        if cfg.patience and sweep % 10 == 0:  # checked every 10 sweeps: fresh states in batches
+            self._restart(run)
+        beta = run.beta if hasattr(run, "pos") else cfg.schedule.beta(run.age)
+        if hasattr(self.energy, "at_age"):
+            self.energy.at_age(run.age)  # terms whose weight changes as a chain ages
+        self.moves.sweep(run.x, run.cache, beta, run.generator)
+        run.age += 1
+        run.counter += 1
+
+    def _restart(self, run):
+        """Chains stuck for `patience` sweeps start afresh."""
+        stuck = run.since >= self.config.patience
+        if self.starts is None:  # branch-free: every chain draws, the stuck ones take it
+            torch.where(stuck.unsqueeze(1), self.moves.fresh(run.generator), run.x, out=run.x)
+        else:  # custom starts may read values back anyway: draw only for the stuck chains
+            rows = stuck.nonzero().squeeze(1)
+            if not len(rows):
+                return
+            run.x[rows] = self.starts(run.mask, run.owner[rows], run.generator)
+        run.cache.copy_(self.energy.prepare(run.x))
+        run.age.masked_fill_(stuck, 0)
+        run.since.masked_fill_(stuck, 0)
+        run.best.masked_fill_(stuck, float("inf"))
+        run.restarts += (stuck.view(run.p, -1) & run.live.unsqueeze(1)).sum(1)
+
+    def _exchange(self, run, sweep: int):
+        """Replica exchange between rungs (k, k+1), k even on even sweeps and odd on odd
+        ones, accepted with probability min(1, exp((b_k - b_k+1) (E_k - E_k+1))): the two
+        chains swap temperatures."""
+        lo, hi, gap, count = self._pairs[sweep % 2]
+        if not count:
+            return
+        run.pos.copy_(self.exchange(run.pos, run.energy.view(run.p, -1), lo, hi, gap, run.generator))
+        run.beta.view(run.p, -1).scatter_(1, run.pos, run.rungs)
+
+    @staticmethod
+    def exchange(pos: torch.Tensor, energy: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor,
+                 gap: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """New rung holders: pos LongTensor[P, C] (chain at each rung), energy
+        FloatTensor[P, C] (per chain), rungs lo[j] < hi[j] = lo[j] + 1 proposed in pairs,
+        gap = beta_lo - beta_hi -> LongTensor[P, C]."""
+        a, b = pos.index_select(1, lo), pos.index_select(1, hi)
+        log_a = gap * (energy.gather(1, a) - energy.gather(1, b))
+        u = torch.rand(log_a.shape, generator=generator, device=pos.device)
+        accept = torch.log(u.clamp_min_(1e-30)) < log_a
+        pos = pos.index_copy(1, lo, torch.where(accept, b, a))
+        return pos.index_copy_(1, hi, torch.where(accept, a, b))
 
     def _bind(self, owner: torch.Tensor):
         """Energies with per-problem inputs (LM token types) learn each chain's problem."""
         if hasattr(self.energy, "bind"):
             self.energy.bind(owner)
-
-    @staticmethod
-    def _exchange(energy: torch.Tensor, ladder: torch.Tensor, sweep: int,
-                  generator: torch.Generator) -> torch.Tensor:
-        """Replica exchange between rungs (k, k+1), k even on even sweeps and odd on odd
-        ones, accepted with probability min(1, exp((b_k - b_k+1) (E_k - E_k+1))).
-        energy FloatTensor[P, C] -> LongTensor[P*C]: new order of the chains."""
-        p, c = energy.shape
-        k = torch.arange(sweep % 2, max(c - 1, sweep % 2), 2, device=energy.device)  # none for 1 chain
-        perm = torch.arange(p * c, device=energy.device).view(p, c).clone()
-        if len(k):
-            log_a = (ladder[k] - ladder[k + 1]) * (energy[:, k] - energy[:, k + 1])
-            u = torch.rand(log_a.shape, generator=generator, device=energy.device)
-            accept = torch.log(u.clamp_min(1e-30)) < log_a
-            lo, hi = perm[:, k].clone(), perm[:, k + 1].clone()
-            perm[:, k] = torch.where(accept, hi, lo)
-            perm[:, k + 1] = torch.where(accept, lo, hi)
-        return perm.view(-1)
-
-    def _record(self, owner, x, energy, out_states, out_energy, out_solved):
-        """Keep, per problem, the lowest-energy state seen (solved once it reaches zero)."""
-        p = out_energy.shape[0]
-        low = torch.full((p,), float("inf"), device=x.device).scatter_reduce(
-            0, owner, energy, reduce="amin")
-        better = low < out_energy
-        if better.any():
-            # the first chain of each problem that attains its minimum
-            hit = (energy == low[owner]) & better[owner]
-            first = torch.full((p,), len(owner), device=x.device).scatter_reduce(
-                0, owner[hit], hit.nonzero().squeeze(1), reduce="amin")
-            prob = better.nonzero().squeeze(1)
-            out_states[prob] = x[first[prob]]
-            out_energy[prob] = low[prob]
-        out_solved |= out_energy <= self.config.tolerance

@@ -11,17 +11,24 @@ Every kernel is exact for the Gibbs distribution exp(-beta E) at fixed beta:
 - `BlockMoves`: block heat bath: a whole permutation group redrawn from the exact
   conditional over all its fillings allowed by the hard mask (listed by the encoder).
 
-Shapes: B chains (P problems x C chains, problem-major), N sites, V values. `owner`
-LongTensor[B] maps chains to problems; masks are per problem and indexed through it.
+Shapes: B chains (P problems x C chains, problem-major), N sites, V values. A kernel is
+built once for a batch's tables, then `bind(mask, chains, ids)` prepares everything a
+sweep reads for the problems now running (ids LongTensor[P]: their rows in the tables
+given at construction; None: all of them), once per batch and again when the sampler
+drops finished problems. `fresh(generator)` draws start states and `sweep(x, cache,
+beta, generator)` runs one sweep; neither makes the host wait for the device (no value
+read back, no data-dependent shape), so k sweeps queue on a GPU without a stall and have
+static shapes between two binds. Host work (matchings, widths) happens in `bind`.
 """
 
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import torch
 
-from solver.permutations import random_permutations
+from solver.permutations import draw_permutations, fallback_permutations, random_permutations  # noqa: F401
 
 
 def hard_mask(allowed: torch.Tensor, device=None) -> torch.Tensor:
@@ -36,13 +43,18 @@ def gumbel_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Ten
     return (logits - torch.log(-torch.log(u.clamp(1e-20, 1 - 1e-7)))).argmax(-1)
 
 
+def _draw(logits: torch.Tensor, generator: torch.Generator, device) -> torch.Tensor:
+    """`categorical_sample` keeping the last axis: LongTensor[..., 1]."""
+    cdf = (logits - logits.amax(-1, keepdim=True)).exp_().cumsum_(-1)
+    u = torch.rand(cdf.shape[:-1] + (1,), generator=generator, device=device).mul_(cdf[..., -1:])
+    return torch.searchsorted(cdf, u, right=True).clamp_(max=cdf.shape[-1] - 1)
+
+
 def categorical_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """One draw from softmax(logits) along the last axis by inverting its CDF: one uniform
     and one exp per entry, about 3x faster than `gumbel_sample` on the long rows of block
     moves. Every row needs a finite entry (-inf never drawn)."""
-    cdf = (logits - logits.amax(-1, keepdim=True)).contiguous().exp_().cumsum_(-1)
-    u = torch.rand(cdf.shape[:-1] + (1,), generator=generator, device=logits.device) * cdf[..., -1:]
-    return torch.searchsorted(cdf, u, right=True).squeeze(-1).clamp_(max=cdf.shape[-1] - 1)
+    return _draw(logits, generator, logits.device).squeeze(-1)
 
 
 class SiteMoves:
@@ -51,29 +63,56 @@ class SiteMoves:
     def __init__(self, energy, colour_classes: list[torch.Tensor], order: str, device):
         self.energy, self.order, self.device = energy, order, device
         self.classes = [c.to(device) for c in colour_classes]
-        self.n_sites = int(sum(len(c) for c in self.classes))
+        self.n_sites = int(sum(len(c) for c in colour_classes))
 
-    def fresh(self, mask: torch.Tensor, owner: torch.Tensor, generator) -> torch.Tensor:
-        """Uniform allowed values for chains `owner`: mask FloatTensor[P, N, V] (0 / -inf)."""
-        return gumbel_sample(mask[owner], generator)
+    def bind(self, mask: torch.Tensor, chains: int, ids: torch.Tensor | None = None):
+        p, n, v = mask.shape
+        b = p * chains
+        self.p, self.c, self.b, self.n, self.v, self.mask = p, chains, b, n, v, mask
+        if self.order == "chromatic":  # every chain the same sites: one expanded row each
+            self.blocks = [(cls.expand(b, -1), mask[:, cls].unsqueeze(1)) for cls in self.classes]
+        elif self.order == "sweep":
+            site = torch.arange(self.n_sites, device=self.device)
+            self.blocks = [(site[s:s + 1].expand(b, 1), mask[:, s:s + 1].unsqueeze(1))
+                           for s in range(self.n_sites)]
+        else:  # random: each chain its own site; masks read per chain from the problem's
+            self.flat = mask.view(p, 1, n * v).expand(p, chains, n * v)
+            self.values = torch.arange(v, device=self.device)
 
-    def _blocks(self, b: int, generator):
-        if self.order == "chromatic":
-            return [c.expand(b, -1) for c in self.classes]
-        if self.order == "sweep":
-            return [torch.full((b, 1), s, device=self.device) for s in range(self.n_sites)]
-        return list(torch.randint(self.n_sites, (self.n_sites, b, 1), generator=generator,
-                                  device=self.device))
+    def fresh(self, generator) -> torch.Tensor:
+        """Uniform allowed values: LongTensor[B, N]."""
+        logits = self.mask.unsqueeze(1).expand(self.p, self.c, self.n, self.v)
+        return gumbel_sample(logits, generator).view(self.b, self.n)
 
-    def sweep(self, x, cache, beta, owner, mask, generator):
-        chain_mask = mask[owner]
-        v = chain_mask.shape[-1]
-        for sites in self._blocks(len(x), generator):
-            logits = self.energy.logits(x, cache, sites) * beta[:, None, None]
-            logits = logits + chain_mask.gather(1, sites.unsqueeze(-1).expand(-1, -1, v))
-            new = gumbel_sample(logits, generator)
+    def _blocks(self, generator):
+        if self.order != "random":
+            return self.blocks
+        sites = torch.randint(self.n_sites, (self.n_sites, self.b, 1), generator=generator,
+                              device=self.device)
+        out = []
+        for s in sites.unbind(0):  # [B, 1]
+            m = self.flat.gather(2, (s.view(self.p, self.c, 1) * self.v + self.values))
+            out.append((s, m.unsqueeze(2)))  # [P, C, 1, V]
+        return out
+
+    def sweep(self, x, cache, beta, generator):
+        beta = beta.view(-1, 1, 1)
+        for sites, m in self._blocks(generator):
+            logits = (self.energy.logits(x, cache, sites) * beta).view(self.p, self.c, -1, self.v) + m
+            new = gumbel_sample(logits, generator).view(self.b, -1)
             self.energy.commit(x, cache, sites, new)
             x.scatter_(1, sites, new)
+
+
+def _schedule(sizes: list[int], target: float) -> list[int]:
+    """Class indices in the order a sweep visits them: whole passes over the classes until
+    `target` updates (class k contributes sizes[k] per visit)."""
+    order, done = [], 0
+    while done < target:
+        for k, size in enumerate(sizes):
+            order.append(k)
+            done += size
+    return order
 
 
 class SwapMoves:
@@ -82,118 +121,57 @@ class SwapMoves:
     def __init__(self, energy, perm_groups: torch.Tensor, perm_classes: list[torch.Tensor], device):
         self.energy, self.device = energy, device
         self.perm_groups = perm_groups.to(device)
-        self.classes = [self.perm_groups[c.to(device)] for c in perm_classes]
+        self.classes = [self.perm_groups[c.to(device)] for c in perm_classes]  # [Gc, K] each
+        self.cols = [torch.arange(len(c), device=device) for c in perm_classes]
         self.n_sites = perm_groups.numel()
+        self.order = _schedule([len(c) for c in perm_classes], self.n_sites / 2)
+        # x[:, inverse] puts the groups' values (row-major over perm_groups) on their sites
+        self.inverse = torch.argsort(self.perm_groups.reshape(-1))
 
-    def fresh(self, mask, owner, generator):
+    def bind(self, mask: torch.Tensor, chains: int, ids: torch.Tensor | None = None):
+        p, n, v = mask.shape
+        gp, k = self.perm_groups.shape
+        self.p, self.c, self.b, self.n, self.v = p, chains, p * chains, n, v
+        allowed = mask == 0
+        self.allowed = allowed.view(p, 1, n * v).expand(p, chains, n * v)  # read per chain
+        self.allowed_p = allowed
+        # start draws: options of every (problem, group), the row of each chain's group,
+        # and one valid filling per (problem, group) found here on the host (matching)
+        self.options = allowed[:, self.perm_groups].reshape(p * gp, k, v)
+        self.rows = (torch.arange(p, device=self.device)[:, None, None] * gp
+                     + torch.arange(gp, device=self.device)).expand(p, chains, gp).reshape(-1)
+        self.fallback = fallback_permutations(self.options)
+
+    def _permutations(self, generator) -> torch.Tensor:
+        """Every group of every chain a random permutation within the mask: [B, N]."""
+        values = draw_permutations(self.options, self.rows, generator, self.fallback)
+        return values.view(self.b, -1)[:, self.inverse]
+
+    def fresh(self, generator) -> torch.Tensor:
         """Random valid permutations of every group within the hard mask."""
-        return random_permutations(mask[owner] == 0, self.perm_groups, generator)
+        return self._permutations(generator)
 
-    def sweep(self, x, cache, beta, owner, mask, generator):
+    def sweep(self, x, cache, beta, generator):
         """N/2 proposals per chain; pairs that would break the hard mask stay put."""
-        b = len(x)
-        rows = torch.arange(b, device=self.device)[:, None]
-        allowed = mask[owner] == 0
-        proposals = 0
-        while proposals < self.n_sites / 2:
-            for groups in self.classes:  # [Gc, K]
-                gc, k = groups.shape
-                u = torch.randint(k, (b, gc), generator=generator, device=self.device)
-                w = torch.randint(k - 1, (b, gc), generator=generator, device=self.device)
-                w = w + (w >= u)  # a uniformly drawn second position, different from u
-                col = torch.arange(gc, device=self.device)
-                i, j = groups[col, u], groups[col, w]
-                a, c = x.gather(1, i), x.gather(1, j)
-                legal = allowed[rows, i, c] & allowed[rows, j, a]
-                delta = self.energy.swap_delta(x, cache, i, j)
-                coin = torch.rand(b, gc, generator=generator, device=self.device)
-                accept = legal & (coin < torch.sigmoid(-beta[:, None] * delta))
-                sites = torch.cat([i, j], 1)
-                new = torch.cat([torch.where(accept, c, a), torch.where(accept, a, c)], 1)
-                self.energy.commit(x, cache, sites, new)
-                x.scatter_(1, sites, new)
-                proposals += gc
-
-
-class BlockMoves:
-    """Exact heat bath over whole permutation groups.
-
-    fillings LongTensor[P, Gp, F, K]: the values of group g's K sites in filling f of
-    problem p; real BoolTensor[P, Gp, F] marks real fillings (the rest is padding).
-    """
-
-    def __init__(self, energy, perm_groups, perm_classes, fillings, real, device):
-        self.energy, self.device = energy, device
-        self.perm_groups = perm_groups.to(device)
-        self.classes = [c.to(device) for c in perm_classes]
-        self.n_sites = perm_groups.numel()
-        v = energy.V
-        self.all_fillings = fillings.to(device)
-        real = real.to(device)
-        # filling f as a one-hot over the L (site k, value) pairs some real filling of its
-        # group uses (L ~ K*V/3 after propagation): its energy is a matrix product with
-        # those entries of the [K * V] cost table. slots LongTensor[P, Gp, L] index that
-        # table; onehot FloatTensor[P, Gp, L, F]
-        flat = self.all_fillings + torch.arange(fillings.shape[-1], device=device) * v  # k*V + value
-        used = torch.zeros(*real.shape[:2], fillings.shape[-1] * v, dtype=torch.long, device=device)
-        used = used.scatter_add_(2, flat.flatten(2), real[..., None].expand_as(flat).flatten(2).long()) > 0
-        width = max(int(used.sum(-1).max()), 1)
-        self.all_slots = torch.sort(used.float(), dim=-1, descending=True, stable=True).indices[..., :width]
-        inverse = torch.zeros_like(used, dtype=torch.long).scatter_(
-            2, self.all_slots, torch.arange(width, device=device).expand_as(self.all_slots))
-        where = inverse.gather(2, flat.flatten(2)).view(flat.shape).transpose(-1, -2)  # [P, Gp, K, F]
-        self.all_onehot = torch.zeros(*real.shape[:2], width, fillings.shape[2], device=device)
-        self.all_onehot.scatter_(2, where, 1.0)
-        self.all_logmask = torch.zeros(real.shape, device=device).masked_fill_(~real, float("-inf"))
-        # a class scores its fillings only up to its last real one (padding after it is never drawn)
-        self.widths = [int(real[:, c.to(device)].flatten(0, 1).any(0).nonzero().max()) + 1
-                       for c in perm_classes]
-        self.alive = None
-
-    def _tables(self, owner):
-        """Fillings of the problems still running, re-indexed when problems finish."""
-        alive = torch.unique_consecutive(owner)
-        if self.alive is None or not torch.equal(alive, self.alive):
-            self.alive = alive
-            self.fillings = self.all_fillings[alive]
-            self.onehot = self.all_onehot[alive]
-            self.slots = self.all_slots[alive]
-            self.logmask = self.all_logmask[alive]
-        return self.fillings, self.onehot, self.logmask
-
-    def fresh(self, mask, owner, generator):
-        """A uniformly drawn filling of every group."""
-        pick = gumbel_sample(self.all_logmask[owner], generator)  # [B, Gp]
-        groups = torch.arange(self.perm_groups.shape[0], device=self.device)
-        values = self.all_fillings[owner[:, None], groups, pick]  # [B, Gp, K]
-        x = torch.empty(len(owner), mask.shape[1], dtype=torch.long, device=self.device)
-        x[:, self.perm_groups.reshape(-1)] = values.flatten(1)
-        return x
-
-    def sweep(self, x, cache, beta, owner, mask, generator):
-        fillings, onehot, logmask = self._tables(owner)
-        p = len(self.alive)
-        c = len(x) // p
-        k = self.perm_groups.shape[1]
-        for cls, w in zip(self.classes, self.widths):
-            gc = len(cls)
-            sites = self.perm_groups[cls].reshape(1, -1).expand(len(x), -1)
-            cost = self.energy.lift(x, cache, sites) * beta[:, None, None]  # [B, Gc*K, V]
-            cost = cost.view(p, c, gc, -1).transpose(1, 2)  # [P, Gc, C, K*V]
-            slots = self.slots[:, cls]  # [P, Gc, L]
-            cost = cost.gather(3, slots.unsqueeze(2).expand(-1, -1, c, -1))  # [P, Gc, C, L]
-            energy = (cost @ onehot[:, cls, :, :w]).transpose(1, 2)  # [P, C, Gc, F]
-            pick = categorical_sample(logmask[:, cls, :w].unsqueeze(1) - energy, generator)  # [P, C, Gc]
-            chosen = fillings[:, cls, :w].unsqueeze(1).expand(-1, c, -1, -1, -1)
-            new = chosen.gather(3, pick[..., None, None].expand(-1, -1, -1, 1, k))
-            new = self._held(x, sites, new.reshape(len(x), gc * k), cls, owner)
-            self.energy.place(cache, sites, new)
+        b, p, c, v = self.b, self.p, self.c, self.v
+        beta = beta[:, None]
+        for t in self.order:
+            groups, col = self.classes[t], self.cols[t]  # [Gc, K]
+            gc, k = groups.shape
+            u = torch.randint(k, (b, gc), generator=generator, device=self.device)
+            w = torch.randint(k - 1, (b, gc), generator=generator, device=self.device)
+            w += w >= u  # a uniformly drawn second position, different from u
+            i, j = groups[col, u], groups[col, w]
+            a, cv = x.gather(1, i), x.gather(1, j)
+            at = torch.cat([i * v + cv, j * v + a], 1).view(p, c, 2 * gc)
+            legal = self.allowed.gather(2, at).view(b, 2, gc).all(1)
+            delta = self.energy.swap_delta(x, cache, i, j)
+            coin = torch.rand(b, gc, generator=generator, device=self.device)
+            accept = legal & (coin < torch.sigmoid(-beta * delta))
+            sites = torch.cat([i, j], 1)
+            new = torch.cat([torch.where(accept, cv, a), torch.where(accept, a, cv)], 1)
+            self.energy.commit(x, cache, sites, new)
             x.scatter_(1, sites, new)
-
-
-    def _held(self, x, sites, new, cls, owner):
-        """The values the class's sites take: every drawn filling (MixedMoves keeps some)."""
-        return new
 
 
 class ShuffleMoves(SwapMoves):
@@ -206,30 +184,137 @@ class ShuffleMoves(SwapMoves):
         super().__init__(energy, perm_groups, perm_classes, device)
         self.m = min(m, perm_groups.shape[1])
         self.orders = torch.tensor(list(itertools.permutations(range(self.m))), device=device)  # [m!, m]
+        self._sizes = [len(c) * self.m for c in perm_classes]
+        self.order = _schedule(self._sizes, self.n_sites)
 
-    def sweep(self, x, cache, beta, owner, mask, generator):
+    @property
+    def n_sites(self):
+        return self._n_sites
+
+    @n_sites.setter
+    def n_sites(self, value):  # the sweep's length follows (MixedMoves sets it)
+        self._n_sites = value
+        if hasattr(self, "_sizes"):
+            self.order = _schedule(self._sizes, value)
+
+    def bind(self, mask, chains, ids=None):
+        super().bind(mask, chains, ids)
+        self.problem = torch.arange(self.p, device=self.device).repeat_interleave(chains)[:, None, None, None]
+
+    def sweep(self, x, cache, beta, generator):
         """About N/m rearrangements per chain."""
-        b, m = len(x), self.m
-        allowed = mask[owner] == 0
-        rows = torch.arange(b, device=self.device)[:, None, None, None]
-        done = 0
-        while done < self.n_sites:
-            for groups in self.classes:  # [Gc, K]
-                gc, k = groups.shape
-                pick = torch.rand(b, gc, k, generator=generator, device=self.device).argsort(-1)[..., :m]
-                sites = groups[torch.arange(gc, device=self.device)[:, None], pick]  # [B, Gc, m]
-                current = x.gather(1, sites.view(b, -1)).view(b, gc, m)
-                options = current[:, :, self.orders]  # [B, Gc, m!, m]
-                where = sites.unsqueeze(2).expand_as(options)
-                legal = allowed[rows, where, options].all(-1)  # [B, Gc, m!]
-                cost = self.energy.lift(x, cache, sites.view(b, -1)) * beta[:, None, None]
-                cost = cost.view(b, gc, 1, m, -1).expand(-1, -1, options.shape[2], -1, -1)
-                energy = cost.gather(-1, options.unsqueeze(-1)).squeeze(-1).sum(-1)  # [B, Gc, m!]
-                choice = categorical_sample((-energy).masked_fill(~legal, float("-inf")), generator)
-                new = options.gather(2, choice[..., None, None].expand(-1, -1, 1, m)).view(b, -1)
-                self.energy.place(cache, sites.view(b, -1), new)
-                x.scatter_(1, sites.view(b, -1), new)
-                done += gc * m
+        b, m = self.b, self.m
+        for t in self.order:
+            groups, col = self.classes[t], self.cols[t]  # [Gc, K]
+            gc, k = groups.shape
+            pick = torch.rand(b, gc, k, generator=generator, device=self.device).argsort(-1)[..., :m]
+            sites = groups[col[:, None], pick].view(b, -1)  # [B, Gc*m]
+            current = x.gather(1, sites).view(b, gc, m)
+            options = current[:, :, self.orders]  # [B, Gc, m!, m]
+            where = sites.view(b, gc, 1, m).expand_as(options)
+            legal = self.allowed_p[self.problem, where, options].all(-1)  # [B, Gc, m!]
+            cost = self.energy.lift(x, cache, sites) * beta[:, None, None]
+            cost = cost.view(b, gc, 1, m, -1).expand(-1, -1, options.shape[2], -1, -1)
+            energy = cost.gather(-1, options.unsqueeze(-1)).squeeze(-1).sum(-1)  # [B, Gc, m!]
+            choice = _draw((-energy).masked_fill_(~legal, float("-inf")), generator, self.device)
+            new = options.gather(2, choice[..., None].expand(-1, -1, 1, m)).view(b, -1)
+            self.energy.place(cache, sites, new)
+            x.scatter_(1, sites, new)
+
+
+class BlockMoves:
+    """Exact heat bath over whole permutation groups.
+
+    fillings LongTensor[P, Gp, F, K]: the values of group g's K sites in filling f of
+    problem p; real BoolTensor[P, Gp, F] marks real fillings (the rest is padding).
+
+    Per class of groups (Gc groups, Fc fillings up to its last real one), built once:
+    the fillings (uint8 when V <= 256), each filling as a one-hot over the L (site k,
+    value) pairs some real filling of its group uses (L ~ K*V/3 after propagation), so a
+    filling's energy is a matrix product with those entries of the [K * V] cost table,
+    and the 0 / -inf mask of real fillings.
+    """
+
+    def __init__(self, energy, perm_groups, perm_classes, fillings, real, device):
+        self.energy, self.device = energy, device
+        self.perm_groups = perm_groups.to(device)
+        self.n_sites = perm_groups.numel()
+        self.inverse = torch.argsort(self.perm_groups.reshape(-1))
+        v = energy.V
+        fillings, real = fillings.to(device), real.to(device)
+        p, gp, f, k = fillings.shape
+        small = torch.uint8 if v <= 256 else torch.long
+        # slots LongTensor[P, Gp, L] index the [K * V] cost table; onehot FloatTensor[P, Gp, L, F]
+        flat = fillings + torch.arange(k, device=device) * v  # k*V + value
+        used = torch.zeros(p, gp, k * v, dtype=torch.long, device=device)
+        used = used.scatter_add_(2, flat.flatten(2), real[..., None].expand_as(flat).flatten(2).long()) > 0
+        width = max(int(used.sum(-1).max()), 1)
+        slots = torch.sort(used.float(), dim=-1, descending=True, stable=True).indices[..., :width]
+        inverse = torch.zeros_like(used, dtype=torch.long).scatter_(
+            2, slots, torch.arange(width, device=device).expand_as(slots))
+        where = inverse.gather(2, flat.flatten(2)).view(flat.shape).transpose(-1, -2)  # [P, Gp, K, F]
+        logmask = torch.zeros(real.shape, device=device).masked_fill_(~real, float("-inf"))
+        self.tables0 = []
+        for cls in perm_classes:
+            cls = cls.to(device)
+            # a class scores its fillings only up to its last real one (padding after it
+            # is never drawn)
+            w = int(real[:, cls].flatten(0, 1).any(0).nonzero().max()) + 1
+            onehot = torch.zeros(p, len(cls), width, w, device=device)
+            onehot.scatter_(2, where[:, cls, :, :w], 1.0)
+            self.tables0.append(SimpleNamespace(
+                groups=cls, sites=self.perm_groups[cls].reshape(-1), gc=len(cls),
+                fill=fillings[:, cls, :w].to(small), onehot=onehot, slots=slots[:, cls],
+                logmask=logmask[:, cls, :w].unsqueeze(2)))
+        # uniform start draws: the cumulative count of real fillings of each group
+        self.fill0, self.count0 = fillings.to(small), real.float().cumsum(-1)
+
+    def bind(self, mask: torch.Tensor, chains: int, ids: torch.Tensor | None = None):
+        p = mask.shape[0]
+        b = p * chains
+        self.p, self.c, self.b, self.n = p, chains, b, mask.shape[1]
+        if ids is None and p != self.fill0.shape[0]:  # the first p problems of the tables
+            ids = torch.arange(p, device=self.device)
+        pick = (lambda t: t) if ids is None else (lambda t: t[ids])
+        k = self.perm_groups.shape[1]
+        self.tables = []
+        for t in self.tables0:
+            self.tables.append(SimpleNamespace(
+                sites=t.sites.expand(b, -1), gc=t.gc,
+                fill=pick(t.fill).unsqueeze(1).expand(-1, chains, -1, -1, -1),  # [P, C, Gc, F, K]
+                onehot=pick(t.onehot),
+                slots=pick(t.slots).unsqueeze(2).expand(-1, -1, chains, -1),  # [P, Gc, C, L]
+                logmask=pick(t.logmask), k=k))
+        self.fill, self.count = pick(self.fill0), pick(self.count0)
+
+    def fresh(self, generator) -> torch.Tensor:
+        """A uniformly drawn real filling of every group: LongTensor[B, N]."""
+        p, c = self.p, self.c
+        total = self.count[..., -1:]  # [P, Gp, 1]
+        u = (torch.rand(*total.shape[:2], c, generator=generator, device=self.device) * total).floor_()
+        u = torch.minimum(u, total - 1)  # the k-th real filling, k uniform in 0..count-1
+        pick = torch.searchsorted(self.count, u, right=True)  # [P, Gp, C]
+        k = self.fill.shape[-1]
+        values = self.fill.gather(2, pick.unsqueeze(-1).expand(-1, -1, -1, k))  # [P, Gp, C, K]
+        return values.transpose(1, 2).reshape(self.b, -1).long()[:, self.inverse]
+
+    def sweep(self, x, cache, beta, generator):
+        p, c, b = self.p, self.c, self.b
+        beta = beta.view(-1, 1, 1)
+        for t in self.tables:
+            cost = self.energy.lift(x, cache, t.sites) * beta  # [B, Gc*K, V]
+            cost = cost.view(p, c, t.gc, -1).transpose(1, 2)  # [P, Gc, C, K*V]
+            energy = cost.gather(3, t.slots) @ t.onehot  # [P, Gc, C, F]
+            pick = _draw(t.logmask - energy, generator, self.device)  # [P, Gc, C, 1]
+            pick = pick.transpose(1, 2).unsqueeze(-1).expand(-1, -1, -1, -1, t.k)  # [P, C, Gc, 1, K]
+            new = t.fill.gather(3, pick).view(b, -1).long()
+            new = self._held(x, t, new)
+            self.energy.place(cache, t.sites, new)
+            x.scatter_(1, t.sites, new)
+
+    def _held(self, x, table, new):
+        """The values the class's sites take: every drawn filling (MixedMoves keeps some)."""
+        return new
 
 
 class MixedMoves(BlockMoves):
@@ -243,41 +328,42 @@ class MixedMoves(BlockMoves):
     def __init__(self, energy, perm_groups, perm_classes, fillings, real, keep, device,
                  m: int = 5, rounds: float = 1.0):
         super().__init__(energy, perm_groups, perm_classes, fillings, real, device)
-        self.all_keep = keep.to(device)
-        kept = self.all_keep.any(0)
-        listed = kept.cpu()  # the classes stay on the CPU (a device mask cannot index them)
+        keep = keep.to(device)
+        self.keep0 = keep
+        listed = keep.any(0).cpu()  # the classes stay on the CPU (a device mask cannot index them)
         classes = [c[listed[c]] for c in perm_classes]
         classes = [c for c in classes if len(c)]
         self.shuffles = ShuffleMoves(energy, perm_groups, classes, device, m) if classes else None
         if self.shuffles is not None:
-            self.shuffles.n_sites = int(rounds * kept.sum()) * perm_groups.shape[1]
+            self.shuffles.n_sites = int(rounds * int(listed.sum())) * perm_groups.shape[1]
+        self.swaps = SwapMoves(energy, perm_groups, perm_classes, device)  # kept groups' starts
+        k = perm_groups.shape[1]
+        for t in self.tables0:  # kept sites of each class: BoolTensor[P, Gc*K]
+            t.keep = keep[:, t.groups].repeat_interleave(k, 1)
+        self.site_keep0 = torch.zeros(keep.shape[0], perm_groups.numel(), dtype=torch.bool, device=device)
+        self.site_keep0[:, self.perm_groups.reshape(-1)] = keep.repeat_interleave(k, 1)
 
-    def fresh(self, mask, owner, generator):
-        """Listed groups: a uniformly drawn filling; kept ones: a random permutation."""
-        x = super().fresh(mask, owner, generator)
-        keep = self.all_keep[owner]  # [B, Gp]
-        if keep.any():
-            perm = random_permutations(mask[owner] == 0, self.perm_groups, generator)
-            site_keep = keep[:, :, None].expand(-1, -1, self.perm_groups.shape[1])
-            where = self.perm_groups.reshape(-1)
-            x[:, where] = torch.where(site_keep.reshape(len(x), -1), perm[:, where], x[:, where])
-        return x
-
-    def _tables(self, owner):
-        alive = self.alive
-        tables = super()._tables(owner)
-        if alive is not self.alive:
-            self.keep = self.all_keep[self.alive]
-        return tables
-
-    def _held(self, x, sites, new, cls, owner):
-        """Kept groups keep their current values (sites LongTensor[B, Gc*K])."""
-        # chains are problem-major, C per live problem (no device sync to find the rows)
-        keep = self.keep[:, cls].repeat_interleave(len(x) // len(self.keep), 0)  # [B, Gc]
-        keep = keep.repeat_interleave(self.perm_groups.shape[1], 1)
-        return torch.where(keep, x.gather(1, sites), new)
-
-    def sweep(self, x, cache, beta, owner, mask, generator):
-        super().sweep(x, cache, beta, owner, mask, generator)
+    def bind(self, mask, chains, ids=None):
+        super().bind(mask, chains, ids)
+        if ids is None and mask.shape[0] != self.fill0.shape[0]:
+            ids = torch.arange(mask.shape[0], device=self.device)
+        pick = (lambda t: t) if ids is None else (lambda t: t[ids])
+        for t, t0 in zip(self.tables, self.tables0):  # [B, Gc*K]: chains problem-major
+            t.keep = pick(t0.keep).repeat_interleave(chains, 0)
+        self.site_keep = pick(self.site_keep0).repeat_interleave(chains, 0)  # [B, N]
+        self.swaps.bind(mask, chains, ids)
         if self.shuffles is not None:
-            self.shuffles.sweep(x, cache, beta, owner, mask, generator)
+            self.shuffles.bind(mask, chains, ids)
+
+    def fresh(self, generator):
+        """Listed groups: a uniformly drawn filling; kept ones: a random permutation."""
+        return torch.where(self.site_keep, self.swaps.fresh(generator), super().fresh(generator))
+
+    def _held(self, x, table, new):
+        """Kept groups keep their current values."""
+        return torch.where(table.keep, x.gather(1, table.sites), new)
+
+    def sweep(self, x, cache, beta, generator):
+        super().sweep(x, cache, beta, generator)
+        if self.shuffles is not None:
+            self.shuffles.sweep(x, cache, beta, generator)

@@ -331,10 +331,8 @@ def test_block_moves_redraw_every_group_of_a_class_at_once():
                              perm_groups=rows, perm_classes=classes[:1],
                              fillings=perm_fillings(allowed, rows))
     x = torch.arange(3).repeat(4).expand(4000, -1).clone()
-    mask = torch.zeros(1, 12, 3)
-    owner = torch.zeros(4000, dtype=torch.long)
-    sampler.moves.sweep(x, energy.prepare(x), torch.full((4000,), BETA), owner, mask,
-                        torch.Generator().manual_seed(0))
+    sampler.moves.bind(torch.zeros(1, 12, 3), 4000)
+    sampler.moves.sweep(x, energy.prepare(x), torch.full((4000,), BETA), torch.Generator().manual_seed(0))
     moved = x != torch.arange(3).repeat(4)
     assert moved[:, :6].any(1).float().mean() > 0.5  # R0 and R1, redrawn together...
     assert (moved[:, :3].any(1) & moved[:, 3:6].any(1)).any()
@@ -349,14 +347,15 @@ LADDER = AnnealSchedule("tempering", beta_start=0.25, beta_end=2.0)
 def tempering_run(sampler, problems: int, n: int, v: int, seed: int):
     """Run GlauberSampler.run with its tempering schedule for `config.sweeps` sweeps (no
     chain reaches zero energy; patience 0: no restarts) and return the chains' states
-    just after the last exchange and after the last sweep, LongTensor[2, P, C, N], chain
-    k of each problem being rung k."""
+    just after the last exchange and after the last sweep, LongTensor[2, P, C, N], in
+    rung order (the chains exchange temperatures: state k of a problem is the one its
+    rung-k chain held)."""
     seen = {}
     sweep = sampler.moves.sweep
 
-    def recorded(x, cache, beta, owner, mask, generator):
+    def recorded(x, cache, beta, generator):
         before = x.clone()
-        sweep(x, cache, beta, owner, mask, generator)
+        sweep(x, cache, beta, generator)
         seen["x"], seen["beta"] = torch.stack([before, x]), beta.clone()
 
     sampler.moves.sweep = recorded
@@ -364,8 +363,13 @@ def tempering_run(sampler, problems: int, n: int, v: int, seed: int):
     result = sampler.run(allowed, torch.Generator().manual_seed(seed))
     c = sampler.config.chains
     assert not result.solved.any() and (result.sweeps == sampler.config.sweeps).all()
-    assert torch.equal(seen["beta"], LADDER.ladder(c).repeat(problems))
-    return seen["x"].view(2, problems, c, n)
+    beta = seen["beta"].view(problems, c)
+    ladder = LADDER.ladder(c)
+    assert torch.equal(beta.sort(1).values, ladder.expand(problems, c))  # one chain per rung
+    assert (beta != ladder).any()  # temperatures did move between chains
+    order = beta.argsort(1)  # chain at each rung, hottest (smallest beta) first
+    x = seen["x"].view(2, problems, c, n)
+    return x.gather(2, order[None, :, :, None].expand(2, -1, -1, n))
 
 
 def test_replica_exchange_keeps_every_rung_at_its_boltzmann_distribution():
@@ -385,18 +389,18 @@ def test_replica_exchange_keeps_every_rung_at_its_boltzmann_distribution():
 def test_exchange_accepts_with_the_metropolis_probability():
     g = torch.Generator().manual_seed(14)
     ladder = LADDER.ladder(4)
-    energy = torch.tensor([3.0, 1.0, 2.5, 0.5]).repeat(40000, 1)
-    for sweep, pairs in [(0, [0, 2]), (1, [1])]:
-        perm = GlauberSampler._exchange(energy, ladder, sweep, g).view(-1, 4)
-        base = torch.arange(0, 40000 * 4, 4)[:, None]
-        assert torch.equal(perm.sort(1).values, base + torch.arange(4))  # within a problem
-        swapped = perm != base + torch.arange(4)
+    energy = torch.tensor([3.0, 1.0, 2.5, 0.5]).repeat(40000, 1)  # chain k holds rung k
+    start = torch.arange(4).repeat(40000, 1)
+    for lo, pairs in [(torch.tensor([0, 2]), [0, 2]), (torch.tensor([1]), [1])]:
+        pos = GlauberSampler.exchange(start, energy, lo, lo + 1, ladder[lo] - ladder[lo + 1], g)
+        assert torch.equal(pos.sort(1).values, start)  # a permutation within each problem
+        swapped = pos != start
         for k in range(3):
-            rate = float((perm[:, k] == base[:, 0] + k + 1).float().mean())
+            rate = float((pos[:, k] == k + 1).float().mean())
             if k in pairs:
                 d = float((ladder[k] - ladder[k + 1]) * (energy[0, k] - energy[0, k + 1]))
                 want = min(1.0, math.exp(d))
-                assert abs(rate - want) < 0.01, (sweep, k, rate, want)
+                assert abs(rate - want) < 0.01, (lo, k, rate, want)
                 assert torch.equal(swapped[:, k], swapped[:, k + 1])
             else:
                 assert rate == 0.0
@@ -418,7 +422,7 @@ def mixed_sample(keep, seed=13, held=True, monkeypatch=None):
     sampler = GlauberSampler(energy, [], config, perm_groups=rows, perm_classes=classes,
                              fillings=mixed_fillings(allowed, rows, keep))
     if not held:  # a broken kernel: kept rows take the drawn placeholder
-        monkeypatch.setattr(sampler.moves, "_held", lambda x, sites, new, cls, owner: new)
+        monkeypatch.setattr(sampler.moves, "_held", lambda x, table, new: new)
     samples = sampler.sample(allowed, torch.Generator().manual_seed(seed), sweeps=15, beta=BETA)
     return energy, rows, allowed, samples
 
