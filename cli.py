@@ -485,9 +485,10 @@ def sampler_options(command):
                      default=GLAUBER.penalty_weight, show_default=True,
                      help="Weight of the penalty term in lm+penalty."),
         click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False),
-                     default=GLAUBER.model, help="LM directory (from `glauber train`, or any "
-                     "directory with a glauber.json card) for --energy lm / lm+penalty and "
-                     "--init lm; default: the model shipped for the board (4x4, 6x6, 9x9). "
+                     default=GLAUBER.model, help="LM directory for --energy lm / lm+penalty and "
+                     "--init lm: from `glauber train`, or any local transformers masked or "
+                     "causal LM with its tokenizer (read through the tokenizer; docs/models.md); "
+                     "default: the model shipped for the board (4x4, 6x6, 9x9) or for Zebra. "
                      "Loaded offline, never from a hub."),
         click.option("--threads", type=click.IntRange(min=1), default=DEFAULT_THREADS,
                      show_default=True, help="CPU threads for torch (the Glauber solver on "
@@ -720,6 +721,13 @@ def bench(files, solver_names, limit, fmt, box, as_json, quiet, **opts):
         echo_out(format_table(rows))
 
 
+INIT_FROM_OPTION = click.option(
+    "--init-from", type=click.Path(exists=True, file_okay=False), default=None,
+    help="Fine-tune this local checkpoint (any transformers masked or causal LM with its "
+         "tokenizer, or a glauber model) instead of training a new model; loaded offline. "
+         "The output directory holds the model, its tokenizer and a card for --model.")
+
+
 @cli.group()
 def train():
     """Train a language model for the LM energies (saved as a transformers directory)."""
@@ -752,15 +760,17 @@ def train():
 @click.option("--seed", type=int, default=TRAIN.seed, show_default=True,
               help="Random seed (same seed and device: the same model).")
 @THREADS_TRAIN
+@INIT_FROM_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, device, seed, threads,
-                 quiet):
+                 init_from, quiet):
     """Train on generated solved grids (never downloads anything); prints the model card
-    with its held-out accuracy on masked and corrupted cells."""
+    with its held-out accuracy on masked and corrupted cells. With --init-from DIR,
+    fine-tune that checkpoint instead (its arch, attention and tokenizer are kept)."""
     from encoders.lm_training import train as run_training
 
     config = TrainConfig(arch=arch, box=box, steps=steps, batch=batch, lr=lr, seed=seed,
-                         attention=attention, chain_share=chain_share)
+                         attention=attention, chain_share=chain_share, init_from=init_from)
     run_training_command(run_training, config, out, device, quiet, threads)
 
 
@@ -788,15 +798,18 @@ def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, devic
 @click.option("--seed", type=int, default=ZEBRA_TRAIN.seed, show_default=True,
               help="Random seed (same seed and device: the same model).")
 @THREADS_TRAIN
+@INIT_FROM_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def train_zebra(arch, out, houses, attributes, steps, batch, lr, device, seed, threads, quiet):
+def train_zebra(arch, out, houses, attributes, steps, batch, lr, device, seed, threads,
+                init_from, quiet):
     """Train on puzzles from the unique generator (never downloads anything); prints the
     model card with its held-out accuracy and the share of generated 5x5 puzzles it
-    solves alone by unmasking."""
+    solves alone by unmasking. With --init-from DIR, fine-tune that checkpoint instead
+    on the clue text and entity lines it reads through its own tokenizer."""
     from encoders.zebra_training import train as run_training
 
     config = ZebraTrainConfig(houses=houses, attributes=attributes, steps=steps, batch=batch,
-                              lr=lr, seed=seed)
+                              lr=lr, seed=seed, init_from=init_from)
     run_training_command(run_training, config, out, device, quiet, threads)
 
 
@@ -824,7 +837,10 @@ def run_training_command(run_training, config, out, device, quiet, threads=None)
         raise UserError(str(e)) from None
     show_loss = lambda loss: None if loss is None else f"loss {loss:.3f}"  # noqa: E731
     with progress_bar(config.steps, "training", quiet, show_loss) as advance:
-        card = run_training(config, out, dev, progress=advance)
+        try:
+            card = run_training(config, out, dev, progress=advance)
+        except ConfigError as e:  # --init-from: not a checkpoint, or one for another board
+            raise UserError(str(e)) from None
     normal_permissions(out)  # safetensors writes its file 0600
     echo_out(json.dumps(card, indent=2))
 

@@ -115,6 +115,12 @@ def save(model, card: dict, out: str | Path) -> None:
 
 
 def _card_text(card: dict) -> str:
+    if card.get("vocabulary") == "tokenizer":
+        lines = [f"# glauber {card['kind']} {card['arch']} model ({card.get('model_type', '?')})", "",
+                 f"Fine-tuned by `glauber train {card['kind']} --init-from` from "
+                 f"{card.get('init_from')}; read through its own tokenizer (docs/models.md). "
+                 f"Attention: {card.get('attention', 'full')}.", ""]
+        return "\n".join(lines + [f"- {k}: {v}" for k, v in card.items()]) + "\n"
     words = ("the glauber Zebra vocabulary (clue tokens by role, then one token per entity "
              "holding its house; `encoders/zebra_lm.py`)"
              if card["kind"] == "zebra" else

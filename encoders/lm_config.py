@@ -33,6 +33,8 @@ class TrainConfig:
     hidden: int = 128  # transformer width
     layers: int = 4  # transformer depth
     heads: int = 4  # attention heads
+    init_from: str | None = None  # fine-tune this local checkpoint (any masked or causal LM
+    # with its tokenizer, or a project model) instead of a new model; arch comes from it
 
     def __post_init__(self):
         if self.arch not in ARCHS:
@@ -59,6 +61,8 @@ class ZebraTrainConfig:
     hidden: int = 128  # transformer width
     layers: int = 6  # transformer depth (entity -> clue -> entity reasoning takes hops)
     heads: int = 4  # attention heads
+    init_from: str | None = None  # fine-tune this local checkpoint (any masked or causal LM
+    # with its tokenizer) instead of a new model
 
     def __post_init__(self):
         for name in ("houses", "attributes"):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import torch
 
@@ -27,6 +27,7 @@ from encoders.lm_config import Curriculum, TrainConfig
 from encoders.pipeline import stack_fillings
 from encoders.sudoku import SudokuEncoder
 from puzzles.sudoku.generate import SudokuGenerator
+from puzzles.errors import ConfigError
 from puzzles.sudoku.model import Sudoku, geometry
 from solver.config import SamplerConfig
 from solver.energy import PenaltyEnergy
@@ -190,9 +191,55 @@ def _loss_and_hits(model, cfg: TrainConfig, n: int, batch, attention, device):
     return torch.nn.functional.cross_entropy(logits, want), logits.argmax(-1) == want
 
 
+class TextBatches:
+    """Training examples through a checkpoint's own tokenizer (`encoders.lm_text`): the
+    same truth, givens, shown and target cells as the project's models read, written as
+    the checkpoint reads a board (masked LM: the cells, the mask token where masked, token
+    type 1 on givens where it has types; causal LM: the puzzle as the prompt, then the
+    solution)."""
+
+    def __init__(self, card, box: tuple[int, int], device):
+        from encoders import lm_text  # noqa: PLC0415
+        n = box[0] * box[1]
+        blank = SudokuEncoder("none").encode(Sudoku(box, (0,) * (n * n)))
+        layout, values = lm_text.sudoku_layout(card, [blank])
+        self.card, self.n, self.device = card, n, device
+        self.template, self.slots = layout.template.to(device), layout.slots.to(device)
+        self.values = torch.tensor(values, device=device)
+        self.table = torch.tensor(values + [lm_text.placeholder(card)], device=device)  # n: hidden
+        graph = blank.graph()
+        near = torch.zeros(n * n, n * n, dtype=torch.bool)
+        edges = torch.tensor(list(graph.edges), dtype=torch.long)
+        near[edges[:, 0], edges[:, 1]] = near[edges[:, 1], edges[:, 0]] = True
+        self.attention = (lm_text.attention(layout, near, card["arch"])[None, None].to(device)
+                          if card.get("attention") == "graph" else None)
+
+    def loss_and_hits(self, model, batch):
+        truth, givens, shown, target = (t.to(self.device) for t in batch)
+        ids = self.template.expand(len(truth), -1).clone()
+        extra = {} if self.attention is None else {"attention_mask": self.attention}
+        if self.card["arch"] == "mlm":
+            ids[:, self.slots] = self.table[shown]
+            if self.card.types:
+                types = torch.zeros_like(ids)
+                types[:, self.slots] = givens.long()
+                extra["token_type_ids"] = types
+            logits = model(input_ids=ids, **extra).logits[:, self.slots][..., self.values][target]
+            want = truth[target]
+        else:
+            prompt = self.slots - self.n * self.n  # the puzzle's cells, before the grid
+            ids[:, prompt] = self.table[truth.masked_fill(~givens, self.n)]
+            ids[:, self.slots] = self.values[truth]
+            logits = model(input_ids=ids, **extra).logits[:, self.slots - 1][..., self.values]
+            logits, want = logits.reshape(-1, self.n), truth.reshape(-1)
+        return torch.nn.functional.cross_entropy(logits, want), logits.argmax(-1) == want
+
+
 def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
-    """Train a Sudoku LM and save it (`encoders.lm.save`). progress(k, loss) after each
-    step. Returns the card."""
+    """Train a Sudoku LM and save it (`encoders.lm.save`); with cfg.init_from, fine-tune
+    that checkpoint (`fine_tune`). progress(k, loss) after each step. Returns the card."""
+    if cfg.init_from:
+        return fine_tune(cfg, out, device, progress)
     torch.manual_seed(cfg.seed)
     n = cfg.box[0] * cfg.box[1]
     start = time.perf_counter()
@@ -243,6 +290,59 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
                        if contexts is not None else ""),
             "heldout": figures}
     lm.save(model, card, out)
+    return card
+
+
+def fine_tune(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
+    """Fine-tune a local checkpoint (`encoders.lm.load`: any masked or causal LM with its
+    tokenizer, or a project model) on generated grids, the paper's recipe: a pretrained
+    LM made into a puzzle energy. Saves the model (and its tokenizer) with a card that
+    `--model` reads. Returns the card."""
+    torch.manual_seed(cfg.seed)
+    n = cfg.box[0] * cfg.box[1]
+    start = time.perf_counter()
+    model, base = lm.load(cfg.init_from, device)
+    if getattr(base, "tokenizer", None) is None:  # a project model: its own vocabulary
+        if base.get("kind") != "sudoku" or tuple(base["box"]) != tuple(cfg.box):
+            raise ConfigError(f"{cfg.init_from}: a model for {base.get('kind')} with box "
+                              f"{base.get('box')}, not Sudoku with box {cfg.box[0]}x{cfg.box[1]}")
+        cfg = replace(cfg, arch=base["arch"], attention=base.get("attention", "full"))
+        graph = SudokuEncoder().encode(Sudoku(cfg.box, (0,) * (n * n))).graph()
+        attention = (lm.graph_attention(graph, cfg.arch)[None, None].to(device)
+                     if cfg.attention == "graph" else None)
+        loss_and_hits = lambda b: _loss_and_hits(model, cfg, n, b, attention, device)  # noqa: E731
+    else:
+        cfg = replace(cfg, arch=base["arch"], attention=base["attention"])
+        batches = TextBatches(base, cfg.box, device)
+        loss_and_hits = lambda b: batches.loss_and_hits(model, b)  # noqa: E731
+    stream = GridStream(cfg.box, cfg.seed)
+    heldout = GridStream(cfg.box, cfg.seed + 10 ** 6).batch(512)
+    optimise(model, cfg.steps, cfg.lr, lambda: loss_and_hits(stream.batch(cfg.batch))[0], progress)
+    seconds = time.perf_counter() - start
+    model.eval()
+    with torch.no_grad():
+        _, hits = loss_and_hits(heldout)
+    hits = hits.cpu()
+    figures = {"examples": len(heldout[0])}
+    if cfg.arch == "mlm":
+        masked = (heldout[2] == n)[heldout[3]]
+        figures.update(target_cell_accuracy=share(hits), masked_cell_accuracy=share(hits[masked]),
+                       corrupted_cell_accuracy=share(hits[~masked]))
+    else:
+        figures["next_cell_accuracy_teacher_forced"] = share(hits)
+    card = {key: value for key, value in base.items() if key not in ("heldout", "data")}
+    card.update({"kind": "sudoku", **asdict(cfg), "box": list(cfg.box),
+                 "init_from": str(cfg.init_from), "train_seconds": round(seconds, 1),
+                 "device": str(device), "torch_threads": torch.get_num_threads(),
+                 "parameters": sum(p.numel() for p in model.parameters()),
+                 "data": f"{stream.curriculum.pool} SAT-generated solved grids under random "
+                         f"symmetries; {asdict(stream.curriculum)}; fine-tuned from "
+                         f"{cfg.init_from}", "heldout": figures})
+    for key in ("hidden", "layers", "heads", "chain_share"):  # the checkpoint's, not ours
+        card.pop(key, None)
+    lm.save(model, card, out)
+    if getattr(base, "tokenizer", None) is not None:
+        base.tokenizer.save_pretrained(out)
     return card
 
 

@@ -31,6 +31,7 @@ from solver.moves import hard_mask
 CORRUPTED = (0.0, 0.4)  # share of the unmasked entities corrupted, uniform per example
 ROW_SHUFFLE = 0.7  # share of examples whose corruption permutes within attribute rows
 POOL = 256  # puzzles kept per size (the oldest leave as fresh ones come)
+HELD_OUT_TEXT = 16  # held-out puzzles of a fine-tuned checkpoint (long text sequences)
 
 
 @dataclass(frozen=True)
@@ -192,9 +193,143 @@ def unmasking_solves(model, card: dict, puzzles: list[ZebraPuzzle], device="cpu"
     return round(solved / max(1, len(puzzles)), 4)
 
 
+class TextZebraStream:
+    """Training examples through a checkpoint's own tokenizer (`encoders.lm_text`): fresh
+    generated puzzles as clue text and entity lines, padded to the longest of a batch.
+    A masked LM sees masked entities' houses as its mask token and some corrupted (mostly
+    permuted within their attribute), the loss on both; a causal LM reads the solution's
+    lines, the loss on every house token."""
+
+    def __init__(self, cfg: ZebraTrainConfig, card, seed: int, device):
+        self.cfg, self.card, self.device = cfg, card, device
+        self.rng = random.Random(seed)
+        self.generator = torch.Generator().manual_seed(seed)
+        self.sizes = [(h, m) for h in range(cfg.houses[0], cfg.houses[1] + 1)
+                      for m in range(cfg.attributes[0], cfg.attributes[1] + 1)]
+        self.pools: dict[tuple[int, int], list] = {}
+        self._makers: dict[tuple, ZebraGenerator] = {}
+        tok = card.tokenizer
+        self.pad = tok.pad_token_id if tok.pad_token_id is not None else 0
+
+    def add(self, size: tuple[int, int], count: int) -> None:
+        from encoders import lm_text  # noqa: PLC0415
+        pool = self.pools.setdefault(size, [])
+        for _ in range(count):
+            hard = self.rng.random() < self.cfg.hard_share
+            if (size, hard) not in self._makers:
+                self._makers[size, hard] = ZebraGenerator(*size, seed=self.rng.randrange(2 ** 31),
+                                                          hard=hard)
+            made = self._makers[size, hard].generate()
+            layout, values = lm_text.zebra_layout(self.card, made.puzzle)
+            entity = torch.arange(len(layout.slots)) // made.puzzle.houses
+            pool.append((layout, values, solution_houses(made.puzzle, made.solution), entity))
+        del pool[:-POOL]
+
+    def batch(self, count: int, size: tuple[int, int] | None = None):
+        """(ids LongTensor[B, L], attention mask, slots LongTensor[B, N], truth, target,
+        shown, value ids LongTensor[H]) of one size."""
+        from encoders import lm_text  # noqa: PLC0415
+        size = size or self.rng.choice(self.sizes)
+        self.add(size, self.cfg.fresh if size in self.pools else max(self.cfg.fresh, 8))
+        pool = self.pools[size]
+        picked = [pool[i] for i in torch.randint(len(pool), (count,), generator=self.generator)]
+        h, m = size
+        length = max(p[0].template.shape[1] for p in picked)
+        ids = torch.full((count, length), self.pad)
+        reads = torch.eye(length, dtype=torch.bool).repeat(count, 1, 1)  # padding reads itself
+        truth = torch.stack([p[2] for p in picked])
+        values = torch.tensor(picked[0][1])
+        mask = lm_text.placeholder(self.card)
+        if self.card["arch"] == "mlm":
+            shown, target = self._corrupt(truth, h, m)
+        else:
+            shown, target = truth, torch.ones_like(truth, dtype=torch.bool)
+        table = torch.cat([values, torch.tensor([mask])])
+        slots = torch.stack([p[0].slots for p in picked])
+        for k, (layout, _, _, entity) in enumerate(picked):
+            size_k = layout.template.shape[1]
+            ids[k, :size_k] = layout.template[0]
+            ids[k, layout.slots] = table[shown[k]]
+            if self.card.get("attention") == "graph":
+                near = entity[:, None] == entity[None, :]
+                allowed = lm_text.attention(layout, near, self.card["arch"]) == 0
+            else:
+                allowed = torch.ones(size_k, size_k, dtype=torch.bool)
+                if self.card["arch"] == "causal":
+                    allowed = allowed.tril()
+            reads[k, :size_k, :size_k] = allowed
+        if self.card.get("attention") == "graph":
+            attention = torch.zeros(count, 1, length, length).masked_fill(~reads[:, None], float("-inf"))
+        else:  # plain attention: padding masked the 2-D way every model takes
+            attention = (ids != self.pad) | (torch.arange(length)[None] < torch.tensor(
+                [p[0].template.shape[1] for p in picked])[:, None])
+            attention = attention.long()
+        return ids, attention, slots, truth, target, values
+
+    def _corrupt(self, truth: torch.Tensor, h: int, m: int):
+        b, n = truth.shape
+        u = torch.rand(b, n, generator=self.generator)
+        rate = torch.rand(b, 1, generator=self.generator)
+        masked = u < rate
+        lo, hi = CORRUPTED
+        rest = (u - rate) / (1 - rate).clamp(min=1e-6)
+        corrupted = ~masked & (rest < lo + (hi - lo) * torch.rand(b, 1, generator=self.generator))
+        shuffled = shuffle_within(truth.view(b, m, h), corrupted.view(b, m, h), self.generator).view(b, n)
+        shown = torch.where(corrupted, shuffled, truth).masked_fill(masked, h)  # h: hidden
+        return shown, masked | corrupted
+
+    def loss_and_hits(self, model, batch):
+        ids, attention, slots, truth, target, values = (t.to(self.device) for t in batch)
+        out = model(input_ids=ids, attention_mask=attention).logits
+        at = slots if self.card["arch"] == "mlm" else slots - 1
+        logits = out.gather(1, at[..., None].expand(-1, -1, out.shape[-1]))[..., values][target]
+        want = truth[target]
+        return torch.nn.functional.cross_entropy(logits, want), logits.argmax(-1) == want
+
+
+def fine_tune(cfg: ZebraTrainConfig, out, device="cpu", progress=None) -> dict:
+    """Fine-tune a local checkpoint (any masked or causal LM with its tokenizer) on
+    generated puzzles read through its tokenizer; saves the model, its tokenizer and a
+    card that `--model` reads. Returns the card."""
+    from puzzles.errors import ConfigError  # noqa: PLC0415
+    torch.manual_seed(cfg.seed)
+    start = time.perf_counter()
+    model, base = lm.load(cfg.init_from, device)
+    if getattr(base, "tokenizer", None) is None:
+        raise ConfigError(f"{cfg.init_from}: --init-from for Zebra takes a checkpoint with its own "
+                          "tokenizer (the project's Zebra model trains with `glauber train zebra`)")
+    stream = TextZebraStream(cfg, base, cfg.seed, device)
+    optimise(model, cfg.steps, cfg.lr,
+             lambda: stream.loss_and_hits(model, stream.batch(cfg.batch))[0], progress)
+    seconds = time.perf_counter() - start
+    model.eval()
+    held = TextZebraStream(cfg, base, cfg.seed + 10 ** 6, device)
+    size = held.sizes[0]
+    with torch.no_grad():
+        _, hits = held.loss_and_hits(model, held.batch(HELD_OUT_TEXT, size))
+    card = {key: value for key, value in base.items()}
+    card.update({"kind": "zebra", **asdict(cfg), "init_from": str(cfg.init_from),
+                 "train_seconds": round(seconds, 1), "device": str(device),
+                 "torch_threads": torch.get_num_threads(),
+                 "parameters": sum(p.numel() for p in model.parameters()),
+                 "data": f"unique puzzles from the project's generator, {cfg.fresh} fresh per "
+                         f"step, sizes {cfg.houses[0]}-{cfg.houses[1]} houses x "
+                         f"{cfg.attributes[0]}-{cfg.attributes[1]} attributes, as clue text and "
+                         f"entity lines through the checkpoint's tokenizer; fine-tuned from "
+                         f"{cfg.init_from}",
+                 "heldout": {f"{size[0]}x{size[1]}": {"examples": HELD_OUT_TEXT, "target_accuracy": share(hits.cpu())}}})
+    for key in ("hidden", "layers", "heads"):  # the checkpoint's, not ours
+        card.pop(key, None)
+    lm.save(model, card, out)
+    base.tokenizer.save_pretrained(out)
+    return card
+
+
 def train(cfg: ZebraTrainConfig, out, device="cpu", progress=None) -> dict:
-    """Train the Zebra MLM and save it (`encoders.lm.save`). progress(k, loss) after each
-    step. Returns the card."""
+    """Train the Zebra MLM and save it (`encoders.lm.save`); with cfg.init_from, fine-tune
+    that checkpoint (`fine_tune`). progress(k, loss) after each step. Returns the card."""
+    if cfg.init_from:
+        return fine_tune(cfg, out, device, progress)
     torch.manual_seed(cfg.seed)
     vocab = ZebraVocabulary(max(8, cfg.houses[1]), max(8, cfg.attributes[1]))
     start = time.perf_counter()

@@ -228,3 +228,58 @@ def test_zebra_anneal_moves_read_a_plain_checkpoint(checkpoints, arch):
                          chains=2, sweeps=3)
     assert result.exit_code in (0, 1), result.stderr
     assert rows and all(r["verified"] == (r["solution"] is not None) for r in rows)
+
+
+def train(args):
+    return CliRunner().invoke(cli, ["train", *args, "--device", "cpu", "-q"])
+
+
+def test_train_sudoku_init_from_a_plain_bert_writes_a_model_that_loads_and_solves(checkpoints, tmp_path):
+    out = tmp_path / "bert-4x4"
+    result = train(["sudoku", "--box", "2x2", "--init-from", str(checkpoints["bert"]), "--out", str(out),
+                    "--steps", "2", "--batch", "8"])
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    assert {"config.json", "model.safetensors", "glauber.json", "tokenizer.json"} <= names
+    card = json.loads((out / "glauber.json").read_text())
+    assert card["init_from"] == str(checkpoints["bert"]) and card["box"] == [2, 2]
+    assert card["arch"] == "mlm" and card["vocabulary"] == "tokenizer" and card["steps"] == 2
+    model, loaded = lm.load(out)
+    assert loaded.tokenizer is not None and loaded["kind"] == "sudoku"
+    for search in ("construct", "anneal"):
+        result, rows = solve([str(EXAMPLES / "sudoku_4x4.txt"), "--energy", "lm+penalty", "--propagate",
+                              "none", "--search", search, "--model", str(out)])
+        assert result.exit_code == 0 and all(r["verified"] for r in rows), result.stderr
+    six = tmp_path / "six.txt"
+    six.write_text("." * 36 + "\n")
+    result = CliRunner().invoke(cli, ["solve", str(six), "--energy", "lm", "--model", str(out)])
+    assert result.exit_code == 2 and "box 2x2" in result.stderr
+
+
+def test_train_sudoku_init_from_a_causal_lm_keeps_its_arch(checkpoints, tmp_path):
+    out = tmp_path / "gpt2-4x4"
+    result = train(["sudoku", "--box", "2x2", "--init-from", str(checkpoints["gpt2"]), "--out", str(out),
+                    "--steps", "2", "--batch", "8"])
+    assert result.exit_code == 0, result.output
+    card = json.loads((out / "glauber.json").read_text())
+    assert card["arch"] == "causal" and "next_cell_accuracy_teacher_forced" in card["heldout"]
+    result, rows = solve([str(EXAMPLES / "sudoku_4x4.txt"), "--energy", "lm+penalty", "--propagate",
+                          "none", "--search", "anneal", "--model", str(out)])
+    assert result.exit_code == 0 and all(r["verified"] for r in rows), result.stderr
+
+
+def test_train_zebra_init_from_a_plain_roberta_writes_a_model_that_loads_and_solves(checkpoints, tmp_path):
+    out = tmp_path / "roberta-zebra"
+    result = train(["zebra", "--houses", "3-3", "--attributes", "3-3", "--init-from",
+                    str(checkpoints["roberta"]), "--out", str(out), "--steps", "1", "--batch", "2"])
+    assert result.exit_code == 0, result.output
+    card = json.loads((out / "glauber.json").read_text())
+    assert card["kind"] == "zebra" and card["vocabulary"] == "tokenizer" and "3x3" in card["heldout"]
+    result, rows = solve([str(EXAMPLES / "zebra_4x4.txt"), "--energy", "lm+penalty", "--model", str(out)])
+    assert result.exit_code == 0 and all(r["verified"] for r in rows), result.stderr
+
+
+def test_init_from_a_directory_that_is_not_a_model_is_a_usage_error(tmp_path):
+    result = train(["sudoku", "--box", "2x2", "--init-from", str(tmp_path), "--out", str(tmp_path / "o"),
+                    "--steps", "1"])
+    assert result.exit_code == 2 and "not a model directory" in result.stderr
