@@ -175,3 +175,23 @@ def test_sudoku_line_files_are_not_taken_for_zebra_text():
     assert detect_format("s.txt", "# There are 4 people in a row\n" + "." * 16 + "\n") == "lines"
     assert detect_format("s.txt", "." * 81 + "\n") == "lines"
     assert detect_format("z.txt", "Everyone owns a different pet: cat, dog.\n") == "text"
+
+
+@given(st.one_of(
+    st.text(alphabet="0123456789.abcdefgABCDEFGP| -+\t\r\u00a0xZ", max_size=90),
+    puzzles_any_box.map(lambda ps: ps[0].format()),
+    puzzles_any_box.map(lambda ps: " ".join(ps[0].format().lower()))),
+    st.sampled_from([None, (2, 2), (2, 3), (3, 2), (3, 3), (4, 4)]))
+def test_the_quick_reader_reads_as_sudoku_parse(text, box):
+    """Files are read through a quicker path than Sudoku.parse: the same grid, the same
+    errors (from Sudoku.parse itself)."""
+    from puzzles.errors import PuzzleError
+    from puzzles.formats import _sudoku
+
+    def read(parse):
+        try:
+            grid = parse(text, box)
+            return grid, grid.box, grid.cells, hash(grid)
+        except PuzzleError as e:
+            return str(e)
+    assert read(_sudoku) == read(Sudoku.parse)
