@@ -1,10 +1,12 @@
 """The constructive search of `GlauberSolver` (`--search construct`, the default): for one
 puzzle, rounds of constructive chains (`solver.construct.Colony`: sites filled in turn
-from a learned field, propagation after every choice), and from time to time a short
-Glauber repair of the best construction under the exact penalty.
+from a learned field, propagation after every choice), and a short Glauber repair under
+the exact penalty where a complete construction breaks a clue propagation does not read
+(and, with `repair_every`, of the best partial construction every so many rounds).
 
-The field's prior is uniform, or a masked language model's conditionals of the puzzle
-(`--energy lm` or `lm+penalty`: `p(v | puzzle) ** lm_weight`): the LM's first job is a
+The field's prior is uniform, or a language model's conditionals of the puzzle (`--energy
+lm` or `lm+penalty`: `p(v | puzzle) ** lm_weight`, `site_logp` of the LM term, masked
+or causal): the LM's first job is a
 prior where a wrong guess costs little, since propagation and the learned field correct
 it (a masked LM inside exact moves made hard Sudoku worse: README, Ablation).
 
@@ -22,7 +24,6 @@ from dataclasses import replace
 import torch
 
 from encoders.encoded import Encoded
-from puzzles.errors import ConfigError
 from solver.construct import Colony, ColonyConfig, Structure, domains, warm_up
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
@@ -31,8 +32,8 @@ ROUNDS_PER_CALL = 20  # rounds per compiled call: a fixed number, so answers do 
 
 
 def lm_prior(term, enc: Encoded, device, weight: float) -> torch.Tensor:
-    """p(v | puzzle) ** weight per site from one masked-LM pass with the open sites masked:
-    FloatTensor[N, V] (CPU)."""
+    """p(v | puzzle) ** weight per site, the LM term's `site_logp` of the puzzle with its
+    open sites masked: FloatTensor[N, V] (CPU)."""
     open_sites = enc.allowed.sum(1) != 1
     x = enc.allowed.float().argmax(1).unsqueeze(0).to(device)
     owner = torch.zeros(1, dtype=torch.long, device=device)
@@ -112,8 +113,8 @@ class ConstructiveSearch:
         under the penalty: (best state LongTensor[N], its energy, sweeps run)."""
         cfg = self.config
         move = cfg.move
-        if move == "block":  # whole groups redrawn where they can be listed, as in anneal
-            move = "swap" if enc.pair_sites is not None else "shuffle"
+        if move == "block":  # block moves need each group's fillings listed: shuffle instead
+            move = "swap" if enc.pair_sites is not None else "shuffle"  # (swap: pair factors)
         config = replace(cfg, move=move, sweeps=self.repair_sweeps, patience=0,
                          time_limit=max(seconds, 1e-3))
         energy = PenaltyEnergy.from_encoded(enc, self.device, group_form=self.group_form)
@@ -129,9 +130,4 @@ class ConstructiveSearch:
         result = sampler.run(enc.allowed.unsqueeze(0), generator)
         return result.states[0], float(result.energies[0]), int(result.sweeps[0])
 
-
-def check_prior(card: dict) -> None:
-    if card["arch"] != "mlm":
-        raise ConfigError("the constructive search reads an LM as its prior: it needs a masked "
-                          "LM (a model trained with --arch mlm)")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import torch
 from torch import nn
 
-from encoders.construction import ConstructiveSearch, check_prior, lm_prior
+from encoders.construction import ConstructiveSearch, lm_prior
 from encoders.encoded import Encoded
 from encoders.options import GlauberOptions
 from puzzles.base import Attempt
@@ -149,7 +149,6 @@ class GlauberSolver(GlauberOptions):
                 term = self._lm_term([(0, enc, None)], device)
             except BeyondModel as e:
                 return Attempt(None, 0.0, str(e))
-            check_prior(self._models[self._model_path(enc)][1])
             prior = lm_prior(term, enc, device, self.lm_weight)
         colony = ColonyConfig(ants=self.ants, greedy=self.greedy, learn=self.learn,
                               restart=self.restart)
