@@ -1,43 +1,129 @@
-"""The CUDA path: same kernels, same verification (run with `pytest -m gpu` on a GPU)."""
+"""The device path: the same kernels and the same verification on a second device.
+
+Every test takes `device`: "sim" runs on the CPU as `torch.device("cpu", 0)` under
+`solver.tracing.DevicePlacement`, which fails any call where a host tensor meets a device
+tensor (what CUDA refuses, or pays a hidden copy for), so CI covers the placement of
+every move kind, the LM energies, Zebra and the constructive search's repairs; "cuda"
+runs the same on a GPU (`pytest -m gpu`, skipped without one), plus the checks only a GPU
+can make (the driver's own sync detector).
+"""
 
 import itertools
+from pathlib import Path
 
 import pytest
 import torch
 from test_sampler import site_instance, total_variation
 
 from encoders.pipeline import GlauberSolver
+from puzzles.formats import read_file
 from puzzles.harness.solving import solve_all
-from puzzles.sudoku.generate import SudokuGenerator
 from solver.glauber import GlauberSampler, SamplerConfig
+from solver.tracing import SIM_DEVICE, DevicePlacement
 
-pytestmark = [pytest.mark.gpu,
-              pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")]
+EXAMPLES = Path(__file__).parent.parent / "examples"
+CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
 
-def test_cuda_site_moves_sample_the_boltzmann_distribution():
+@pytest.fixture(params=["sim", pytest.param("cuda", marks=[pytest.mark.gpu, CUDA])])
+def device(request):
+    if request.param == "cuda":
+        yield torch.device("cuda")
+        return
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with DevicePlacement():
+        yield SIM_DEVICE
+    torch.set_num_threads(threads)
+
+
+def examples(name: str, count: int):
+    return [r.puzzle for r in read_file(str(EXAMPLES / name)).records][:count]
+
+
+def solver(device, move="block", chains=8, sweeps=200, **options) -> GlauberSolver:
+    config = SamplerConfig(chains=chains, sweeps=sweeps, time_limit=60, move=move)
+    return GlauberSolver(config, device=str(device), seed=1, search=options.pop("search", "anneal"), **options)
+
+
+def test_site_moves_sample_the_boltzmann_distribution(device):
     energy = site_instance()
-    energy = type(energy)(4, 3, energy.groups.cpu(), energy.unary.cpu(), *_pairs(energy), device="cuda")
-    colours = [torch.tensor([s]) for s in range(4)]
-    sampler = GlauberSampler(energy, colours, SamplerConfig(chains=20000, move="site"), device="cuda")
-    samples = sampler.sample(torch.ones(1, 4, 3, dtype=torch.bool),
-                             torch.Generator(device="cuda").manual_seed(0), sweeps=12, beta=0.8)
-    cpu_energy = site_instance()
-    assert total_variation(cpu_energy, samples, list(itertools.product(range(3), repeat=4))) < 0.05
-
-
-def _pairs(energy):
     sites, tables, _, _ = energy.pairs
     f = sites.shape[0]
-    return sites.cpu(), tables[:f].cpu()
+    on_device = type(energy)(4, 3, energy.groups.cpu(), energy.unary.cpu(), sites.cpu(),
+                             tables[:f].cpu(), device=device)
+    colours = [torch.tensor([s]) for s in range(4)]
+    sampler = GlauberSampler(on_device, colours, SamplerConfig(chains=20000, move="site"), device=device)
+    samples = sampler.sample(torch.ones(1, 4, 3, dtype=torch.bool),
+                             torch.Generator(device=device).manual_seed(0), sweeps=12, beta=0.8)
+    assert total_variation(site_instance(), samples, list(itertools.product(range(3), repeat=4))) < 0.05
 
 
 @pytest.mark.parametrize("move", ["block", "shuffle", "swap", "site"])
-def test_cuda_solver_answers_verify(move):
-    with SudokuGenerator((3, 3), seed=4) as gen:
-        puzzles = [gen.generate(30).puzzle for _ in range(8)]
-    solver = GlauberSolver(SamplerConfig(move=move, time_limit=60), device="cuda", seed=1)
-    outcomes = solve_all(solver, puzzles)
+def test_solver_answers_verify_and_repeat(device, move):
+    puzzles = examples("sudoku_9x9.csv", 3 if device == SIM_DEVICE else 10)
+    outcomes = solve_all(solver(device, move), puzzles)
     assert all(o.verified for o in outcomes)
-    again = solve_all(GlauberSolver(SamplerConfig(move=move, time_limit=60), device="cuda", seed=1), puzzles)
+    again = solve_all(solver(device, move), puzzles)
     assert [o.attempt.stats["sweeps"] for o in outcomes] == [o.attempt.stats["sweeps"] for o in again]
+
+
+def test_block_and_shuffle_moves_on_16x16(device):
+    """The second bundled 16x16 has boxes too loose to list: block+shuffle moves."""
+    outcomes = solve_all(solver(device, chains=4, sweeps=20), examples("sudoku_16x16.jsonl", 2))
+    assert {o.attempt.stats["move"] for o in outcomes} == {"block", "block+shuffle"}
+    assert all(o.verified for o in outcomes if o.attempt.solution is not None)
+
+
+def test_zebra_swap_moves_with_pair_and_disjunctive_factors(device):
+    outcomes = solve_all(solver(device, sweeps=150), examples("zebra_5x5.jsonl", 2))
+    assert {o.attempt.stats["move"] for o in outcomes} == {"swap"}
+    assert any(o.verified for o in outcomes)
+
+
+@pytest.mark.parametrize("name,options", [("sudoku_4x4.txt", {"energy": "lm+penalty", "lm_refresh": 2}),
+                                          ("sudoku_6x6.txt", {"init": "lm"}),
+                                          ("zebra_4x4.txt", {"energy": "lm+penalty"})])
+def test_language_model_energies(device, name, options):
+    outcomes = solve_all(solver(device, chains=4, sweeps=100, **options), examples(name, 2))
+    assert all(o.verified for o in outcomes if o.attempt.solution is not None)
+    assert any(o.verified for o in outcomes)
+
+
+def test_constructive_search_with_glauber_repairs(device):
+    """Repairs run the sampler on the device (seeds tried until one needs a repair)."""
+    repaired = 0
+    for seed in range(4):
+        search = solver(device, chains=4, sweeps=20, search="construct", repair_every=1)
+        search.seed = seed
+        outcomes = solve_all(search, examples("sudoku_16x16.jsonl", 2))
+        assert all(o.verified for o in outcomes if o.attempt.solution is not None)
+        repaired += sum(o.attempt.stats["repair_sweeps"] for o in outcomes)
+        if repaired:
+            break
+    assert repaired > 0
+
+
+# --- only on a GPU ---------------------------------------------------------------------------
+
+@pytest.mark.gpu
+@CUDA
+@pytest.mark.parametrize("move", ["block", "site", "swap"])
+def test_cuda_runs_16_sweeps_without_a_sync(move, monkeypatch):
+    """The driver's own detector (`torch.cuda.set_sync_debug_mode`) inside every chunk."""
+    from test_sampler_host import allowed_of, sampler_for, six_by_six
+    monkeypatch.setattr(GlauberSampler, "check_every", 16)
+    encs = six_by_six()
+    sampler = sampler_for(encs, move, "cuda", sweeps=48, patience=2, tolerance=-1.0)
+    advance = sampler._advance
+
+    def chunk(run, sweep, k):
+        torch.cuda.set_sync_debug_mode("error")
+        try:
+            return advance(run, sweep, k)
+        finally:
+            torch.cuda.set_sync_debug_mode(0)
+
+    sampler._advance = chunk
+    result = sampler.run(allowed_of(encs), torch.Generator(device="cuda").manual_seed(0))
+    assert (result.sweeps == 48).all()

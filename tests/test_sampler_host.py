@@ -103,8 +103,8 @@ def test_device_placement_catches_host_and_device_tensors_meeting():
 
 # --- every tensor a run meets is on the sampler's device -----------------------------------
 
-@pytest.mark.parametrize("move", MOVES)
-@pytest.mark.parametrize("schedule", ["tempering", "geometric"])
+@pytest.mark.parametrize("move,schedule", [(m, "tempering") for m in MOVES]
+                         + [("block", "geometric"), ("site", "geometric")])
 def test_every_tensor_a_run_meets_is_on_the_samplers_device(move, schedule):
     encs = six_by_six()
     with DevicePlacement() as mode:
@@ -149,8 +149,8 @@ def guarded(sampler, monkeypatch, every=16):
     return chunks
 
 
-@pytest.mark.parametrize("move", MOVES)
-@pytest.mark.parametrize("schedule", ["tempering", "linear"])
+@pytest.mark.parametrize("move,schedule", [(m, "tempering") for m in MOVES]
+                         + [(m, "linear") for m in ("block", "site", "swap")])
 def test_no_host_sync_in_16_sweeps(move, schedule, monkeypatch):
     encs = six_by_six()
     # never solved (tolerance below zero), so every chunk runs its 16 sweeps; restarts
