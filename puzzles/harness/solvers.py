@@ -67,17 +67,17 @@ def make_solver(name: str, settings: dict) -> Solver:
 def preflight(solver: Solver, puzzles) -> None:
     """ConfigError now, before any answer is written, when `solver` cannot start on one of
     `puzzles` (give one per board, `puzzles.formats.board_key`): a language model made for
-    another board or kind, or one the search cannot read. The model is loaded here, once
-    (the solver keeps it). A puzzle a model cannot read on its own (more houses than it
-    was made for: BeyondModel) is left to fail alone, as it does when solved."""
+    another board or kind. The model is loaded here, once (the solver keeps it). A puzzle
+    a model cannot read on its own (more houses than it was made for: BeyondModel) is
+    left to fail alone, as it does when solved. Reads the Glauber solver's `_lm_term`,
+    the check its batches make, so that both say the same."""
     from puzzles.errors import BeyondModel
     if not hasattr(solver, "_lm_term"):
         return  # not the Glauber solver
     anneal = solver.search == "anneal"
     if solver.energy == "penalty" and not (anneal and solver.init == "lm"):
         return  # no language model is read
-    from encoders.construction import check_prior  # noqa: PLC0415 (torch: only when used)
-    from encoders.pipeline import resolve_device  # noqa: PLC0415
+    from encoders.pipeline import resolve_device  # noqa: PLC0415 (torch: only when used)
     from puzzles.kinds import encoder
     device = resolve_device(solver.device)
     for puzzle in puzzles:
@@ -86,8 +86,6 @@ def preflight(solver: Solver, puzzles) -> None:
             solver._lm_term([(0, enc, None)], device)  # loads the model, checks the board
         except BeyondModel:
             continue
-        if not anneal:
-            check_prior(solver._models[solver._model_path(enc)][1])
 
 
 def energy_solver(energy: str, settings: dict) -> Solver:
