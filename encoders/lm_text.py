@@ -43,6 +43,7 @@ from solver.moves import hard_mask
 
 TEXT = "tokenizer"  # a card's vocabulary for models read through their own tokenizer
 BLANK = "."  # a blank cell in a causal model's prompt (the puzzle files' own blank)
+TOKENS_PER_PASS = 2 ** 17  # tokens per forward pass (long Zebra text: fewer sequences)
 _SAID: set[str] = set()  # models whose plain attention was already said on stderr
 
 
@@ -79,6 +80,9 @@ def load(path: Path, card: dict, device="cpu"):
     except (OSError, ValueError, KeyError) as e:
         raise ConfigError(f"{path}: cannot read config.json: {e}") from None
     arch = card.get("arch") or arch_of(config)
+    if card.get("arch") not in (None, "mlm", "causal") or card.get("attention") not in (None, "graph", "full"):
+        raise ConfigError(f"{path / 'glauber.json'}: arch must be mlm or causal and attention graph "
+                          f"or full, not {card.get('arch')!r} and {card.get('attention')!r}")
     if arch is None:
         raise ConfigError(f"{path}: {config.model_type} is neither a masked nor a causal LM "
                           f"(architectures {config.architectures})")
@@ -295,7 +299,10 @@ def energy(model, card: Card, encs: list[Encoded], device="cpu", refresh: int = 
                           f"tokenizer; the model reads at most {longest}")
     mask = attention(layout, near, card["arch"]) if card.get("attention") == "graph" else None
     vocab = LMVocabulary(tuple(values), placeholder(card))
-    common = dict(device=device, attention=mask, template=layout.template, slots=layout.slots)
+    # sequences per forward pass: a budget of tokens, not of sequences (Zebra text is long)
+    batch = max(1, TOKENS_PER_PASS // layout.template.shape[1])
+    common = dict(device=device, attention=mask, template=layout.template, slots=layout.slots,
+                  batch=batch)
     if kind == "zebra":
         cls = zebra_lm.ZebraLMEnergy if card["arch"] == "mlm" else zebra_lm.ZebraCausalEnergy
         extra = {"refresh": refresh} if card["arch"] == "mlm" else {}

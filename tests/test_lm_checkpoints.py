@@ -184,15 +184,6 @@ def test_zebra_serialisation_reads_entity_lines(checkpoints, arch):
     assert logp.shape == (1, 16, 4) and torch.isfinite(logp).all()
 
 
-def construct_reads_causal_priors() -> bool:
-    from encoders.construction import check_prior
-    try:
-        check_prior({"arch": "causal"})
-    except ConfigError:
-        return False
-    return True
-
-
 def solve(args, chains=4, sweeps=200):
     result = CliRunner().invoke(cli, ["solve", *args, "--json", "--chains", str(chains),
                                       "--sweeps", str(sweeps)])
@@ -203,8 +194,6 @@ def solve(args, chains=4, sweeps=200):
 @pytest.mark.parametrize("arch", ["bert", "roberta", "distilbert", "modernbert", "gpt2", "llama"])
 @pytest.mark.parametrize("search", ["construct", "anneal"])
 def test_plain_checkpoints_solve_the_4x4_sudoku_example(checkpoints, arch, search):
-    if arch in CAUSAL and search == "construct" and not construct_reads_causal_priors():
-        pytest.skip("encoders.construction.check_prior still refuses causal LMs")
     result, rows = solve([str(EXAMPLES / "sudoku_4x4.txt"), "--energy", "lm+penalty", "--propagate",
                           "none", "--search", search, "--model", str(checkpoints[arch])])
     assert result.exit_code == 0, result.stderr
@@ -213,8 +202,6 @@ def test_plain_checkpoints_solve_the_4x4_sudoku_example(checkpoints, arch, searc
 
 @pytest.mark.parametrize("arch", ["bert", "roberta", "gpt2", "llama"])
 def test_plain_checkpoints_solve_the_4x4_zebra_example(checkpoints, arch):
-    if arch in CAUSAL and not construct_reads_causal_priors():
-        pytest.skip("encoders.construction.check_prior still refuses causal LMs")
     result, rows = solve([str(EXAMPLES / "zebra_4x4.txt"), "--energy", "lm+penalty",
                           "--model", str(checkpoints[arch])])
     assert result.exit_code == 0, result.stderr
