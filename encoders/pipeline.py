@@ -24,6 +24,7 @@ from solver.energy import PenaltyEnergy
 from solver.construct import ColonyConfig
 from solver.glauber import GlauberSampler
 from solver.lm import WeightedSum
+from solver.moves import batch_bytes
 
 
 def resolve_device(device: str) -> torch.device:
@@ -50,6 +51,9 @@ class GlauberSolver(GlauberOptions):
     energy or their weighted sum (`GlauberOptions.energy`): encode, anneal on a device,
     decode. Settings and their defaults: `encoders.options.GlauberOptions`."""
 
+    memory_budget: int | None = None  # anneal: bytes a batch may hold on the device (puzzles
+    # x chains, estimated by solver.moves.batch_bytes); None: half the free CUDA memory, or
+    # 2 GiB on the CPU
     _classes: dict = field(default_factory=dict, init=False, repr=False)
     _models: dict = field(default_factory=dict, init=False, repr=False)
 
@@ -133,7 +137,7 @@ class GlauberSolver(GlauberOptions):
                 move = "swap"
             batches.setdefault((enc.structure_key, move), []).append((i, enc, fills))
         for (_, move), members in batches.items():
-            for batch in self._split(members, move):
+            for batch in self._split(members, move, device):
                 self._run_batch(puzzles, batch, move, device, generator, attempts, progress,
                                 on_sweep)
                 if on_attempt:
@@ -177,17 +181,39 @@ class GlauberSolver(GlauberOptions):
                                   else ([], enc.perm_group_classes()))
         return self._classes[key]
 
-    def _split(self, members, move):
-        """Batches of at most batch_size puzzles; block-move batches also keep
+    def _budget(self, device) -> int:
+        """Bytes a batch may hold: memory_budget, else half the free CUDA memory now, else
+        2 GiB (the CPU)."""
+        if self.memory_budget is not None:
+            return self.memory_budget
+        if torch.device(device).type == "cuda":
+            return torch.cuda.mem_get_info(device)[0] // 2
+        return 2 << 30
+
+    def _split(self, members, move, device="cpu"):
+        """Batches of at most batch_size puzzles whose estimated memory fits the budget
+        (`_budget`; a puzzle too big alone still runs, alone); block-move batches also keep
         puzzles x fillings under fill_budget (members sorted by their filling count)."""
-        if move not in ("block", "block+shuffle"):
-            return [members[k:k + self.batch_size] for k in range(0, len(members), self.batch_size)]
-        members = sorted(members, key=lambda m: m[2][0].shape[1])
+        first = members[0][1]
+        block = move in ("block", "block+shuffle")
+        sites, groups = self._colourings(first, move)
+        largest = max((len(c) for c in (sites if move == "site" else groups)), default=1)
+        budget = self._budget(device)
+
+        def fits(count: int, width: int) -> bool:
+            return batch_bytes(move, count, self.config.chains, first.sites, first.values,
+                               first.groups.shape[0],
+                               0 if first.perm_groups is None else first.perm_groups.shape[0],
+                               largest, width, self.config.shuffle) <= budget
+
+        width = (lambda m: m[2][0].shape[1]) if block else (lambda m: 0)
+        if block:
+            members = sorted(members, key=width)
         batches, current = [], []
         for m in members:
-            width = m[2][0].shape[1]
             if current and (len(current) == self.batch_size
-                            or (len(current) + 1) * width > self.fill_budget):
+                            or (block and (len(current) + 1) * width(m) > self.fill_budget)
+                            or not fits(len(current) + 1, width(m))):
                 batches.append(current)
                 current = []
             current.append(m)

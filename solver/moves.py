@@ -43,9 +43,11 @@ def gumbel_sample(logits: torch.Tensor, generator: torch.Generator) -> torch.Ten
     return (logits - torch.log(-torch.log(u.clamp(1e-20, 1 - 1e-7)))).argmax(-1)
 
 
-def _draw(logits: torch.Tensor, generator: torch.Generator, device) -> torch.Tensor:
-    """`categorical_sample` keeping the last axis: LongTensor[..., 1]."""
-    cdf = (logits - logits.amax(-1, keepdim=True)).exp_().cumsum_(-1)
+def _draw(logits: torch.Tensor, generator: torch.Generator, device, inplace: bool = False) -> torch.Tensor:
+    """`categorical_sample` keeping the last axis: LongTensor[..., 1]; `inplace` uses
+    logits (a scratch tensor then) as the CDF's memory."""
+    top = logits.amax(-1, keepdim=True)
+    cdf = (logits.sub_(top) if inplace else logits - top).exp_().cumsum_(-1)
     u = torch.rand(cdf.shape[:-1] + (1,), generator=generator, device=device).mul_(cdf[..., -1:])
     return torch.searchsorted(cdf, u, right=True).clamp_(max=cdf.shape[-1] - 1)
 
@@ -55,6 +57,46 @@ def categorical_sample(logits: torch.Tensor, generator: torch.Generator) -> torc
     and one exp per entry, about 3x faster than `gumbel_sample` on the long rows of block
     moves. Every row needs a finite entry (-inf never drawn)."""
     return _draw(logits, generator, logits.device).squeeze(-1)
+
+
+def _uniform(count: torch.Tensor, chains: int, generator, device) -> torch.Tensor:
+    """count FloatTensor[..., F]: cumulative counts of the options (0/1 steps) -> for
+    each of `chains` draws, an option uniformly: LongTensor[..., chains]."""
+    total = count[..., -1:]
+    u = (torch.rand(*count.shape[:-1], chains, generator=generator, device=device) * total).floor_()
+    return torch.searchsorted(count, torch.minimum(u, total - 1), right=True)  # the k-th option
+
+
+def batch_bytes(move: str, problems: int, chains: int, n: int, v: int, groups: int,
+                perm_groups: int = 0, class_groups: int = 0, fillings: int = 0,
+                shuffle: int = 5) -> int:
+    """A generous estimate of the memory a batch of `problems` x `chains` holds at its
+    peak (state, counts, a sweep's temporaries, start draws, the block tables): move one
+    of site, swap, shuffle, block, block+shuffle; n sites, v values, `groups` all-different
+    groups; perm_groups of v sites, at most `class_groups` of them updated at once (site
+    moves: the sites of the largest colour class); `fillings` the longest filling list
+    (block moves). Calibrated against
+    `solver.tracing.MemoryPeak` (tests/test_sampler_host.py)."""
+    k = v
+    chain = 8 * n + 4 * (groups + 1) * v + 64  # x, counts, per-chain scalars
+    problem = 8 * n * v  # hard mask (and its comparisons)
+    if move == "site":  # starts (a number per site), a class's logits and noise
+        chain += 24 * n + 24 * class_groups * v + 64 * v
+        problem += 8 * n * v  # cumulative counts of allowed values
+    else:  # permutation starts: greedy attempts (2) over every group
+        chain += 2 * perm_groups * k * 24 + 2 * perm_groups * v * 8
+        chain += 40 * class_groups * k * v  # a class's costs, counts and proposals
+        problem += perm_groups * k * (2 * v + 9 * (6 * v + 24))  # options; fallbacks (9 tries)
+    if move in ("shuffle", "block+shuffle"):
+        orders = 1
+        for m in range(2, min(shuffle, k) + 1):
+            orders *= m
+        chain += class_groups * orders * min(shuffle, k) * 24
+    if move in ("block", "block+shuffle"):
+        slots = k * v  # at most; about a third after propagation
+        chain += class_groups * (8 * fillings + 4 * slots)  # scores of every filling, one class
+        problem += perm_groups * fillings * (4 * slots + k + 16)  # one-hot, fillings, masks
+    return problems * (problem + chains * chain)
 
 
 class SiteMoves:
@@ -78,11 +120,12 @@ class SiteMoves:
         else:  # random: each chain its own site; masks read per chain from the problem's
             self.flat = mask.view(p, 1, n * v).expand(p, chains, n * v)
             self.values = torch.arange(v, device=self.device)
+        self.count = (mask == 0).float().cumsum(-1)  # [P, N, V]: allowed values so far
 
     def fresh(self, generator) -> torch.Tensor:
-        """Uniform allowed values: LongTensor[B, N]."""
-        logits = self.mask.unsqueeze(1).expand(self.p, self.c, self.n, self.v)
-        return gumbel_sample(logits, generator).view(self.b, self.n)
+        """Uniform allowed values: LongTensor[B, N] (the k-th allowed value of each site, k
+        uniform: one number per site and chain, none per value)."""
+        return _uniform(self.count, self.c, generator, self.device).transpose(1, 2).reshape(self.b, self.n)
 
     def _blocks(self, generator):
         if self.order != "random":
@@ -216,7 +259,8 @@ class ShuffleMoves(SwapMoves):
             cost = self.energy.lift(x, cache, sites) * beta[:, None, None]
             cost = cost.view(b, gc, 1, m, -1).expand(-1, -1, options.shape[2], -1, -1)
             energy = cost.gather(-1, options.unsqueeze(-1)).squeeze(-1).sum(-1)  # [B, Gc, m!]
-            choice = _draw((-energy).masked_fill_(~legal, float("-inf")), generator, self.device)
+            choice = _draw(energy.neg_().masked_fill_(~legal, float("-inf")), generator, self.device,
+                           inplace=True)
             new = options.gather(2, choice[..., None].expand(-1, -1, 1, m)).view(b, -1)
             self.energy.place(cache, sites, new)
             x.scatter_(1, sites, new)
@@ -289,11 +333,7 @@ class BlockMoves:
 
     def fresh(self, generator) -> torch.Tensor:
         """A uniformly drawn real filling of every group: LongTensor[B, N]."""
-        p, c = self.p, self.c
-        total = self.count[..., -1:]  # [P, Gp, 1]
-        u = (torch.rand(*total.shape[:2], c, generator=generator, device=self.device) * total).floor_()
-        u = torch.minimum(u, total - 1)  # the k-th real filling, k uniform in 0..count-1
-        pick = torch.searchsorted(self.count, u, right=True)  # [P, Gp, C]
+        pick = _uniform(self.count, self.c, generator, self.device)  # [P, Gp, C]
         k = self.fill.shape[-1]
         values = self.fill.gather(2, pick.unsqueeze(-1).expand(-1, -1, -1, k))  # [P, Gp, C, K]
         return values.transpose(1, 2).reshape(self.b, -1).long()[:, self.inverse]
@@ -305,7 +345,8 @@ class BlockMoves:
             cost = self.energy.lift(x, cache, t.sites) * beta  # [B, Gc*K, V]
             cost = cost.view(p, c, t.gc, -1).transpose(1, 2)  # [P, Gc, C, K*V]
             energy = cost.gather(3, t.slots) @ t.onehot  # [P, Gc, C, F]
-            pick = _draw(t.logmask - energy, generator, self.device)  # [P, Gc, C, 1]
+            logits = torch.sub(t.logmask, energy, out=energy)  # in place: one [P, Gc, C, F] buffer
+            pick = _draw(logits, generator, self.device, inplace=True)  # [P, Gc, C, 1]
             pick = pick.transpose(1, 2).unsqueeze(-1).expand(-1, -1, -1, -1, t.k)  # [P, C, Gc, 1, K]
             new = t.fill.gather(3, pick).view(b, -1).long()
             new = self._held(x, t, new)

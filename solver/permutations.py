@@ -46,7 +46,7 @@ def _greedy(options: torch.Tensor, rows: torch.Tensor, tries: int, generator: to
 
 
 def draw_permutations(options: torch.Tensor, rows: torch.Tensor, generator: torch.Generator,
-                      fallback: torch.Tensor, tries: int = 4) -> torch.Tensor:
+                      fallback: torch.Tensor, tries: int = 2) -> torch.Tensor:
     """One random filling per draw without a host sync: options BoolTensor[R, K, V], rows
     LongTensor[M] (option row of each draw), fallback LongTensor[R, K] (a valid filling per
     option row, `fallback_permutations`) -> LongTensor[M, K]. Each draw is the first of

@@ -23,6 +23,7 @@ The modes import nothing of the sampler; tests and `bench/sampler_calls.py` use 
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 
 import torch
@@ -210,4 +211,45 @@ class DevicePlacement(TorchFunctionMode):
                 if name.endswith("_") and t is (args[0] if args else None):
                     continue  # in place: the tensor keeps its own tag
                 t.__dict__[_TAG] = sim
+        return out
+
+
+class MemoryPeak(TorchFunctionMode):
+    """The peak bytes of tensor storage that calls under this mode created and Python
+    still holds (`peak`, `now`): each output's storage counts from its first tensor
+    until the last tensor made here that views it is gone. Tensors made outside (inputs)
+    and temporaries inside a single call are not seen, so this is a lower bound of what
+    an allocator would hold; it is exact enough to size batches."""
+
+    def __init__(self):
+        super().__init__()
+        self.now = self.peak = 0
+        self._held: dict[int, list[int]] = {}  # storage address -> [nbytes, live tensors]
+
+    def _release(self, key: int):
+        entry = self._held.get(key)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] == 0:
+            self.now -= entry[0]
+            del self._held[key]
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        seen = {id(a) for a in tree_flatten((args, kwargs or {}))[0] if isinstance(a, torch.Tensor)}
+        for t in tree_flatten(out)[0]:
+            if not isinstance(t, torch.Tensor) or id(t) in seen or t.device.type == "meta":
+                continue
+            storage = t.untyped_storage()
+            key = storage.data_ptr()
+            if key == 0:
+                continue
+            entry = self._held.get(key)
+            if entry is None:
+                entry = self._held[key] = [storage.nbytes(), 0]
+                self.now += entry[0]
+                self.peak = max(self.peak, self.now)
+            entry[1] += 1
+            weakref.finalize(t, self._release, key)
         return out

@@ -238,3 +238,27 @@ def test_the_9x9_colourings_are_optimal():
     enc = SudokuEncoder("full").encode(Sudoku((3, 3), (0,) * 81))
     assert [len(c) for c in enc.colour_classes()] == [9] * 9
     assert [len(c) for c in enc.perm_group_classes()] == [3] * 3
+
+
+# --- memory: the estimate that sizes batches covers what a run holds -----------------------
+
+def measured_and_estimated(encs, move: str, chains: int):
+    from solver.moves import batch_bytes
+    from solver.tracing import MemoryPeak
+    first = encs[0]
+    with MemoryPeak() as memory:
+        sampler = sampler_for(encs, move, chains=chains, sweeps=11, patience=2)
+        sampler.run(allowed_of(encs), torch.Generator().manual_seed(6))
+    classes = first.colour_classes() if move == "site" else first.perm_group_classes()
+    fills = max(e.mixed_fillings(100)[0].shape[1] for e in encs) if move.startswith("block") else 0
+    estimate = batch_bytes(move, len(encs), chains, first.sites, first.values, first.groups.shape[0],
+                           first.perm_groups.shape[0], max(len(c) for c in classes), fills, 3)
+    return memory.peak, estimate
+
+
+@pytest.mark.parametrize("move", ["block+shuffle", "site", "swap", "shuffle"])
+def test_the_memory_estimate_covers_a_runs_tensors(move):
+    encs = six_by_six()
+    for chains in (4, 64):
+        peak, estimate = measured_and_estimated(encs, move, chains)
+        assert peak <= estimate <= 4 * peak + (1 << 20), (chains, peak, estimate)
