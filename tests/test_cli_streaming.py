@@ -274,11 +274,13 @@ def test_an_interrupt_anywhere_else_is_one_line(puzzles, monkeypatch):
 
 
 def first_line(path: Path, process) -> None:
-    """Wait until `path` holds a complete first line (or the process ended)."""
-    while process.poll() is None:
-        if path.exists() and "\n" in path.read_text():
+    """Wait until `path` holds a complete first line (or the process ended; a run that
+    hangs is given up after 6000 polls, which only a broken run reaches)."""
+    for _ in range(6000):
+        if process.poll() is not None or (path.exists() and "\n" in path.read_text()):
             return
         time.sleep(0.05)
+    process.kill()
 
 
 def start(*args):
