@@ -3,7 +3,8 @@ masked LM, as the sampler uses it (one forward pass per class of boxes, that cla
 
     python bench/lm_throughput.py [--model DIR] [--box 3x3] [--device cpu] [--batches 64,256,1024]
 
-Prints a table: batch, sequences/s, site-conditionals/s (sites masked per pass x sequences).
+Prints a table: batch, sequences/s, site-conditionals/s (sites masked per pass x sequences);
+timings are synchronised on CUDA (every pass waited for, as the sampler's next step would).
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ import torch
 from encoders import lm
 from encoders.sudoku import SudokuEncoder
 from puzzles.sudoku.model import Sudoku, parse_box
+
+
+def sync(device: str) -> None:
+    if torch.device(device).type == "cuda":
+        torch.cuda.synchronize()
 
 
 def main() -> None:
@@ -39,10 +45,12 @@ def main() -> None:
         x = torch.randint(n, (b, n * n), device=args.device)
         s = sites.expand(b, -1).to(args.device)
         energy.logits(x, None, s)  # warm-up
+        sync(args.device)
         count, start = 0, time.perf_counter()
         while time.perf_counter() - start < args.seconds:
             energy.logits(x, None, s)
             count += b
+            sync(args.device)  # a pass is done when its kernels are, not when they are queued
         rate = count / (time.perf_counter() - start)
         print(f"{b:>7} {rate:>10.0f} {rate * s.shape[1]:>12.0f}")
 

@@ -36,12 +36,16 @@ from solver.tracing import CallCounter
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "sudoku_9x9.csv"
 
 
-def open_puzzles():
-    """Encoded 9x9 examples that propagation leaves open (full propagation)."""
+def open_rows() -> list[str]:
+    """The 9x9 examples that full propagation leaves open."""
     with open(EXAMPLES) as f:
         rows = [r["puzzle"] for r in csv.DictReader(f)]
-    encs = [SudokuEncoder("full").encode(Sudoku.parse(r)) for r in rows]
-    return [e for e in encs if not (e.allowed.sum(1) == 1).all()]
+    return [r for r in rows if not (SudokuEncoder("full").encode(Sudoku.parse(r)).allowed.sum(1) == 1).all()]
+
+
+def open_puzzles():
+    """Encoded 9x9 examples that propagation leaves open (full propagation)."""
+    return [SudokuEncoder("full").encode(Sudoku.parse(r)) for r in open_rows()]
 
 
 def sampler_for(encs, move: str, chains: int, sweeps: int, device):
@@ -51,7 +55,10 @@ def sampler_for(encs, move: str, chains: int, sweeps: int, device):
     if move == "site":
         return GlauberSampler(energy, first.colour_classes(), config, device)
     groups = first.perm_group_classes()
-    fills = stack_fillings([e.block_fillings() for e in encs]) if move == "block" else None
+    fills = None
+    if move == "block":  # as the pipeline: shuffles where a box has too many fillings to list
+        fills = stack_fillings([e.mixed_fillings(4096) for e in encs])
+        fills = fills if fills[2].any() else fills[:2]
     return GlauberSampler(energy, [], config, device, first.perm_groups, groups, fills)
 
 
@@ -77,13 +84,13 @@ def timed_run(encs, move, chains, sweeps, device, count=False):
     return time.perf_counter() - start, counter, int(result.site_updates.sum())
 
 
-def per_sweep(encs, move, chains, short, long, device):
+def per_sweep(encs, move, chains, short, long, device, repeats=3):
     """Steady-state calls, ops, syncs and host ms per sweep (long run minus short run)."""
     t0, c0, _ = timed_run(encs, move, chains, short, device, count=True)
     t1, c1, _ = timed_run(encs, move, chains, long, device, count=True)
-    # time without the counter (it slows the host several fold)
-    t0 = min(timed_run(encs, move, chains, short, device)[0] for _ in range(3))
-    t1 = min(timed_run(encs, move, chains, long, device)[0] for _ in range(3))
+    # time without the counter (it slows the host several fold); the best of `repeats`
+    t0 = min(timed_run(encs, move, chains, short, device)[0] for _ in range(repeats))
+    t1 = min(timed_run(encs, move, chains, long, device)[0] for _ in range(repeats))
     d = long - short
     return ((c1.calls - c0.calls) / d, (c1.ops - c0.ops) / d, (c1.syncs - c0.syncs) / d,
             1000 * (t1 - t0) / d, c1)
@@ -96,6 +103,7 @@ def main() -> None:
     parser.add_argument("--sweeps", type=int, default=40, help="the long run's sweeps (short: a quarter)")
     parser.add_argument("--large-sweeps", type=int, default=20)
     parser.add_argument("--moves", default="block,site,swap")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per figure (the best counts)")
     parser.add_argument("--top", type=int, default=0, help="also list the N most frequent calls per move")
     args = parser.parse_args()
     encs = open_puzzles()
@@ -109,7 +117,7 @@ def main() -> None:
     tops = {}
     for move in args.moves.split(","):
         calls, ops, syncs, ms, counter = per_sweep(encs[:1], move, 2, args.sweeps // 4, args.sweeps,
-                                                   args.device)
+                                                   args.device, args.repeats)
         short = max(args.large_sweeps // 4, 1)
         t0, _, u0 = timed_run(large, move, c_large, short, args.device)
         t1, _, u1 = timed_run(large, move, c_large, args.large_sweeps, args.device)

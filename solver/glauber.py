@@ -133,36 +133,9 @@ class GlauberSampler:
         """Anneal P problems. allowed: BoolTensor[P, N, V]; on_done(k) is called as k
         problems finish (progress, at the host's checks); on_sweep(sweep, lowest energy)
         at most every `report_every` seconds (reading the minimum is a device sync)."""
-        cfg = self.config
-        start = time.perf_counter()  # the budget includes drawing the starts (LM unmasking)
+        run = self._setup(allowed, generator, on_sweep)
         p, n, _ = allowed.shape
-        c, dev = cfg.chains, self.device
-        mask = hard_mask(allowed, dev)
-        run = SimpleNamespace(generator=generator, start=start, stamps=[], on_sweep=on_sweep,
-                              reported=0.0, mask=mask, ids=list(range(p)), p=p)
-        self._begin(run, torch.arange(p, device=dev), first=True)
-        run.x = self._fresh(mask, run.owner, generator)
-        run.cache = self.energy.prepare(run.x)
-        b = p * c
-        run.age = torch.zeros(b, dtype=torch.long, device=dev)
-        run.best = torch.full((b,), float("inf"), device=dev)
-        run.since = torch.zeros(b, dtype=torch.long, device=dev)
-        run.states = torch.zeros(p, n, dtype=torch.long, device=dev)
-        run.low = torch.full((p,), float("inf"), device=dev)
-        run.live = torch.ones(p, dtype=torch.bool, device=dev)
-        run.sweeps = torch.zeros(p, dtype=torch.long, device=dev)
-        run.restarts = torch.zeros(p, dtype=torch.long, device=dev)
-        run.counter = torch.zeros((), dtype=torch.long, device=dev)  # the sweep, on the device
-        tempering = cfg.schedule.kind == "tempering"
-        self.ladder = cfg.schedule.ladder(c, dev)
-        if tempering:  # rung r of problem p is held by chain pos[p, r]
-            run.pos = torch.arange(c, device=dev).repeat(p, 1)
-            run.beta = self.ladder.repeat(p)
-            run.rungs = self.ladder.expand(p, c)
-            self._pairs = []
-            for parity in (0, 1):
-                lo = torch.arange(parity, max(c - 1, parity), 2, device=dev)  # none for 1 chain
-                self._pairs.append((lo, lo + 1, self.ladder[lo] - self.ladder[lo + 1], len(range(parity, c - 1, 2))))
+        c, dev = self.config.chains, self.device
         results = SimpleNamespace(states=torch.zeros(p, n, dtype=torch.long),
                                   energies=torch.full((p,), float("inf")),
                                   solved=torch.zeros(p, dtype=torch.bool),
@@ -201,6 +174,41 @@ class GlauberSampler:
         updates = results.sweeps * c * self.n_sites
         return SampleResult(results.states, results.energies, results.solved, results.sweeps,
                             seconds, results.restarts, updates)
+
+    def _setup(self, allowed: torch.Tensor, generator: torch.Generator, on_sweep=None):
+        """A run's state: the kernels bound to all P problems, every chain's start, and
+        the per-chain and per-problem records (device tensors that later change in place)."""
+        cfg = self.config
+        start = time.perf_counter()  # the budget includes drawing the starts (LM unmasking)
+        p, n, _ = allowed.shape
+        c, dev = cfg.chains, self.device
+        mask = hard_mask(allowed, dev)
+        run = SimpleNamespace(generator=generator, start=start, stamps=[], on_sweep=on_sweep,
+                              reported=0.0, mask=mask, ids=list(range(p)), p=p)
+        self._begin(run, torch.arange(p, device=dev), first=True)
+        run.x = self._fresh(mask, run.owner, generator)
+        run.cache = self.energy.prepare(run.x)
+        b = p * c
+        run.age = torch.zeros(b, dtype=torch.long, device=dev)
+        run.best = torch.full((b,), float("inf"), device=dev)
+        run.since = torch.zeros(b, dtype=torch.long, device=dev)
+        run.states = torch.zeros(p, n, dtype=torch.long, device=dev)
+        run.low = torch.full((p,), float("inf"), device=dev)
+        run.live = torch.ones(p, dtype=torch.bool, device=dev)
+        run.sweeps = torch.zeros(p, dtype=torch.long, device=dev)
+        run.restarts = torch.zeros(p, dtype=torch.long, device=dev)
+        run.counter = torch.zeros((), dtype=torch.long, device=dev)  # the sweep, on the device
+        tempering = cfg.schedule.kind == "tempering"
+        self.ladder = cfg.schedule.ladder(c, dev)
+        if tempering:  # rung r of problem p is held by chain pos[p, r]
+            run.pos = torch.arange(c, device=dev).repeat(p, 1)
+            run.beta = self.ladder.repeat(p)
+            run.rungs = self.ladder.expand(p, c)
+            self._pairs = []
+            for parity in (0, 1):
+                lo = torch.arange(parity, max(c - 1, parity), 2, device=dev)  # none for 1 chain
+                self._pairs.append((lo, lo + 1, self.ladder[lo] - self.ladder[lo + 1], len(range(parity, c - 1, 2))))
+        return run
 
     # --- the host's side: binding, checks, compaction -----------------------------------
 
