@@ -74,6 +74,8 @@ class GlauberSampler:
     # each; restarts fall every 10 sweeps and exchanges alternate, so every chunk of 10
     # sweeps issues the same calls: one CUDA graph could replay it)
     check_seconds = 0.05  # on the CPU, also read once a chunk took this long (slow sweeps)
+    lagged = None  # read each check's flags a chunk later (None: on CUDA, where the copy
+    # then overlaps the next chunk; on the CPU the flags are ready at once)
 
     def __init__(self, energy: Energy, colour_classes: list[torch.Tensor],
                  config: SamplerConfig = SamplerConfig(), device="cpu",
@@ -152,7 +154,7 @@ class GlauberSampler:
                     on_done(sum(live_host))
                 break
             flags = self._snapshot(run)
-            if dev.type == "cuda":
+            if self.lagged if self.lagged is not None else dev.type == "cuda":
                 pending, flags = flags, pending
                 if flags is None:
                     continue

@@ -187,11 +187,14 @@ def mixed_batch():
     return solved + [open_], stuck, torch.stack([e.allowed for e in solved + [open_, stuck]])
 
 
-@pytest.mark.parametrize("move", ["block", "swap", "site"])
-def test_finished_problems_leave_and_the_rest_carry_on(move, monkeypatch):
+@pytest.mark.parametrize("move,lagged", [("block", False), ("swap", False), ("site", False),
+                                         ("block", True)])
+def test_finished_problems_leave_and_the_rest_carry_on(move, lagged, monkeypatch):
+    """(lagged: the flags read a chunk late, as on CUDA)"""
     encs, stuck, allowed = mixed_batch()
     sampler = sampler_for(encs + [stuck], move, chains=6, sweeps=40)
     monkeypatch.setattr(GlauberSampler, "check_every", 4)
+    monkeypatch.setattr(GlauberSampler, "lagged", lagged)
     compactions = []
     compact = sampler._compact
     sampler._compact = lambda run, results, keep: (compactions.append(list(keep)), compact(run, results, keep))
