@@ -270,3 +270,29 @@ def test_init_from_a_directory_that_is_not_a_model_is_a_usage_error(tmp_path):
     result = train(["sudoku", "--box", "2x2", "--init-from", str(tmp_path), "--out", str(tmp_path / "o"),
                     "--steps", "1"])
     assert result.exit_code == 2 and "not a model directory" in result.stderr
+
+
+def test_zebra_masked_conditionals_are_the_models_own_softmax_over_houses(checkpoints):
+    from puzzles.formats import iter_records, read_file
+    from puzzles.zebra.text import to_text
+    model, card = lm.load(checkpoints["bert"])
+    tok = card.tokenizer
+    puzzle = next(iter_records(read_file(str(EXAMPLES / "zebra_4x4.txt")))).puzzle
+    energy = lm.lm_energy(model, card, [ZebraEncoder("none").encode(puzzle)])
+    x = torch.tensor([[1, 0, 3, 2, 0, 1, 2, 3, 2, 3, 0, 1, 3, 2, 1, 0]])  # cell m*4 + h holds v
+    # by hand: the text, then `attribute value: H` per entity, H its house (1-based)
+    text = to_text(puzzle).rstrip("\n") + "\n"
+    houses = {}
+    for cell, v in enumerate(x[0].tolist()):
+        houses[cell // 4 * 4 + v] = cell % 4 + 1
+    slots = []
+    for m, (name, values) in enumerate(puzzle.attributes):
+        for v, value in enumerate(values):
+            text += f"{name} {value}: "
+            slots.append(len(text) + 1)  # after [CLS]
+            text += f"{houses[m * 4 + v]}\n"
+    ids = tok.convert_tokens_to_ids([tok.cls_token, *text, tok.sep_token])
+    digits = tok.convert_tokens_to_ids(["1", "2", "3", "4"])
+    entity = model_logp(model, torch.tensor([ids]), torch.tensor(slots), digits, energy.attention)
+    want = entity.view(4, 4, 4).transpose(1, 2).reshape(16, 4)  # [cell (m, h), value v]
+    assert torch.allclose(energy.site_logp(x)[0], want, atol=1e-5)
