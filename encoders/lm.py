@@ -12,6 +12,10 @@ a cell attends to itself and its peers only. Without it a BERT of this size sat 
 chance for hundreds of steps (DESIGN.md); with it, it learns in seconds. The card
 (`glauber.json`) says `"attention": "graph"`, and loading rebuilds the mask from the
 board, so a model directory stays a standard transformers directory.
+
+Any other local transformers masked or causal LM with its tokenizer (no card, or a card
+without the glauber vocabulary) is read through its own tokenizer: `encoders.lm_text`
+and docs/models.md.
 """
 
 from __future__ import annotations
