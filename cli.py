@@ -886,8 +886,7 @@ def generate_sudoku(box, count, givens, seed, minimal, random_deletion, out, fmt
     check_out_file(out)
     if fmt is None:
         fmt = "jsonl" if (out or "").lower().endswith((".jsonl", ".json")) else "lines"
-    made_count = 0
-    try:
+    with counting_generation(count, out) as made_count:
         with sudoku_generate.SudokuGenerator(box, seed) as gen, \
                 Output(out, json_array=fmt == "jsonl" and json_array_for(out)) as sink, \
                 progress_bar(count, "generating", quiet) as advance:
@@ -899,14 +898,23 @@ def generate_sudoku(box, count, givens, seed, minimal, random_deletion, out, fmt
                                                         f"{tried}/{cells} cells tried")))
                     text = sudoku_generate.format_generated([made], fmt)
                 sink.write(text if k == 0 or fmt != "csv" else text.split("\n", 1)[1])
-                made_count += 1
+                made_count[0] += 1
                 advance(1)
+
+
+@contextlib.contextmanager
+def counting_generation(count: int, out: str | None):
+    """Yields [puzzles made so far] for the body to count in; an interrupt (Ctrl-C, or
+    PySAT's own interrupt error) becomes one line saying how many were made."""
+    made = [0]
+    try:
+        yield made
+    except KeyboardInterrupt:
+        raise generation_interrupted(made[0], count, out) from None
     except Exception as e:  # noqa: BLE001 (PySAT's interrupt is a plain Exception)
         if not interruption(e):
             raise
-        raise generation_interrupted(made_count, count, out) from None
-    except KeyboardInterrupt:
-        raise generation_interrupted(made_count, count, out) from None
+        raise generation_interrupted(made[0], count, out) from None
 
 
 def generation_interrupted(made: int, count: int, out: str | None) -> Interrupted:
@@ -959,14 +967,13 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, hard, dis
         check_out_file(out)
     gen = zebra_generate.ZebraGenerator(houses, attributes, seed, hard=hard,
                                         distractors=distractors)
-    made = 0
-    try:
+    with counting_generation(count, out) as made:
         if fmt == "jsonl":  # each puzzle written as soon as it is made
             with Output(out, json_array=json_array_for(out)) as sink, \
                     progress_bar(count, "generating", quiet) as advance:
                 for _ in range(count):
                     sink.write(zebra_generate.format_generated([gen.generate()]))
-                    made += 1
+                    made[0] += 1
                     advance(1)
             return
         width = max(3, len(str(count)))  # the names of zebra_generate.text_files
@@ -977,14 +984,8 @@ def generate_zebra(houses, attributes, count, seed, out, fmt, wording, hard, dis
             for name in names:
                 text = zebra_generate.to_text(gen.generate().puzzle, wording)
                 write_output(text, os.path.join(out, name) if to_directory else out)
-                made += 1
+                made[0] += 1
                 advance(1)
-    except Exception as e:  # noqa: BLE001 (PySAT's interrupt is a plain Exception)
-        if not interruption(e):
-            raise
-        raise generation_interrupted(made, count, out) from None
-    except KeyboardInterrupt:
-        raise generation_interrupted(made, count, out) from None
 
 
 @cli.command()

@@ -73,27 +73,40 @@ def example(puzzle: ZebraPuzzle, solution: ZebraSolution, vocab: ZebraVocabulary
     return Example(tokens, reads, solution_houses(puzzle, solution))
 
 
+class PuzzleSource:
+    """Fresh generated unique puzzles over the configured range of sizes, a `hard_share`
+    of them worded like published sets; deterministic for a seed (`rng` is shared with
+    the stream that draws from it)."""
+
+    def __init__(self, cfg: ZebraTrainConfig, seed: int):
+        self.cfg, self.rng = cfg, random.Random(seed)
+        self.sizes = [(h, m) for h in range(cfg.houses[0], cfg.houses[1] + 1)
+                      for m in range(cfg.attributes[0], cfg.attributes[1] + 1)]
+        self._makers: dict[tuple, ZebraGenerator] = {}
+
+    def generate(self, size: tuple[int, int]):
+        hard = self.rng.random() < self.cfg.hard_share
+        if (size, hard) not in self._makers:
+            self._makers[size, hard] = ZebraGenerator(*size, seed=self.rng.randrange(2 ** 31),
+                                                      hard=hard)
+        return self._makers[size, hard].generate()
+
+
 class ZebraStream:
     """Batches of training examples over a range of sizes, deterministic for a seed."""
 
     def __init__(self, cfg: ZebraTrainConfig, seed: int, vocab: ZebraVocabulary = ZebraVocabulary()):
         self.cfg, self.vocab = cfg, vocab
-        self.rng = random.Random(seed)
+        self.source = PuzzleSource(cfg, seed)
+        self.rng, self.sizes = self.source.rng, self.source.sizes
         self.generator = torch.Generator().manual_seed(seed)
-        self.sizes = [(h, m) for h in range(cfg.houses[0], cfg.houses[1] + 1)
-                      for m in range(cfg.attributes[0], cfg.attributes[1] + 1)]
         self.pools: dict[tuple[int, int], list[Example]] = {}
-        self._makers: dict[tuple, ZebraGenerator] = {}
 
     def add(self, size: tuple[int, int], count: int) -> None:
         """`count` newly generated puzzles of `size` into its pool."""
         pool = self.pools.setdefault(size, [])
         for _ in range(count):
-            hard = self.rng.random() < self.cfg.hard_share
-            if (size, hard) not in self._makers:
-                self._makers[size, hard] = ZebraGenerator(*size, seed=self.rng.randrange(2 ** 31),
-                                                          hard=hard)
-            made = self._makers[size, hard].generate()
+            made = self.source.generate(size)
             pool.append(example(made.puzzle, made.solution, self.vocab))
         del pool[:-POOL]
 
@@ -202,12 +215,10 @@ class TextZebraStream:
 
     def __init__(self, cfg: ZebraTrainConfig, card, seed: int, device):
         self.cfg, self.card, self.device = cfg, card, device
-        self.rng = random.Random(seed)
+        self.source = PuzzleSource(cfg, seed)
+        self.rng, self.sizes = self.source.rng, self.source.sizes
         self.generator = torch.Generator().manual_seed(seed)
-        self.sizes = [(h, m) for h in range(cfg.houses[0], cfg.houses[1] + 1)
-                      for m in range(cfg.attributes[0], cfg.attributes[1] + 1)]
         self.pools: dict[tuple[int, int], list] = {}
-        self._makers: dict[tuple, ZebraGenerator] = {}
         tok = card.tokenizer
         self.pad = tok.pad_token_id if tok.pad_token_id is not None else 0
 
@@ -215,11 +226,7 @@ class TextZebraStream:
         from encoders import lm_text  # noqa: PLC0415
         pool = self.pools.setdefault(size, [])
         for _ in range(count):
-            hard = self.rng.random() < self.cfg.hard_share
-            if (size, hard) not in self._makers:
-                self._makers[size, hard] = ZebraGenerator(*size, seed=self.rng.randrange(2 ** 31),
-                                                          hard=hard)
-            made = self._makers[size, hard].generate()
+            made = self.source.generate(size)
             layout, values = lm_text.zebra_layout(self.card, made.puzzle)
             entity = torch.arange(len(layout.slots)) // made.puzzle.houses
             pool.append((layout, values, solution_houses(made.puzzle, made.solution), entity))

@@ -1,5 +1,6 @@
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # CI runs on 2 slow cores: fewer examples, no deadline (SAT calls vary in time).
@@ -8,3 +9,14 @@ settings.register_profile("ci", max_examples=30, deadline=None,
 settings.register_profile("thorough", max_examples=300, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+
+@pytest.fixture
+def one_thread():
+    """Small tensors: one intra-op thread is faster than two on shared cores."""
+    import torch  # noqa: PLC0415 (only the modules that use this fixture need torch)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

@@ -23,12 +23,7 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 MOVES = ["block", "block+shuffle", "shuffle", "swap", "site", "site/sweep", "site/random"]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def six_by_six(propagate: str = "none"):
