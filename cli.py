@@ -1,7 +1,7 @@
 """`glauber`: solve, verify, check and generate puzzles from the command line.
 
 This module only declares options, maps the library's errors to exit codes and prints;
-the work is in `puzzles.harness` (solving, checking, bench, report), `puzzles.formats`
+the work is in `harness` (solving, checking, bench, report), `puzzles.formats`
 and the generators. Option choices and defaults come from the library's constants and
 dataclasses, so the CLI and the Python API agree.
 
@@ -31,8 +31,8 @@ from encoders.options import DEVICES, ENERGIES, INITS, SEARCHES, GlauberOptions
 from puzzles.base import PROPAGATION, plural
 from puzzles.errors import ConfigError, InputError, PuzzleError
 from puzzles.formats import FORMATS, board_key
-from puzzles.harness.solvers import DEFAULT_THREADS, SOLVERS
-from puzzles.harness.solving import interruption
+from harness.solvers import DEFAULT_THREADS, SOLVERS
+from harness.solving import interruption
 from puzzles.sudoku import generate as sudoku_generate
 from puzzles.zebra import generate as zebra_generate
 from puzzles.zebra.text import WORDINGS
@@ -371,7 +371,7 @@ def make_directory(path: str):
 def warn_idle(opts: dict, solvers: tuple[str, ...], quiet: bool):
     """`warning: --lm-weight does nothing with --energy penalty ...` on stderr for every
     option given on the command line that does nothing with the others (not with --quiet)."""
-    from puzzles.harness.solvers import idle_settings
+    from harness.solvers import idle_settings
     if quiet:
         return
     ctx = click.get_current_context()
@@ -381,8 +381,8 @@ def warn_idle(opts: dict, solvers: tuple[str, ...], quiet: bool):
 
 
 def build_solver(name: str, opts: dict):
-    """`puzzles.harness.solvers.make_solver`, its errors as usage errors."""
-    from puzzles.harness.solvers import make_solver
+    """`harness.solvers.make_solver`, its errors as usage errors."""
+    from harness.solvers import make_solver
     with user_errors():
         return make_solver(name, opts)
 
@@ -566,8 +566,8 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, unordered,
     answer and exits 130.
     """
     from puzzles.formats import answer_header, format_answer, iter_records
-    from puzzles.harness.solvers import preflight
-    from puzzles.harness.solving import solve_stream
+    from harness.solvers import preflight
+    from harness.solving import solve_stream
 
     hush(quiet)
     if not files and not puzzle_strings:
@@ -641,7 +641,7 @@ def verify(puzzle_file, solution_file, fmt, box, as_json):
     SOLUTION_FILE may be any puzzle file (for example the output of `glauber solve`,
     with or without --json); its entries are paired with the puzzles in order.
     """
-    from puzzles.harness.checking import judge_answers
+    from harness.checking import judge_answers
 
     puzzles, answers = read_files([puzzle_file, solution_file], fmt, box)
     with user_errors():
@@ -667,7 +667,7 @@ def check(files, fmt, box, as_json, quiet):
     exactly one solution or one answer to its question, 1 otherwise; 2 when a file cannot
     be read (the others are still checked).
     """
-    from puzzles.harness.checking import check as check_record
+    from harness.checking import check as check_record
 
     pfiles = read_files(files, fmt, box, apart=len(files) > 1)
     total = sum(len(p.records) for p in pfiles if not isinstance(p, InputError))
@@ -699,7 +699,7 @@ def check(files, fmt, box, as_json, quiet):
 def bench(files, solver_names, limit, fmt, box, as_json, quiet, **opts):
     """Benchmark solvers on puzzle files: a table of solved %, ms per puzzle, effort
     (Glauber sweeps or SAT conflicts) and site-updates per second."""
-    from puzzles.harness.bench import bench_file, bench_label, format_table
+    from harness.bench import bench_file, bench_label, format_table
 
     hush(quiet)
     pfiles = read_files(files, fmt, box)
@@ -825,7 +825,7 @@ def run_training_command(run_training, config, out, device, quiet, threads=None)
     """Train with a progress bar showing the loss, save, print the card. Libraries' own
     bars are shown only on a terminal, and not with --quiet."""
     from encoders.pipeline import resolve_device
-    from puzzles.harness.solvers import set_threads
+    from harness.solvers import set_threads
 
     hush(quiet)
     if quiet or not sys.stderr.isatty():
@@ -1029,8 +1029,8 @@ def report(files, energy_names, out_dir, resume, limit, chunk_size, ray_address,
     """
     import functools
 
-    from puzzles.harness import report as reports
-    from puzzles.harness.solvers import energy_solver, parse_energies, preflight
+    from harness import report as reports
+    from harness.solvers import energy_solver, parse_energies, preflight
 
     hush(quiet)
     ctx = click.get_current_context()
@@ -1133,7 +1133,7 @@ def resumed_settings(out_dir: str, stored: dict, current: dict, given: set) -> d
             continue
         mine, theirs = json.loads(json.dumps(current[key])), stored.get(key)
         if mine != theirs:
-            from puzzles.harness.solvers import option_name
+            from harness.solvers import option_name
             name = "FILES" if key == "files" else option_name(key)
             shown = (" " if key == "files" else ",").join(theirs) if isinstance(theirs, list) \
                 else theirs
@@ -1146,7 +1146,7 @@ def resumed_settings(out_dir: str, stored: dict, current: dict, given: set) -> d
 def done_results(out_dir: str, labels, pfiles) -> dict[str, set]:
     """The (energy, index) pairs results.jsonl holds, per dataset; a usage error when a
     result names another puzzle than the file now holds at its index (the input changed)."""
-    from puzzles.harness.report import read_rows
+    from harness.report import read_rows
     with user_errors():
         rows = read_rows(out_dir)
     records = dict(zip(labels, (p.records for p in pfiles)))

@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 
 from encoders.pipeline import GlauberSolver
-from puzzles.harness.solving import ReferenceSolver
+from harness.solving import ReferenceSolver
 from puzzles.sudoku.model import Sudoku, parse_box
 from solver.config import SamplerConfig
 

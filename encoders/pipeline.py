@@ -1,5 +1,5 @@
 """`GlauberSolver`: puzzles -> encode -> anneal on a device -> decode, behind the common
-solve signature of `puzzles.harness.solving` (so it is verified and benchmarked like any solver).
+solve signature of `harness.solving` (so it is verified and benchmarked like any solver).
 
 Puzzles with the same structure (same board shape) share batches: their chains run side
 by side in one tensor, and each puzzle leaves the batch as soon as one of its chains

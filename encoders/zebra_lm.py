@@ -117,7 +117,7 @@ def read_clues(puzzle: ZebraPuzzle) -> tuple[Clue, ...]:
     one mention reads as a house number is a constant on that reading: a true reading
     makes the clue always hold (dropped: it says nothing), a false one is dropped from the
     mention (a clue left with no reading can never hold: the solver refuses such puzzles
-    before sampling, `puzzles.harness.solving`). Other clues are kept as written; a
+    before sampling, `harness.solving`). Other clues are kept as written; a
     reading that names houses only gives tokens that read no entity."""
     kept = []
     for clue in puzzle.clues:

@@ -50,7 +50,7 @@ SOLUTION_COLUMNS = ("solutions", "solution", "answer")
 _DRAWING = str.maketrans("", "", " \t|-+")
 
 if TYPE_CHECKING:
-    from puzzles.harness.solving import Outcome
+    from harness.solving import Outcome
 
 
 @dataclass(frozen=True)

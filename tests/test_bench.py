@@ -1,8 +1,8 @@
 """`glauber bench` as library calls."""
 
 from puzzles.formats import read_text
-from puzzles.harness.bench import bench_file, bench_label, format_table
-from puzzles.harness.solving import ReferenceSolver
+from harness.bench import bench_file, bench_label, format_table
+from harness.solving import ReferenceSolver
 
 
 def test_labels_name_the_energy_of_glauber_only():

@@ -4,7 +4,7 @@ import pytest
 
 from puzzles.errors import InputError
 from puzzles.formats import read_text
-from puzzles.harness.checking import check, judge_answers
+from harness.checking import check, judge_answers
 
 UNIQUE = "1234341221434321"  # a full 4x4 grid: unique
 MANY = "." * 16

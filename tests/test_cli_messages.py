@@ -10,8 +10,8 @@ from cli import cli
 from puzzles.base import article, plural
 from puzzles.errors import PuzzleError
 from puzzles.formats import read_text
-from puzzles.harness.checking import check
-from puzzles.harness.solvers import idle_settings
+from harness.checking import check
+from harness.solvers import idle_settings
 from puzzles.sudoku.model import Sudoku, explain
 
 MANY = "1...............\n"

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from cli import cli
 from puzzles.base import Attempt
-from puzzles.harness import solving
-from puzzles.harness.solving import ReferenceSolver, solve_all
+from harness import solving
+from harness.solving import ReferenceSolver, solve_all
 from puzzles.sudoku import generate as sudoku_generate
 from puzzles.sudoku.model import Sudoku
 
@@ -30,7 +30,7 @@ def puzzles(tmp_path):
 @pytest.fixture
 def no_work(monkeypatch):
     """Fail the test if any solving or generating starts."""
-    from puzzles.harness import report  # imported now: it must not keep `refuse`
+    from harness import report  # imported now: it must not keep `refuse`
 
     def refuse(*args, **kwargs):
         raise AssertionError("work started before the output path was checked")

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 import cli as cli_module
 from cli import cli, progress_bar
 from encoders.pipeline import GlauberSolver
-from puzzles.harness.solvers import DEFAULT_THREADS, set_threads
-from puzzles.harness.solving import solve_all
+from harness.solvers import DEFAULT_THREADS, set_threads
+from harness.solving import solve_all
 from puzzles.sudoku.generate import SudokuGenerator
 from puzzles.sudoku.model import Sudoku
 from solver.config import SamplerConfig

@@ -23,8 +23,8 @@ from cli import cli, progress_bar
 from puzzles import formats
 from puzzles.base import Attempt
 from puzzles.formats import iter_records, read_text, scan_file
-from puzzles.harness import solving
-from puzzles.harness.solving import ReferenceSolver, Sequencer, solve_stream
+from harness import solving
+from harness.solving import ReferenceSolver, Sequencer, solve_stream
 from puzzles.sudoku import generate as sudoku_generate
 from puzzles.sudoku.model import Sudoku
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from encoders.pipeline import GlauberSolver
 from encoders.sudoku import SudokuEncoder
 from encoders.zebra import ZebraEncoder
-from puzzles.harness.solving import solve_all
+from harness.solving import solve_all
 from puzzles.sudoku.generate import SudokuGenerator
 from puzzles.sudoku.reference import count_solutions as count_sudoku
 from puzzles.sudoku.strategies import sudoku_puzzles

@@ -7,7 +7,7 @@ from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
 
 from puzzles.errors import InputError
 from puzzles.formats import detect_format, format_answers, proposed_answers, read_text
-from puzzles.harness.solving import ReferenceSolver, solve_all
+from harness.solving import ReferenceSolver, solve_all
 from puzzles.sudoku.model import Sudoku
 from puzzles.sudoku.strategies import sudoku_puzzles
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution

@@ -17,7 +17,7 @@ from test_sampler import site_instance, total_variation
 
 from encoders.pipeline import GlauberSolver
 from puzzles.formats import read_file
-from puzzles.harness.solving import solve_all
+from harness.solving import solve_all
 from solver.glauber import GlauberSampler, SamplerConfig
 from solver.tracing import SIM_DEVICE, DevicePlacement
 

@@ -8,7 +8,7 @@ import pytest
 from encoders.pipeline import GlauberSolver
 from encoders.sudoku import SudokuEncoder
 from puzzles.formats import read_file
-from puzzles.harness.solving import solve_all
+from harness.solving import solve_all
 from solver.config import SamplerConfig
 from solver.moves import batch_bytes
 

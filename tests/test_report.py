@@ -1,4 +1,4 @@
-"""`glauber report` and `puzzles.harness.report`: the files it writes, the scores, seeding and
+"""`glauber report` and `harness.report`: the files it writes, the scores, seeding and
 reproducibility, unavailable energies and extras, and the Ray-sharded report."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
 import cli
 from puzzles.base import Attempt
 from puzzles.formats import Record
-from puzzles.harness.report import (
+from harness.report import (
     Chunk,
     ChunkRunner,
     chunk_seed,
@@ -23,7 +23,7 @@ from puzzles.harness.report import (
     difficulty_bucket,
     puzzle_seed,
 )
-from puzzles.harness.scoring import Row, answer_of, cell_accuracy
+from harness.scoring import Row, answer_of, cell_accuracy
 from puzzles.sudoku.model import Sudoku
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 
@@ -240,8 +240,8 @@ def test_an_unreachable_ray_address_fails_fast(datasets, tmp_path):
 
 def test_plan_and_run_chunks_in_one_process():
     from puzzles.formats import read_text
-    from puzzles.harness.report import plan_chunks, run_chunks
-    from puzzles.harness.solvers import energy_solver
+    from harness.report import plan_chunks, run_chunks
+    from harness.solvers import energy_solver
 
     pfiles = [read_text("a.txt", "1234341221434321\n" * 3), read_text("b.txt", "." * 16 + "\n")]
     work = plan_chunks(["a", "b"], pfiles, chunk_size=2, limit=2)
@@ -274,7 +274,7 @@ CONSTRUCT = ("--sweeps", 3, "--time-limit", 600, "--chunk-size", 4, "--seed", 2)
 
 def interrupt_after(monkeypatch, rows: int):
     """Ctrl-C once `rows` results have been appended (in process: no clock involved)."""
-    from puzzles.harness import report as reports
+    from harness import report as reports
     original = reports.ResultsLog.append
 
     def append(self, row):
@@ -394,7 +394,7 @@ def fake_rows(datasets: list[str], energies: list[str]) -> list[Row]:
 
 
 def test_many_series_get_panels_one_legend_outside_and_distinct_styles(tmp_path):
-    from puzzles.harness import plots
+    from harness import plots
     energies = ["penalty", "lm", "lm+penalty", "lm-init"]
     rows = fake_rows([f"z/zebra_{k}.txt" for k in range(6)], energies)
     for make in (plots.time_to_solve_cdf_figure, plots.solve_rate_vs_sweeps_figure):
@@ -414,7 +414,7 @@ def test_many_series_get_panels_one_legend_outside_and_distinct_styles(tmp_path)
 
 
 def test_past_twelve_datasets_panels_pool_by_directory_then_everything():
-    from puzzles.harness.plots import facets
+    from harness.plots import facets
     two_dirs = fake_rows([f"{'ab'[k % 2]}/set_{k}.txt" for k in range(20)], ["penalty"])
     assert [(title, len(rows)) for title, rows in facets(two_dirs)] == [
         ("a/ (10 datasets)", 40), ("b/ (10 datasets)", 40)]

@@ -4,7 +4,7 @@ import pytest
 
 from puzzles.base import Attempt
 from puzzles.formats import read_text
-from puzzles.harness.scoring import (
+from harness.scoring import (
     BENCH_COLUMNS,
     REPORT_COLUMNS,
     format_table,
@@ -12,7 +12,7 @@ from puzzles.harness.scoring import (
     score,
     summarize,
 )
-from puzzles.harness.solving import Outcome
+from harness.solving import Outcome
 
 GRID = "1234341221434321"
 

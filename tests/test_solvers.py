@@ -9,8 +9,8 @@ import cli
 from encoders.options import GlauberOptions
 from encoders.pipeline import GlauberSolver
 from puzzles.errors import ConfigError
-from puzzles.harness.solvers import energy_solver, make_solver, parse_energies
-from puzzles.harness.solving import ReferenceSolver
+from harness.solvers import energy_solver, make_solver, parse_energies
+from harness.solving import ReferenceSolver
 from solver.config import SamplerConfig
 from solver.schedule import AnnealSchedule
 

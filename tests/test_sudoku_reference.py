@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from puzzles.harness.solving import ReferenceSolver, judge, solve_all
+from harness.solving import ReferenceSolver, judge, solve_all
 from puzzles.sudoku.model import Sudoku, verify
 from puzzles.sudoku.reference import count_solutions
 from puzzles.sudoku.strategies import sudoku_grids, sudoku_puzzles

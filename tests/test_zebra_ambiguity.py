@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from cli import cli
 from encoders.zebra import ZebraEncoder
 from puzzles.errors import PuzzleError
-from puzzles.harness.checking import check
+from harness.checking import check
 from puzzles.formats import read_file
-from puzzles.harness.solving import ReferenceSolver, judge
+from harness.solving import ReferenceSolver, judge
 from puzzles.zebra.model import RELATIONS, Clue, Either, ZebraPuzzle, ZebraSolution
 from puzzles.zebra.reference import count_solutions, settled_readings, verdicts
 from puzzles.zebra.strategies import mixed_puzzles

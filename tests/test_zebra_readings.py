@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cli import cli
 from puzzles.formats import read_file
-from puzzles.harness.checking import check
+from harness.checking import check
 from puzzles.zebra.model import Either
 from puzzles.zebra.reference import count_solutions
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_zebra import any_clues, brute_solutions
 
-from puzzles.harness.solving import ReferenceSolver, solve_all
+from harness.solving import ReferenceSolver, solve_all
 from puzzles.kinds import count
 from puzzles.zebra.generate import ZebraGenerator, vocabulary
 from puzzles.zebra.model import Clue, ZebraPuzzle, satisfying, verify

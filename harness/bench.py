@@ -1,8 +1,8 @@
 """Benchmark any solver on puzzle files: solved %, time per puzzle, search effort.
 
 One harness for every solver (tdoku style): it only calls
-`puzzles.harness.solving.solve_all`, so the reference and the Glauber solver are measured
-and verified the same way, and scores and summarizes with `puzzles.harness.scoring`,
+`harness.solving.solve_all`, so the reference and the Glauber solver are measured
+and verified the same way, and scores and summarizes with `harness.scoring`,
 like the report.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from puzzles.formats import PuzzleFile
-from puzzles.harness import scoring
-from puzzles.harness.scoring import BENCH_COLUMNS, Stopwatch, Summary, score, summarize
-from puzzles.harness.solving import Solver, solve_all
+from harness import scoring
+from harness.scoring import BENCH_COLUMNS, Stopwatch, Summary, score, summarize
+from harness.solving import Solver, solve_all
 
 
 def bench_label(solver: str, energy: str) -> str:

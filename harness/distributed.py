@@ -4,7 +4,7 @@ Ray is the optional `distributed` extra; nothing here imports it at module level
 
 Workers: one actor per GPU when the cluster has GPUs (each actor claims one, so the
 Glauber solver's `auto` device is that GPU), else one per CPU. An actor builds its
-solvers once, as `puzzles.harness.report.ChunkRunner` does in a single process, and solves
+solvers once, as `harness.report.ChunkRunner` does in a single process, and solves
 whole chunks; the chunk results are merged back in dataset and puzzle order.
 
 Determinism. The Glauber solver draws all the random numbers of one `solve_many` call
@@ -37,9 +37,9 @@ import socket
 from typing import Callable, Sequence
 
 from puzzles.errors import ConfigError, PuzzleError
-from puzzles.harness.report import Chunk, ChunkResult, ChunkRunner
-from puzzles.harness.scoring import Row
-from puzzles.harness.solving import Solver
+from harness.report import Chunk, ChunkResult, ChunkRunner
+from harness.scoring import Row
+from harness.solving import Solver
 
 RAY_MISSING = "--ray needs Ray, which is not installed: pip install -e '.[distributed]'"
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from puzzles.base import plural
 from puzzles.errors import InputError
 from puzzles.formats import PuzzleFile, Record, proposed_answers
-from puzzles.harness.solving import clash
+from harness.solving import clash
 from puzzles.kinds import count, describe, kind_of
 
 WHY_NOT_UNIQUE = {"none": "no solution", "unique": None, "many": "more than one solution"}

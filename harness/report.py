@@ -11,7 +11,7 @@ constructive search) solves each puzzle in its own call, seeded with
 chunk in one call, seeded with `chunk_seed(seed, k)`. Either way a puzzle's result
 depends on the seed, its index or chunk and the settings only -- not on the process that
 ran it or on what that process ran before. That is what lets
-`puzzles.harness.distributed` shard chunks across Ray workers and still merge the
+`harness.distributed` shard chunks across Ray workers and still merge the
 single-process report (see there for what is reproduced and what is only measured), and
 what lets an interrupted report resume where it stopped.
 
@@ -20,7 +20,7 @@ Results are kept as they are made: every (puzzle, energy) row is appended to
 run's settings in `run.json`; the report (report.md, report.json, plots) is built from
 results.jsonl (`finish`), by the run that completes the work or by a resumed one.
 
-Rows, scores, summaries and the table are `puzzles.harness.scoring`'s, shared with
+Rows, scores, summaries and the table are `harness.scoring`'s, shared with
 `glauber bench`.
 """
 
@@ -37,9 +37,9 @@ from typing import Callable, Collection, Sequence
 
 from puzzles.errors import ConfigError
 from puzzles.formats import PuzzleFile, Record
-from puzzles.harness import scoring
-from puzzles.harness.scoring import Row, Summary, format_table, score
-from puzzles.harness.solving import Solver, clash, derived_seed, solve_all
+from harness import scoring
+from harness.scoring import Row, Summary, format_table, score
+from harness.solving import Solver, clash, derived_seed, solve_all
 from puzzles.kinds import KINDS, count
 
 RUN_FILE, RESULTS_FILE = "run.json", "results.jsonl"
@@ -233,7 +233,7 @@ class Report:
         """Write report.md, report.json, results.jsonl (one row per puzzle and energy, in
         report order, replacing the file appended as they finished) and the PNG plots into
         `out_dir`; returns the paths written."""
-        from puzzles.harness.plots import plot_all  # matplotlib: the `report` extra
+        from harness.plots import plot_all  # matplotlib: the `report` extra
         plots = plot_all(self.rows, out_dir)
         written = {"report.json": json.dumps(self.as_json(plots), indent=2) + "\n",
                    "report.md": self.markdown(plots),
@@ -280,7 +280,7 @@ def check_extras(ray_address: str | None) -> None:
         raise ConfigError("glauber report draws plots with matplotlib: "
                           "pip install -e '.[report]'") from None
     if ray_address is not None:
-        from puzzles.harness.distributed import require_ray  # noqa: PLC0415
+        from harness.distributed import require_ray  # noqa: PLC0415
         try:
             require_ray()
         except ImportError as e:
@@ -305,7 +305,7 @@ def run_chunks(chunks: Sequence[Chunk], runner: ChunkRunner, ray_address: str | 
                done: dict[str, set] | None = None,
                on_row: Callable[[Row], None] | None = None) -> tuple[list[ChunkResult], int]:
     """Solve `chunks` with `runner` in this process, or sharded over the Ray cluster at
-    `ray_address` (`puzzles.harness.distributed`); returns the results and the number of
+    `ray_address` (`harness.distributed`); returns the results and the number of
     workers. `progress(k)`: k more puzzle solves done (`ChunkRunner.work`); `done[dataset]`:
     the (energy, index) pairs already answered, skipped; `on_row(row)` as each row is
     ready (in this process: as each puzzle finishes; with Ray: as each chunk comes back)."""
@@ -314,7 +314,7 @@ def run_chunks(chunks: Sequence[Chunk], runner: ChunkRunner, ray_address: str | 
     work = [(c, d) for c, d in zip(chunks, per_chunk) if runner.work(c, d)]
     if ray_address is None:
         return [runner.run(c, progress, d, on_row) for c, d in work], 1
-    from puzzles.harness.distributed import run_sharded  # noqa: PLC0415 (Ray: optional)
+    from harness.distributed import run_sharded  # noqa: PLC0415 (Ray: optional)
     try:
         return run_sharded(ray_address, work, runner.energies, runner.factory, runner.seed,
                            progress or (lambda k: None), on_row or (lambda row: None))

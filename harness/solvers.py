@@ -9,7 +9,7 @@ Glauber solver (torch) is imported only when one is built.
 from __future__ import annotations
 
 from puzzles.errors import ConfigError
-from puzzles.harness.solving import ReferenceSolver, Solver
+from harness.solving import ReferenceSolver, Solver
 
 SOLVERS = ("glauber", "reference")  # `--solver` names
 DEFAULT_THREADS = 1  # torch CPU threads: 1 does not collapse when another process loads

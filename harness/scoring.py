@@ -28,7 +28,7 @@ import numpy as np
 
 from puzzles.base import Attempt, Counted, Puzzle, Solution
 from puzzles.formats import Record
-from puzzles.harness.solving import Outcome
+from harness.solving import Outcome
 from puzzles.kinds import describe, kind_of
 
 
