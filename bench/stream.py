@@ -115,7 +115,9 @@ def main() -> None:
     print("| puzzles | first answer s | 1000 answers s | answers | wall s | answers/s | "
           "peak memory MB | exit |")
     print("|---|---|---|---|---|---|---|---|")
-    show = (lambda v: "-" if v is None else f"{v:.1f}")
+    def show(v):
+        return "-" if v is None else f"{v:.1f}"
+
     print(f"| {args.count} | {show(first)} | {show(thousand)} | {done} | {wall:.0f} | "
           f"{done / wall:.0f} | {peak_mb:.0f} | {code} |")
 

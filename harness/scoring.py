@@ -137,7 +137,9 @@ class Summary:
 
     def as_bench_dict(self) -> dict:
         """`glauber bench --json`'s object."""
-        ms = (lambda s: None if s is None else s * 1000)
+        def ms(s):
+            return None if s is None else s * 1000
+
         return {"dataset": self.dataset, "solver": self.energy, "puzzles": self.puzzles,
                 "solved": self.solved, "wall_seconds": self.wall_s,
                 "median_ms": ms(self.median_s), "p90_ms": ms(self.p90_s),

@@ -96,9 +96,9 @@ class Choices:
         # where each term of a site lands in its [Ds, Rm] table (pad: one past the end)
         pos = torch.full(self.site_t.shape, ds * rm, dtype=torch.long)
         for s in range(sites):
-            for l, t in enumerate(site_t[s]):
+            for j, t in enumerate(site_t[s]):
                 d, k = slot[int(terms[t, 4])]
-                pos[s, l] = site_d[s].index(d) * rm + k
+                pos[s, j] = site_d[s].index(d) * rm + k
         self.site_pos = pos.to(device)
 
     def penalties(self, x: torch.Tensor) -> torch.Tensor:

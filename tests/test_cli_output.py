@@ -7,7 +7,6 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from puzzles.base import Attempt
 from harness import solving
 from harness.solving import ReferenceSolver, solve_all
 from puzzles.sudoku import generate as sudoku_generate

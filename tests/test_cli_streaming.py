@@ -21,7 +21,6 @@ from click.testing import CliRunner
 import cli as cli_module
 from cli import cli, progress_bar
 from puzzles import formats
-from puzzles.base import Attempt
 from puzzles.formats import iter_records, read_text, scan_file
 from harness import solving
 from harness.solving import ReferenceSolver, Sequencer, solve_stream

@@ -14,7 +14,10 @@ BOXES = [(2, 2), (2, 3), (3, 2), (2, 4), (3, 3), (3, 4), (4, 4)]
 def brute_force_valid(grid: Sudoku) -> bool:
     """Independent definition: rows, columns and boxes computed from coordinates."""
     n, (br, bc) = grid.n, grid.box
-    cell = lambda r, c: grid.cells[r * n + c]
+
+    def cell(r, c):
+        return grid.cells[r * n + c]
+
     full = set(range(1, n + 1))
     rows = all({cell(r, c) for c in range(n)} == full for r in range(n))
     cols = all({cell(r, c) for r in range(n)} == full for c in range(n))
