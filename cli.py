@@ -46,7 +46,7 @@ ZEBRA_TRAIN = ZebraTrainConfig()
 THREADS_TRAIN = click.option(
     "--threads", type=click.IntRange(min=1), default=None,
     help="CPU threads for torch (default: torch's, one per core; on a shared machine "
-         "fewer can be faster: README, Threads).")
+         "fewer can be faster: docs/benchmarks.md, Threads).")
 
 
 class UserError(click.ClickException):
@@ -402,7 +402,7 @@ def sampler_options(command):
                      "choice, with short Glauber repairs of the best one under the penalty "
                      "(puzzles one at a time, --time-limit each; an LM energy is the field's "
                      "prior); anneal: chains from random starts annealed by --move moves "
-                     "(puzzles side by side). README: Hard band."),
+                     "(puzzles side by side). docs/hard_band.md."),
         click.option("--ants", type=click.IntRange(min=1), default=GLAUBER.ants,
                      show_default=True, help="Construct: constructions per round (the field "
                      "learns from the best so far once a round)."),
@@ -493,7 +493,7 @@ def sampler_options(command):
         click.option("--threads", type=click.IntRange(min=1), default=DEFAULT_THREADS,
                      show_default=True, help="CPU threads for torch (the Glauber solver on "
                      "the CPU). 1 by default: on a shared machine more threads wait on each "
-                     "other and a solve can run 5x slower (README: Threads)."),
+                     "other and a solve can run 5x slower (docs/benchmarks.md: Threads)."),
         click.option("--propagate", type=click.Choice(PROPAGATION), default=GLAUBER.propagate,
                      show_default=True, help="Hard-mask propagation before sampling: none; "
                      "singles (naked and hidden singles); full (singles plus locked candidates "

@@ -1,7 +1,7 @@
 """The hard band, side by side: this engine's Glauber solver against the ant colony
 system of Lloyd & Amos (huwlloyd-mmu/sudoku_acs), on the same puzzles, one CPU thread each.
 
-    python bench/vs_acs.py ACS_DIR [--count 10] [--limit 20] [--data ../shared/data/sudoku]
+    python bench/vs_acs.py ACS_DIR [--count 10] [--limit 20] [--data DIR_OF_9X9_SETS]
                            [--hard 50] [--config NAME=OPTIONS ...] [--sets ...]
 
 ACS_DIR is a local copy of the ACS source (fetch it yourself; nothing of it enters this
@@ -85,7 +85,9 @@ def main() -> None:
     ap.add_argument("acs_dir", type=Path)
     ap.add_argument("--count", type=int, default=10, help="puzzles per generated set")
     ap.add_argument("--limit", type=float, default=20, help="seconds per puzzle, both solvers")
-    ap.add_argument("--data", type=Path, default=Path("../shared/data/sudoku"))
+    ap.add_argument("--data", type=Path, default=None,
+                    help="a directory holding top1465.txt and forum_hardest_1106.txt (public "
+                         "hard 9x9 sets); without it those sets are left out")
     ap.add_argument("--hard", type=int, default=50, help="first puzzles of each hard 9x9 set")
     ap.add_argument("--config", action="append", default=[],
                     help="NAME=OPTIONS: another glauber column (ablation)")
@@ -104,8 +106,8 @@ def main() -> None:
         subprocess.run(["glauber", "solve", str(Path(__file__).parent.parent / "examples" /
                                                 "sudoku_4x4.txt"), "--quiet"], capture_output=True)
         for name in ("top1465", "forum_hardest_1106"):
-            src = args.data / f"{name}.txt"
-            if src.exists():
+            src = args.data / f"{name}.txt" if args.data else None
+            if src is not None and src.exists():
                 lines = [ln.split()[0] for ln in src.read_text().splitlines()
                          if ln.strip() and not ln.startswith("#")][:args.hard]
                 (work / f"{name}.txt").write_text("\n".join(lines) + "\n")

@@ -10,8 +10,8 @@ others, and the loss asks for the truth at the masked and corrupted cells.
 Corruption imitates the states that chains visit, not only random noise: block moves keep
 every box a permutation, so most corrupted examples permute the values of the corrupted
 cells within their box (rows and columns then clash, boxes never do); the rest get random
-values. A model trained on clean grids alone is confidently wrong on chain states
-(DESIGN.md).
+values. A model trained on clean grids alone is confidently wrong on chain states (an
+early measurement: 56% right with 30% of the context corrupted, with high confidence).
 """
 
 from __future__ import annotations
@@ -125,8 +125,8 @@ def shuffle_within(values: torch.Tensor, pick: torch.Tensor, generator: torch.Ge
 
 
 class ChainContexts:
-    """Examples from the states penalty chains visit (DESIGN.md: the states chains visit
-    are the data that matters). Generated unique puzzles run block-move chains at fixed
+    """Examples from the states penalty chains visit (early measurements: the states
+    chains visit are the data that matters; docs/language-models.md). Generated unique puzzles run block-move chains at fixed
     temperatures from random starts; every recorded state is a context with the puzzle's
     givens, 0 to 3 whole boxes masked (as a block move masks them), and the truth asked
     at the masked cells and the open cells the chain has wrong. `stream` supplies the

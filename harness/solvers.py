@@ -13,7 +13,7 @@ from harness.solving import ReferenceSolver, Solver
 
 SOLVERS = ("glauber", "reference")  # `--solver` names
 DEFAULT_THREADS = 1  # torch CPU threads: 1 does not collapse when another process loads
-# the CPU (measured in the README, "Threads"); more help only on an idle machine
+# the CPU (measured in docs/benchmarks.md, "Threads"); more help only on an idle machine
 
 
 def set_threads(threads: int | None) -> None:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from cli import cli
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "docs" / "formats.md"
 SEVENTEEN = "1...............\n"  # 4x4 with many solutions
 UNIQUE = "...4.1.2.....3..\n"  # generate sudoku --box 2x2 --seed 1
 AMBIGUOUS_ZEBRA = """\
