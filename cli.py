@@ -403,16 +403,16 @@ def sampler_options(command):
                      "(puzzles one at a time, --time-limit each; an LM energy is the field's "
                      "prior); anneal: chains from random starts annealed by --move moves "
                      "(puzzles side by side). docs/hard_band.md."),
-        click.option("--ants", type=click.IntRange(min=1), default=GLAUBER.ants,
+        click.option("--ants", type=click.IntRange(min=1), default=GLAUBER.colony.ants,
                      show_default=True, help="Construct: constructions per round (the field "
                      "learns from the best so far once a round)."),
-        click.option("--greedy", type=click.FloatRange(0, 1), default=GLAUBER.greedy,
+        click.option("--greedy", type=click.FloatRange(0, 1), default=GLAUBER.colony.greedy,
                      show_default=True, help="Construct: share of choices that take the "
                      "value with the highest field; the rest draw in proportion to it."),
-        click.option("--learn/--no-learn", default=GLAUBER.learn, show_default=True,
+        click.option("--learn/--no-learn", default=GLAUBER.colony.learn, show_default=True,
                      help="Construct: the best construction reinforces the field (off: every "
                      "construction draws from the prior alone)."),
-        click.option("--restart", type=click.IntRange(min=0), default=GLAUBER.restart,
+        click.option("--restart", type=click.IntRange(min=0), default=GLAUBER.colony.restart,
                      show_default=True, help="Construct: rounds without a better "
                      "construction before the field starts afresh (0: never)."),
         click.option("--repair-every", type=click.IntRange(min=0), default=GLAUBER.repair_every,

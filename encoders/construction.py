@@ -24,7 +24,8 @@ from dataclasses import replace
 import torch
 
 from encoders.encoded import Encoded
-from solver.construct import Colony, ColonyConfig, Structure, domains, warm_up
+from solver.config import ColonyConfig
+from solver.construct import Colony, Structure, domains, warm_up
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
 

@@ -277,9 +277,7 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
             _, chain_hits = _loss_and_hits(model, cfg, n, held.batch(512), attention, device)
         figures["chain_state_accuracy"] = share(chain_hits.cpu())
     card = {"kind": "sudoku", "vocabulary": "glauber", **asdict(cfg),
-            "box": list(cfg.box), "train_seconds": round(seconds, 1), "device": str(device),
-            "torch_threads": torch.get_num_threads(),
-            "parameters": sum(p.numel() for p in model.parameters()),
+            "box": list(cfg.box), **run_facts(model, seconds, device),
             "data": f"{stream.curriculum.pool} SAT-generated solved grids under random "
                     f"symmetries; {asdict(stream.curriculum)}; loss on "
                     + ("masked and corrupted cells" if cfg.arch == "mlm" else "every grid token "
@@ -332,9 +330,7 @@ def fine_tune(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
         figures["next_cell_accuracy_teacher_forced"] = share(hits)
     card = {key: value for key, value in base.items() if key not in ("heldout", "data")}
     card.update({"kind": "sudoku", **asdict(cfg), "box": list(cfg.box),
-                 "init_from": str(cfg.init_from), "train_seconds": round(seconds, 1),
-                 "device": str(device), "torch_threads": torch.get_num_threads(),
-                 "parameters": sum(p.numel() for p in model.parameters()),
+                 "init_from": str(cfg.init_from), **run_facts(model, seconds, device),
                  "data": f"{stream.curriculum.pool} SAT-generated solved grids under random "
                          f"symmetries; {asdict(stream.curriculum)}; fine-tuned from "
                          f"{cfg.init_from}", "heldout": figures})
@@ -344,6 +340,13 @@ def fine_tune(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
     if getattr(base, "tokenizer", None) is not None:
         base.tokenizer.save_pretrained(out)
     return card
+
+
+def run_facts(model, seconds: float, device) -> dict:
+    """What every model card records of its training run."""
+    return {"train_seconds": round(seconds, 1), "device": str(device),
+            "torch_threads": torch.get_num_threads(),
+            "parameters": sum(p.numel() for p in model.parameters())}
 
 
 def optimise(model, steps: int, lr: float, step_loss, progress=None) -> None:

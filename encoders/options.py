@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from puzzles.base import PROPAGATION
-from solver.config import SamplerConfig
+from solver.config import ColonyConfig, SamplerConfig
 
 ENERGIES = ("penalty", "lm", "lm+penalty")  # what the moves follow (see solver.lm.WeightedSum)
 INITS = ("uniform", "lm")  # where chains start and restart: uniform draws, or LM unmasking
@@ -20,14 +20,11 @@ class GlauberOptions:
     """Settings of the Glauber pipeline; the defaults are the CLI's."""
 
     config: SamplerConfig = field(default_factory=SamplerConfig)
-    search: str = "construct"  # one of SEARCHES (construct: measured best, README Hard band)
-    ants: int = 10  # construct: constructions per round (one field update a round)
-    greedy: float = 0.1  # construct: share of choices taking the highest-field value
-    learn: bool = True  # construct: the best construction reinforces the field
-    restart: int = 0  # construct: rounds without a better construction before the field
-    # starts afresh (0: never)
+    search: str = "construct"  # one of SEARCHES (construct: measured best, docs/hard_band.md)
+    colony: ColonyConfig = field(default_factory=ColonyConfig)  # construct: how constructions
+    # choose and learn
     repair_every: int = 0  # construct: rounds between Glauber repairs (0: only when a complete
-    # construction breaks a clue propagation does not read; measured: README Hard band)
+    # construction breaks a clue propagation does not read; measured: docs/hard_band.md)
     repair_sweeps: int = 20  # construct: sweeps of one repair
     propagate: str = "full"  # hard-mask propagation, one of PROPAGATION
     device: str = "auto"  # one of DEVICES

@@ -21,7 +21,6 @@ from puzzles.base import Attempt
 from puzzles.errors import BeyondModel, ConfigError
 from puzzles.kinds import encoder
 from solver.energy import PenaltyEnergy
-from solver.construct import ColonyConfig
 from solver.glauber import GlauberSampler
 from solver.lm import WeightedSum
 from solver.moves import batch_bytes
@@ -154,13 +153,11 @@ class GlauberSolver(GlauberOptions):
             except BeyondModel as e:
                 return Attempt(None, 0.0, str(e))
             prior = lm_prior(term, enc, device, self.lm_weight)
-        colony = ColonyConfig(ants=self.ants, greedy=self.greedy, learn=self.learn,
-                              restart=self.restart)
-        search = ConstructiveSearch(self.config, colony, device, self.repair_every,
+        search = ConstructiveSearch(self.config, self.colony, device, self.repair_every,
                                     self.repair_sweeps, self.group_form)
         found, best, stats = search.solve(enc, generator, prior, on_sweep)
         stats.update(sweeps=stats["rounds"] + stats["repair_sweeps"], search="construct",
-                     ants=self.ants, device=str(device), energy_terms=self.energy)
+                     ants=self.colony.ants, device=str(device), energy_terms=self.energy)
         decode = encoder(puzzle.kind, self.propagate).decode
         if found is not None:
             return Attempt(decode(puzzle, found), stats["seconds"], None, stats)

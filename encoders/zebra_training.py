@@ -21,7 +21,7 @@ import torch
 
 from encoders import lm, zebra_lm
 from encoders.lm_config import ZebraTrainConfig
-from encoders.lm_training import optimise, share, shuffle_within
+from encoders.lm_training import optimise, run_facts, share, shuffle_within
 from encoders.zebra import ZebraEncoder
 from encoders.zebra_lm import ZebraTokens, ZebraVocabulary
 from puzzles.zebra.generate import ZebraGenerator
@@ -316,9 +316,7 @@ def fine_tune(cfg: ZebraTrainConfig, out, device="cpu", progress=None) -> dict:
         _, hits = held.loss_and_hits(model, held.batch(HELD_OUT_TEXT, size))
     card = {key: value for key, value in base.items()}
     card.update({"kind": "zebra", **asdict(cfg), "init_from": str(cfg.init_from),
-                 "train_seconds": round(seconds, 1), "device": str(device),
-                 "torch_threads": torch.get_num_threads(),
-                 "parameters": sum(p.numel() for p in model.parameters()),
+                 **run_facts(model, seconds, device),
                  "data": f"unique puzzles from the project's generator, {cfg.fresh} fresh per "
                          f"step, sizes {cfg.houses[0]}-{cfg.houses[1]} houses x "
                          f"{cfg.attributes[0]}-{cfg.attributes[1]} attributes, as clue text and "
@@ -348,9 +346,7 @@ def train(cfg: ZebraTrainConfig, out, device="cpu", progress=None) -> dict:
     model.eval()
     card = {"kind": "zebra", "arch": "mlm", "attention": "graph", "vocabulary": "glauber-zebra",
             "max_houses": vocab.houses, "max_attributes": vocab.attributes, **asdict(cfg),
-            "train_seconds": round(seconds, 1), "device": str(device),
-            "torch_threads": torch.get_num_threads(),
-            "parameters": sum(p.numel() for p in model.parameters()),
+            **run_facts(model, seconds, device),
             "data": f"unique puzzles from the project's generator, {cfg.fresh} fresh per step "
                     f"({cfg.hard_share:.0%} worded like published sets), sizes "
                     f"{cfg.houses[0]}-{cfg.houses[1]} houses x {cfg.attributes[0]}-"

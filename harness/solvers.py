@@ -39,7 +39,7 @@ def make_solver(name: str, settings: dict) -> Solver:
         raise ConfigError(f"unknown solver {name!r} (use {' or '.join(SOLVERS)})")
     from encoders.pipeline import GlauberSolver, resolve_device  # torch: only when used
     set_threads(settings.get("threads"))
-    from solver.config import SamplerConfig
+    from solver.config import ColonyConfig, SamplerConfig
     from solver.schedule import AnnealSchedule
     if settings["beta_start"] > settings["beta_end"]:
         raise ConfigError(f"--beta-start {settings['beta_start']:g} is above --beta-end "
@@ -61,7 +61,9 @@ def make_solver(name: str, settings: dict) -> Solver:
                          lm_refresh=settings.get("lm_refresh", 1),
                          lm_fade=settings.get("lm_fade", 0), lm_weight=settings["lm_weight"],
                          penalty_weight=settings["penalty_weight"], model=settings["model_dir"],
-                         **{k: settings[k] for k in CONSTRUCT_SETTINGS + ("search",) if k in settings})
+                         colony=ColonyConfig(**{k: settings[k] for k in COLONY_SETTINGS
+                                                if k in settings}),
+                         **{k: settings[k] for k in ("search", "repair_every") if k in settings})
 
 
 def preflight(solver: Solver, puzzles) -> None:
@@ -113,7 +115,8 @@ def option_name(setting: str) -> str:
     return "--" + {"model_dir": "model"}.get(setting, setting).replace("_", "-")
 
 
-CONSTRUCT_SETTINGS = ("ants", "greedy", "learn", "restart", "repair_every")  # --search construct
+COLONY_SETTINGS = ("ants", "greedy", "learn", "restart")  # solver.config.ColonyConfig fields
+CONSTRUCT_SETTINGS = (*COLONY_SETTINGS, "repair_every")  # what only --search construct reads
 SAMPLER_SETTINGS = ("search", *CONSTRUCT_SETTINGS, "chains", "sweeps", "time_limit", "move", "order", "schedule",
                     "beta_start", "beta_end", "anneal_sweeps", "patience", "energy", "init",
                     "lm_weight", "penalty_weight", "lm_refresh", "lm_fade", "model_dir", "propagate",

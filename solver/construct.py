@@ -33,27 +33,10 @@ import numba
 import numpy as np
 import torch
 
+from solver.config import ColonyConfig
+
 U1 = np.uint64(1)
 _SP, _FIXED, _FAILED, _GQ = 0, 1, 2, 3  # counters in `cnt`
-
-
-@dataclass(frozen=True)
-class ColonyConfig:
-    """How constructive chains choose and learn; defaults from the ACS code's settings."""
-
-    ants: int = 10  # constructions per round (the field is updated once a round)
-    greedy: float = 0.1  # share of choices that take the highest-field candidate
-    rho: float = 0.9  # weight of the best construction's deposit in the field update
-    evaporation: float = 0.005  # per-round decay of the best construction's deposit
-    local: float = 0.1  # pull of each choice's field entry back toward tau0
-    learn: bool = True  # False: every construction draws from the prior alone
-    restart: int = 0  # rounds without a better best construction before the field starts
-    # afresh (0: never)
-
-    def __post_init__(self):
-        if self.ants < 1 or not (0 <= self.greedy <= 1 and 0 <= self.rho <= 1
-                                 and 0 <= self.evaporation < 1 and 0 <= self.local <= 1):
-            raise ValueError("ants >= 1 and greedy, rho, local in [0, 1], evaporation in [0, 1)")
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from puzzles.sudoku.strategies import sudoku_puzzles
 from puzzles.zebra.generate import ZebraGenerator
 from puzzles.zebra.reference import count_solutions as count_zebra
 from puzzles.zebra.strategies import zebra_puzzles
-from solver.config import SamplerConfig
-from solver.construct import Colony, ColonyConfig, Structure, domains
+from solver.config import ColonyConfig, SamplerConfig
+from solver.construct import Colony, Structure, domains
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -123,7 +123,9 @@ def test_solver_constructs_verified_answers(learn):
     with SudokuGenerator((3, 3), seed=9) as gen:
         sudokus = [gen.generate().puzzle for _ in range(4)]
     zebras = [ZebraGenerator(6, 6, seed=k).generate().puzzle for k in range(2)]
-    solver = GlauberSolver(SamplerConfig(time_limit=60, sweeps=20_000), seed=1, learn=learn)
+    # the round budget ends a run, never the clock (a busy machine must not change the test)
+    solver = GlauberSolver(SamplerConfig(time_limit=10**6, sweeps=20_000), seed=1,
+                           colony=ColonyConfig(learn=learn))
     assert solver.search == "construct"
     outcomes = solve_all(solver, sudokus + zebras)
     assert all(o.verified for o in outcomes), [o.error for o in outcomes]
@@ -133,7 +135,8 @@ def test_solver_constructs_verified_answers(learn):
 def test_same_seed_same_answers():
     with SudokuGenerator((2, 3), seed=5) as gen:
         puzzles = [gen.random_deletion(8).puzzle for _ in range(3)]
-    runs = [[a.solution for a in GlauberSolver(seed=7).solve_many(puzzles)] for _ in range(2)]
+    solver = GlauberSolver(SamplerConfig(time_limit=10**6, sweeps=5_000), seed=7)
+    runs = [[a.solution for a in solver.solve_many(puzzles)] for _ in range(2)]
     assert runs[0] == runs[1]
     assert all(s is not None for s in runs[0])
 
