@@ -4,9 +4,10 @@ from a learned field, propagation after every choice), and a short Glauber repai
 the exact penalty where a complete construction breaks a clue propagation does not read
 (and, with `repair_every`, of the best partial construction every so many rounds).
 
-The field's prior is uniform, or a language model's conditionals of the puzzle (`--energy
-lm` or `lm+penalty`: `p(v | puzzle) ** lm_weight`, `site_logp` of the LM term, masked
-or causal): the LM's first job is a
+The field's prior is uniform, or the product of terms' readings of the puzzle
+(`term_prior`: a language model's conditionals with `--energy lm` or `lm+penalty`,
+`p(v | puzzle) ** lm_weight`, masked or causal; a user's terms likewise): the LM's first
+job is a
 prior where a wrong guess costs little, since propagation and the learned field correct
 it (a masked LM inside exact moves made hard Sudoku worse: README, Ablation).
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Sequence
 
 import torch
 
@@ -28,19 +30,23 @@ from solver.config import ColonyConfig
 from solver.construct import Colony, Structure, domains, warm_up
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
+from solver.interfaces import Energy, Observer
 
 ROUNDS_PER_CALL = 20  # rounds per compiled call: a fixed number, so answers do not depend on timing
 
 
-def lm_prior(term, enc: Encoded, device, weight: float) -> torch.Tensor:
-    """p(v | puzzle) ** weight per site, the LM term's `site_logp` of the puzzle with its
-    open sites masked: FloatTensor[N, V] (CPU)."""
-    open_sites = enc.allowed.sum(1) != 1
+def term_prior(terms: Sequence[tuple[float, Energy]], enc: Encoded, device) -> torch.Tensor:
+    """prod_k p_k(v | puzzle) ** w_k per site: each term's `prior` reading of the puzzle
+    (an LM's: its open sites masked), FloatTensor[N, V] (CPU)."""
+    open_sites = (enc.allowed.sum(1) != 1).unsqueeze(0).to(device)
     x = enc.allowed.float().argmax(1).unsqueeze(0).to(device)
     owner = torch.zeros(1, dtype=torch.long, device=device)
+    total = torch.zeros(enc.allowed.shape)
     with torch.inference_mode():
-        logp = term.site_logp(x, open_sites.unsqueeze(0).to(device), owner)[0].float().cpu()
-    return torch.exp(weight * logp)
+        for weight, term in terms:
+            term.bind(owner)
+            total += weight * term.prior(x, open_sites)[0].float().cpu()
+    return torch.exp(total)
 
 
 class ConstructiveSearch:
@@ -56,8 +62,11 @@ class ConstructiveSearch:
         warm_up()  # before any puzzle's clock starts
 
     def solve(self, enc: Encoded, generator: torch.Generator, prior: torch.Tensor | None = None,
-              on_sweep=None) -> tuple[torch.Tensor | None, torch.Tensor, dict]:
-        """(solution state LongTensor[N] or None, the best state found, statistics)."""
+              observer: Observer | None = None) -> tuple[torch.Tensor | None, torch.Tensor, dict]:
+        """(solution state LongTensor[N] or None, the best state found, statistics). The
+        observer hears, after each kernel call, `status(rounds, sites still open)` and
+        `sweep(rounds, [0], energy of the best construction so far, [1, 1])`."""
+        observer = observer or Observer()
         start = time.perf_counter()
         cfg = self.config
         structure = Structure.from_encoded(enc)
@@ -74,12 +83,12 @@ class ConstructiveSearch:
                 break
             complete = colony.run(min(ROUNDS_PER_CALL, cfg.sweeps - colony.rounds), seed + calls)
             calls += 1
-            if on_sweep is not None:
-                on_sweep(colony.rounds, enc.sites - colony.fixed)
+            observer.status(colony.rounds, enc.sites - colony.fixed)
             state = self._filled(colony.state, enc, fills)
             energy = float(penalty.energy(state.unsqueeze(0), penalty.prepare(state.unsqueeze(0)))[0])
             if energy < best_energy:
                 best_state, best_energy = state, energy
+            observer.sweep(colony.rounds, [0], torch.tensor([[best_energy]]))
             if complete and energy <= cfg.tolerance:
                 found = state
                 break

@@ -147,7 +147,7 @@ class ChainContexts:
                                  stack_fillings([f for _, _, f in members]))
         allowed = torch.stack([e.allowed for _, e, _ in members])
         generator = torch.Generator().manual_seed(seed)
-        states = torch.stack([sampler.sample(allowed, generator, k, beta)
+        states = torch.stack([sampler.sample(allowed, generator, k, beta).states
                               for beta in betas for k in sweeps], 1)  # [P, R, C, N]
         per = states.shape[1] * states.shape[2]
         self.states = states.reshape(-1, n * n)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from puzzles.base import PROPAGATION
 from solver.config import ColonyConfig, SamplerConfig
 
-ENERGIES = ("penalty", "lm", "lm+penalty")  # what the moves follow (see solver.lm.WeightedSum)
+ENERGIES = ("penalty", "lm", "lm+penalty")  # what the moves follow (see solver.weighted.WeightedSum)
 INITS = ("uniform", "lm")  # where chains start and restart: uniform draws, or LM unmasking
 SEARCHES = ("construct", "anneal")  # constructive chains + repair, or annealed random starts
 DEVICES = ("auto", "cpu", "cuda")  # auto: CUDA when present, else the CPU

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import Sequence
 
 import torch
 from torch import nn
 
-from encoders.construction import ConstructiveSearch, lm_prior
+from encoders.construction import ConstructiveSearch, term_prior
 from encoders.encoded import Encoded
 from encoders.options import GlauberOptions
 from puzzles.base import Attempt
@@ -22,7 +23,8 @@ from puzzles.errors import BeyondModel, ConfigError
 from puzzles.kinds import encoder
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
-from solver.lm import WeightedSum
+from solver.interfaces import Energy, Observer, Relay
+from solver.weighted import WeightedSum
 from solver.moves import batch_bytes
 
 
@@ -53,6 +55,10 @@ class GlauberSolver(GlauberOptions):
     memory_budget: int | None = None  # anneal: bytes a batch may hold on the device (puzzles
     # x chains, estimated by solver.moves.batch_bytes); None: half the free CUDA memory, or
     # 2 GiB on the CPU
+    terms: Sequence[tuple[float, Energy]] = ()  # (weight, term) pairs added to the penalty
+    # in the moves (anneal) or read as the field's prior, p ** weight (construct), beside
+    # the LM of `energy`; a term sees every chain's state LongTensor[B, N] (site and value
+    # indices of `encoders.Encoded`), the penalty still decides what is solved
     _classes: dict = field(default_factory=dict, init=False, repr=False)
     _models: dict = field(default_factory=dict, init=False, repr=False)
 
@@ -92,12 +98,17 @@ class GlauberSolver(GlauberOptions):
         return lambda mask, owner, generator: term.unmask(mask, owner, neighbours, generator)
 
     def solve(self, puzzle) -> Attempt:
+        """One puzzle's attempt, NOT verified: `harness.solving.solve_all` (or
+        `glauber.solve`) passes it through the puzzle's exact verifier."""
         return self.solve_many([puzzle])[0]
 
-    def solve_many(self, puzzles, progress=None, on_attempt=None, on_sweep=None) -> list[Attempt]:
-        """Attempts in input order; progress(k) as k more finish; on_attempt(i, attempt)
-        as each puzzle's attempt is ready (batch by batch, not in input order);
-        on_sweep(sweep, lowest energy) within a batch, at most every 0.2 s."""
+    def solve_many(self, puzzles, observer: Observer | None = None) -> list[Attempt]:
+        """Attempts (unverified) in input order. The observer (`solver.interfaces.
+        Observer`) hears `finished(k)` as k more puzzles finish, `result(i, attempt)` as
+        puzzle i's attempt is ready (batch by batch, not in input order), `status(sweep,
+        lowest energy)` within a batch at most every 0.2 s, and `sweep(sweep, puzzles,
+        energies)` with every chain's energy (indices into `puzzles`)."""
+        observer = observer or Observer()
         device = resolve_device(self.device)
         generator = torch.Generator(device=device).manual_seed(self.seed)
         attempts: list[Attempt | None] = [None] * len(puzzles)
@@ -108,54 +119,53 @@ class GlauberSolver(GlauberOptions):
             if not enc.is_consistent():
                 attempts[i] = Attempt(None, time.perf_counter() - start,
                                       "no solution (propagation found a contradiction)")
-                if progress:
-                    progress(1)
-                if on_attempt:
-                    on_attempt(i, attempts[i])
+            elif self.search == "construct":  # one puzzle at a time, answered at once
+                attempts[i] = self._construct(puzzle, enc, device, generator,
+                                              Relay(observer, [i]))
+            else:
+                key, fills = self._batch_key(enc)
+                batches.setdefault(key, []).append((i, enc, fills))
                 continue
-            if self.search == "construct":  # one puzzle at a time, answered at once
-                attempts[i] = self._construct(puzzle, enc, device, generator, on_sweep)
-                if progress:
-                    progress(1)
-                if on_attempt:
-                    on_attempt(i, attempts[i])
-                continue
-            # block moves on the groups whose fillings fit the cap, shuffles of a few cells
-            # on the others (all of them: plain shuffle moves); swaps where pair factors
-            # make the block energy non-linear
-            move, fills = self.config.move, None
-            if move == "block" and enc.pair_sites is None:
-                fills = enc.mixed_fillings(self.fill_cap)  # listed once
-                if fills is None:
-                    move = "shuffle"
-                elif fills[2].any():
-                    move = "block+shuffle"
-                else:
-                    fills = fills[:2]
-            elif move == "block":
-                move = "swap"
-            batches.setdefault((enc.structure_key, move), []).append((i, enc, fills))
+            observer.finished(1)
+            observer.result(i, attempts[i])
         for (_, move), members in batches.items():
             for batch in self._split(members, move, device):
-                self._run_batch(puzzles, batch, move, device, generator, attempts, progress,
-                                on_sweep)
-                if on_attempt:
-                    for i, _, _ in batch:
-                        on_attempt(i, attempts[i])
+                self._run_batch(puzzles, batch, move, device, generator, attempts,
+                                Relay(observer, [i for i, _, _ in batch]))
+                for i, _, _ in batch:
+                    observer.result(i, attempts[i])
         return attempts  # type: ignore[return-value]
 
-    def _construct(self, puzzle, enc: Encoded, device, generator, on_sweep) -> Attempt:
+    def _batch_key(self, enc: Encoded) -> tuple[tuple, tuple | None]:
+        """(the batch an annealed puzzle joins, its fillings): block moves on the
+        groups whose fillings fit the cap, shuffles of a few cells on the others (all of
+        them: plain shuffle moves); swaps where pair factors make the block energy
+        non-linear."""
+        move, fills = self.config.move, None
+        if move == "block" and enc.pair_sites is None:
+            fills = enc.mixed_fillings(self.fill_cap)  # listed once
+            if fills is None:
+                move = "shuffle"
+            elif fills[2].any():
+                move = "block+shuffle"
+            else:
+                fills = fills[:2]
+        elif move == "block":
+            move = "swap"
+        return (enc.structure_key, move), fills
+
+    def _construct(self, puzzle, enc: Encoded, device, generator, observer: Observer) -> Attempt:
         """Constructive chains and Glauber repair on one puzzle (`encoders.construction`)."""
-        prior = None
+        terms = list(self.terms)
         if self.energy != "penalty":
             try:
-                term = self._lm_term([(0, enc, None)], device)
+                terms.append((self.lm_weight, self._lm_term([(0, enc, None)], device)))
             except BeyondModel as e:
                 return Attempt(None, 0.0, str(e))
-            prior = lm_prior(term, enc, device, self.lm_weight)
+        prior = term_prior(terms, enc, device) if terms else None
         search = ConstructiveSearch(self.config, self.colony, device, self.repair_every,
                                     self.repair_sweeps, self.group_form)
-        found, best, stats = search.solve(enc, generator, prior, on_sweep)
+        found, best, stats = search.solve(enc, generator, prior, observer)
         stats.update(sweeps=stats["rounds"] + stats["repair_sweeps"], search="construct",
                      ants=self.colony.ants, device=str(device), energy_terms=self.energy)
         decode = encoder(puzzle.kind, self.propagate).decode
@@ -216,8 +226,9 @@ class GlauberSolver(GlauberOptions):
             current.append(m)
         return batches + [current]
 
-    def _run_batch(self, puzzles, members, move, device, generator, attempts, progress,
-                   on_sweep=None):
+    def _run_batch(self, puzzles, members, move, device, generator, attempts,
+                   observer: Observer):
+        """Anneal one batch; the observer hears problems by their place in `members`."""
         first = members[0][1]
         energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
         try:
@@ -226,19 +237,19 @@ class GlauberSolver(GlauberOptions):
         except BeyondModel as e:
             for i, _, _ in members:
                 attempts[i] = Attempt(None, 0.0, str(e))
-            if progress:
-                progress(len(members))
+            observer.finished(len(members))
             return
-        if self.energy != "penalty":
-            energy = WeightedSum(energy, self.penalty_weight if self.energy == "lm+penalty" else 0.0,
-                                 [(self.lm_weight, term)], fade=self.lm_fade)
+        terms = list(self.terms) + ([(self.lm_weight, term)] if self.energy != "penalty" else [])
+        if terms:
+            energy = WeightedSum(energy, 0.0 if self.energy == "lm" else self.penalty_weight,
+                                 terms, fade=self.lm_fade)
         sites, groups = self._colourings(first, move)
         fillings = stack_fillings([f for _, _, f in members]) if move in ("block", "block+shuffle") else None
         config = replace(self.config, move=move.split("+")[0])
         sampler = GlauberSampler(energy, sites, config, device, first.perm_groups, groups, fillings,
                                  starts=self._starts(term, first, device))
         allowed = torch.stack([enc.allowed for _, enc, _ in members])
-        result = sampler.run(allowed, generator, on_done=progress, on_sweep=on_sweep)
+        result = sampler.run(allowed, generator, observer)
         for j, (i, _, _) in enumerate(members):
             puzzle = puzzles[i]
             stats = {"search": "anneal", "sweeps": int(result.sweeps[j]), "chains": config.chains, "move": move,

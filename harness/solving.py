@@ -1,7 +1,8 @@
 """One solve signature for every solver, and the harness that runs and verifies them.
 
-A solver is anything with `name` and `solve(puzzle) -> Attempt`; batch solvers (the
-Glauber sampler) may also offer `solve_many(puzzles) -> list[Attempt]`. `solve_all`
+A solver is anything with `name` and `solve(puzzle) -> Attempt` (`Solver`); batch
+solvers (the Glauber sampler) also offer `solve_many(puzzles, observer) -> list[Attempt]`
+(`BatchSolver`), reporting to one `solver.interfaces.Observer`. `solve_all`
 answers a list of puzzles in order and passes every answer through the puzzle's exact
 verifier, so nothing unverified is ever reported as solved; `solve_stream` does the same
 for any number of puzzles, read a window at a time, each answer handed on as soon as it
@@ -11,14 +12,14 @@ is ready. `ReferenceSolver` is the exact SAT solver behind that signature.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import itertools
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Protocol, Sequence, TypeVar
+from typing import Callable, Iterable, Protocol, Sequence, TypeVar, runtime_checkable
 
 from puzzles.base import Attempt, Puzzle, Solution
 from puzzles.kinds import count, describe, kind_of
+from solver.interfaces import Observer
 
 
 def clash(puzzle: Puzzle) -> str | None:
@@ -28,10 +29,24 @@ def clash(puzzle: Puzzle) -> str | None:
     return None if found is None else f"conflicting {describe(puzzle).stated}: {found}"
 
 
+@runtime_checkable
 class Solver(Protocol):
+    """One solve signature for every solver: an unverified attempt per puzzle."""
+
     name: str
 
     def solve(self, puzzle: Puzzle) -> Attempt: ...
+
+
+@runtime_checkable
+class BatchSolver(Protocol):
+    """A solver that answers many puzzles at once, telling `observer` (finished counts,
+    each attempt as it is ready, sweep energies and status) as it goes."""
+
+    name: str
+
+    def solve_many(self, puzzles: Sequence[Puzzle], observer: Observer | None = None
+                   ) -> list[Attempt]: ...
 
 
 @dataclass(frozen=True)
@@ -94,15 +109,15 @@ def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
               progress: Callable[[int], None] | None = None,
               on_outcome: Callable[[int, Outcome], None] | None = None,
               on_sweep: Callable[[int, float], None] | None = None,
-              ordered: bool = True) -> list[Outcome]:
+              ordered: bool = True, observer: Observer | None = None) -> list[Outcome]:
     """Solve and verify `puzzles` in order. Puzzles that `clash` are not sent to the
     solver: they get an Outcome with that error. `progress(k)` is called as k more are done.
     `on_outcome(i, outcome)` is called in input order, as soon as puzzle i and every
     puzzle before it are answered (so a caller can write answers as they are ready), or,
-    with `ordered=False`, as soon as puzzle i is answered.
-    Batch solvers report each answer as it is ready when their `solve_many` takes an
-    `on_attempt(i, attempt)` callback, and progress within a long batch (`on_sweep(sweep,
-    lowest energy)`) when it takes `on_sweep`.
+    with `ordered=False`, as soon as puzzle i is answered. A batch solver's reports reach
+    `on_sweep(sweep, lowest energy)` (progress within a long batch) and `observer` (every
+    sweep's chain energies, e.g. `solver.traces.EnergyTrace`; puzzle indices are
+    positions in `puzzles`).
     """
     outcomes: list[Outcome | None] = [None] * len(puzzles)
     emitted = 0
@@ -128,18 +143,9 @@ def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
                 progress(1)
         else:
             todo.append(i)
-    batch = getattr(solver, "solve_many", None)
-    if batch is not None:
-        todo_puzzles = [puzzles[i] for i in todo]
-        accepts = inspect.signature(batch).parameters
-        extra: dict = {}
-        if "on_attempt" in accepts:
-            def ready(j: int, attempt: Attempt) -> None:
-                settle(todo[j], judge(puzzles[todo[j]], attempt))
-            extra["on_attempt"] = ready
-        if on_sweep is not None and "on_sweep" in accepts:
-            extra["on_sweep"] = on_sweep
-        attempts: Iterable[Attempt] = batch(todo_puzzles, progress=progress, **extra)
+    if isinstance(solver, BatchSolver):
+        watch = _Watch(todo, puzzles, settle, progress, on_sweep, observer or Observer())
+        attempts: Iterable[Attempt] = solver.solve_many([puzzles[i] for i in todo], watch)
         for i, attempt in zip(todo, attempts):
             if outcomes[i] is None:
                 settle(i, judge(puzzles[i], attempt))
@@ -149,6 +155,38 @@ def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
             if progress:
                 progress(1)
     return outcomes  # type: ignore[return-value]
+
+
+class _Watch(Observer):
+    """A batch solver's reports, passed on: each attempt verified and settled as it is
+    ready, counts to `progress`, status to `on_sweep`, sweeps to the caller's observer
+    (indices among the solver's puzzles mapped back to `puzzles`)."""
+
+    def __init__(self, todo: list[int], puzzles: Sequence[Puzzle], settle, progress,
+                 on_sweep, observer: Observer):
+        self.todo, self.puzzles, self.settle = todo, puzzles, settle
+        self.progress, self.on_sweep, self.observer = progress, on_sweep, observer
+
+    def listens(self, event: str) -> bool:
+        return (event == "status" and self.on_sweep is not None) or self.observer.listens(event)
+
+    def sweep(self, sweep: int, problems: list[int], energies) -> None:
+        self.observer.sweep(sweep, [self.todo[k] for k in problems], energies)
+
+    def status(self, sweep: int, lowest: float) -> None:
+        if self.on_sweep is not None:
+            self.on_sweep(sweep, lowest)
+        self.observer.status(sweep, lowest)
+
+    def finished(self, count: int) -> None:
+        if self.progress:
+            self.progress(count)
+        self.observer.finished(count)
+
+    def result(self, index: int, attempt: Attempt) -> None:
+        i = self.todo[index]
+        self.settle(i, judge(self.puzzles[i], attempt))
+        self.observer.result(i, attempt)
 
 
 T = TypeVar("T")

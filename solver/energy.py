@@ -1,9 +1,5 @@
-"""Energies: the conditional logits of a set of sites across a batch of chains.
-
-The `Energy` protocol splits "compute the conditional" from "sample from it" (the sampler
-does the latter). An energy may keep a cache that it updates incrementally as sites
-change (`prepare` builds it, `commit` updates it); `logits` returns the negative
-conditional energy of every value at the given sites, at temperature 1.
+"""The penalty energy: weighted counts of violated constraints (`PenaltyEnergy`), with
+disjunctive factors (`Choices`). It implements `solver.interfaces.Energy`.
 
 Shapes: B chains, N sites, V values, S sites updated at once per chain.
 
@@ -16,31 +12,10 @@ so a sweep asks the host for a few calls per class and never for a device value.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Protocol
 
 import torch
 
-
-class Energy(Protocol):
-    def prepare(self, x: torch.Tensor):
-        """Cache for states x: LongTensor[B, N] (anything, or None)."""
-
-    def logits(self, x: torch.Tensor, cache, sites: torch.Tensor) -> torch.Tensor:
-        """-E(x with x_s = v) + const for each site s: FloatTensor[B, S, V].
-        sites: LongTensor[B, S], distinct within a row and sharing no factor."""
-
-    def commit(self, x: torch.Tensor, cache, sites: torch.Tensor, new: torch.Tensor) -> None:
-        """Update the cache for x[b, sites[b]] := new[b] (called before x changes)."""
-
-    def energy(self, x: torch.Tensor, cache) -> torch.Tensor:
-        """Total energy of each chain: FloatTensor[B]."""
-
-    def select(self, cache, keep: torch.Tensor):
-        """The cache of the chains `keep` (LongTensor of chain indices)."""
-
-    def swap_delta(self, x: torch.Tensor, cache, i: torch.Tensor, j: torch.Tensor) -> torch.Tensor:
-        """E(x with x_i and x_j exchanged) - E(x): FloatTensor[B, S]; i, j LongTensor[B, S]
-        (optional: only energies that support swap moves)."""
+from solver.interfaces import BaseEnergy
 
 
 def _site_lists(n_sites: int, owners: list[list[int]], pad: int) -> torch.Tensor:
@@ -143,7 +118,7 @@ class Choices:
         return (now.unsqueeze(-1) + table).min(3).values.sum(2)
 
 
-class PenaltyEnergy:
+class PenaltyEnergy(BaseEnergy):
     """Weighted count of violated constraints:
 
         E(x) = group_weight * sum_groups sum_v f(count of v in group)

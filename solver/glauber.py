@@ -37,7 +37,7 @@ from types import SimpleNamespace
 import torch
 
 from solver.config import SamplerConfig
-from solver.energy import Energy
+from solver.interfaces import Energy, Moves, Observer
 from solver.moves import BlockMoves, MixedMoves, ShuffleMoves, SiteMoves, SwapMoves, hard_mask
 
 
@@ -52,6 +52,14 @@ class SampleResult:
     seconds: torch.Tensor  # FloatTensor[P]: wall time until solved (or until stopped)
     restarts: torch.Tensor  # LongTensor[P]: chain restarts
     site_updates: torch.Tensor  # LongTensor[P]: heat-bath site updates of each problem
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Every chain's state after `GlauberSampler.sample`, and its energy."""
+
+    states: torch.Tensor  # LongTensor[P, C, N]
+    energies: torch.Tensor  # FloatTensor[P, C]: the whole energy (`Energy.energy`)
 
 
 class GlauberSampler:
@@ -69,7 +77,7 @@ class GlauberSampler:
     with custom starts pick the stuck chains on the host.
     """
 
-    report_every = 0.2  # seconds between `run`'s on_sweep reports
+    report_every = 0.2  # seconds between `run`'s Observer.status reports
     check_every = 10  # sweeps between host reads of which problems are solved (one copy
     # each; restarts fall every 10 sweeps and exchanges alternate, so every chunk of 10
     # sweeps issues the same calls: one CUDA graph could replay it)
@@ -86,6 +94,7 @@ class GlauberSampler:
             raise ValueError(f"{config.move} moves need perm_groups and perm_classes")
         if config.move == "block" and fillings is None:
             raise ValueError("block moves need the fillings of every perm group")
+        self.moves: Moves
         if config.move == "site":
             self.moves = SiteMoves(energy, colour_classes, config.order, self.device)
         elif config.move == "swap":
@@ -108,34 +117,64 @@ class GlauberSampler:
         return self.starts(mask, owner, generator).clone()  # an inference tensor (LM) cannot change in place
 
     def sample(self, allowed: torch.Tensor, generator: torch.Generator, sweeps: int,
-               beta: float) -> torch.Tensor:
+               beta: float, start: torch.Tensor | None = None,
+               observer: Observer | None = None) -> Samples:
         """Plain Gibbs sampling at a fixed inverse temperature: every chain's state after
-        `sweeps` sweeps from a random start (no early stop, restarts or exchanges).
-        allowed BoolTensor[P, N, V] -> LongTensor[P, C, N]."""
+        `sweeps` sweeps (no early stop, restarts or exchanges), and its energy. allowed
+        BoolTensor[P, N, V]; start LongTensor[P, C, N] or [P, N] (each problem's chains
+        from one state), values within `allowed` (default: random starts, or `starts`);
+        observer.sweep(k, problems, energies) before each sweep and after the last."""
         p, n, _ = allowed.shape
         c = self.config.chains
         mask = hard_mask(allowed, self.device)
         owner = torch.arange(p, device=self.device).repeat_interleave(c)
         self.moves.bind(mask, c)
-        self._bind(owner)
-        x = self._fresh(mask, owner, generator)
+        self.energy.bind(owner)
+        if start is None:
+            x = self._fresh(mask, owner, generator)
+        else:
+            x = self._start(start, allowed, p, c, n)
         cache = self.energy.prepare(x)
         betas = torch.full((p * c,), float(beta), device=self.device)
-        ages = hasattr(self.energy, "at_age")  # e.g. reused LM conditionals age per sweep
         age = torch.zeros(p * c, dtype=torch.long, device=self.device)
-        for _ in range(sweeps):
-            if ages:
-                self.energy.at_age(age)
+        problems = list(range(p))
+        for k in range(sweeps):
+            if observer is not None:
+                observer.sweep(k, problems, self.energy.energy(x, cache).view(p, c))
+            self.energy.at_age(age)
             self.moves.sweep(x, cache, betas, generator)
             age += 1
-        return x.view(p, c, n).cpu()
+        energies = self.energy.energy(x, cache).view(p, c)
+        if observer is not None:
+            observer.sweep(sweeps, problems, energies)
+        return Samples(x.view(p, c, n).cpu(), energies.cpu())
 
-    def run(self, allowed: torch.Tensor, generator: torch.Generator, on_done=None,
-            on_sweep=None) -> SampleResult:
-        """Anneal P problems. allowed: BoolTensor[P, N, V]; on_done(k) is called as k
-        problems finish (progress, at the host's checks); on_sweep(sweep, lowest energy)
-        at most every `report_every` seconds (reading the minimum is a device sync)."""
-        run = self._setup(allowed, generator, on_sweep)
+    def _start(self, start: torch.Tensor, allowed: torch.Tensor, p: int, c: int, n: int
+               ) -> torch.Tensor:
+        """Given start states as LongTensor[B, N] on the device, checked against the mask."""
+        start = torch.as_tensor(start, dtype=torch.long)
+        if start.shape == (p, n):
+            start = start.unsqueeze(1).expand(p, c, n)
+        if start.shape != (p, c, n):
+            raise ValueError(f"start states must be LongTensor[{p}, {c}, {n}] or [{p}, {n}] "
+                             f"(problems, chains, sites), not {list(start.shape)}")
+        v = allowed.shape[2]
+        if bool(((start < 0) | (start >= v)).any()):
+            raise ValueError(f"start states hold values outside 0..{v - 1}")
+        ok = allowed.to(start.device).gather(2, start.transpose(1, 2)).transpose(1, 2)
+        if not bool(ok.all()):
+            raise ValueError("start states hold values their problems' hard masks forbid")
+        return start.reshape(p * c, n).to(self.device).clone()
+
+    def run(self, allowed: torch.Tensor, generator: torch.Generator,
+            observer: Observer | None = None) -> SampleResult:
+        """Anneal P problems. allowed: BoolTensor[P, N, V]. The observer's `finished(k)`
+        comes as k problems finish (at the host's checks), `status(sweep, lowest energy)`
+        at most every `report_every` seconds (reading the minimum is a device sync), and
+        `sweep(sweep, problems, energies)` before every sweep with each running problem's
+        chain energies (device tensors: no sync unless the observer reads them)."""
+        observer = observer or Observer()
+        run = self._setup(allowed, generator, observer)
         p, n, _ = allowed.shape
         c, dev = self.config.chains, self.device
         results = SimpleNamespace(states=torch.zeros(p, n, dtype=torch.long),
@@ -150,8 +189,8 @@ class GlauberSampler:
             sweep, spent = self._advance(run, sweep, self.check_every)
             if spent:
                 self._collect(run, results)
-                if on_done and sum(live_host):
-                    on_done(sum(live_host))
+                if sum(live_host):
+                    observer.finished(sum(live_host))
                 break
             flags = self._snapshot(run)
             if self.lagged if self.lagged is not None else dev.type == "cuda":
@@ -161,8 +200,8 @@ class GlauberSampler:
             now = self._read(flags)
             done = sum(a and not b for a, b in zip(live_host, now))
             live_host = now
-            if on_done and done:
-                on_done(done)
+            if done:
+                observer.finished(done)
             alive = sum(now)
             if alive == 0:
                 self._collect(run, results)
@@ -177,7 +216,7 @@ class GlauberSampler:
         return SampleResult(results.states, results.energies, results.solved, results.sweeps,
                             seconds, results.restarts, updates)
 
-    def _setup(self, allowed: torch.Tensor, generator: torch.Generator, on_sweep=None):
+    def _setup(self, allowed: torch.Tensor, generator: torch.Generator, observer: Observer):
         """A run's state: the kernels bound to all P problems, every chain's start, and
         the per-chain and per-problem records (device tensors that later change in place)."""
         cfg = self.config
@@ -185,7 +224,9 @@ class GlauberSampler:
         p, n, _ = allowed.shape
         c, dev = cfg.chains, self.device
         mask = hard_mask(allowed, dev)
-        run = SimpleNamespace(generator=generator, start=start, stamps=[], on_sweep=on_sweep,
+        run = SimpleNamespace(generator=generator, start=start, stamps=[], observer=observer,
+                              traced=observer.listens("sweep"),
+                              reports=observer.listens("status"),
                               reported=0.0, mask=mask, ids=list(range(p)), p=p)
         self._begin(run, torch.arange(p, device=dev), first=True)
         run.x = self._fresh(mask, run.owner, generator)
@@ -219,7 +260,7 @@ class GlauberSampler:
         c = self.config.chains
         run.owner = ids.repeat_interleave(c)  # each chain's problem among the run's
         self.moves.bind(run.mask if first else run.mask[ids], c, None if first else ids)
-        self._bind(run.owner)
+        self.energy.bind(run.owner)
 
     def _snapshot(self, run):
         """The live flags, copied to the host (without waiting on CUDA)."""
@@ -268,7 +309,7 @@ class GlauberSampler:
 
     def _advance(self, run, sweep: int, k: int) -> tuple[int, bool]:
         """Up to k sweeps from `sweep`, recording each state first; (sweep reached, budget
-        spent). Nothing here reads a device value (except on_sweep's report)."""
+        spent). Nothing here reads a device value (except the observer's status report)."""
         cfg = self.config
         chunk = time.perf_counter()
         for _ in range(k):
@@ -276,11 +317,13 @@ class GlauberSampler:
             now = time.perf_counter()
             elapsed = now - run.start
             run.stamps.append(elapsed)
-            if run.on_sweep is not None and elapsed - run.reported >= self.report_every:
+            if run.traced:
+                run.observer.sweep(sweep, run.ids, run.energy.view(run.p, cfg.chains))
+            if run.reports and elapsed - run.reported >= self.report_every:
                 run.reported = elapsed
                 live = run.live.repeat_interleave(cfg.chains)
                 lowest = float(run.energy.masked_fill(~live, float("inf")).min())
-                run.on_sweep(sweep, lowest if lowest < float("inf") else float(run.energy.min()))
+                run.observer.status(sweep, lowest if lowest < float("inf") else float(run.energy.min()))
             if sweep >= cfg.sweeps or elapsed >= cfg.time_limit:
                 return sweep, True
             self._step(run, sweep)
@@ -317,8 +360,7 @@ class GlauberSampler:
         if cfg.patience and sweep % 10 == 0:  # checked every 10 sweeps: fresh states in batches
             self._restart(run)
         beta = run.beta if hasattr(run, "pos") else cfg.schedule.beta(run.age)
-        if hasattr(self.energy, "at_age"):
-            self.energy.at_age(run.age)  # terms whose weight changes as a chain ages
+        self.energy.at_age(run.age)  # terms whose weight changes as a chain ages
         self.moves.sweep(run.x, run.cache, beta, run.generator)
         run.age += 1
         run.counter += 1
@@ -362,7 +404,3 @@ class GlauberSampler:
         pos = pos.index_copy(1, lo, torch.where(accept, b, a))
         return pos.index_copy_(1, hi, torch.where(accept, a, b))
 
-    def _bind(self, owner: torch.Tensor):
-        """Energies with per-problem inputs (LM token types) learn each chain's problem."""
-        if hasattr(self.energy, "bind"):
-            self.energy.bind(owner)

@@ -16,10 +16,8 @@ constraint graph, so a cell reads only its peers (`encoders.lm.graph_attention`)
   exact: every allowed value is scored, batched, and only the suffix from that site on
   is recomputed (the prefix's key/value cache is shared across the candidates).
 
-`WeightedSum` combines terms: moves use sum_k w_k * (term k's logits), while stopping
-and "best state" bookkeeping use the penalty (zero exactly on solutions). Every
-weight multiplies the inverse temperature, so w_lm = 1, beta = 2 is the same chain as
-w_lm = 2, beta = 1; the ladder of the schedule scales all terms at once.
+Both are `solver.interfaces.Energy` terms; `solver.weighted.WeightedSum` adds them to
+the penalty.
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from dataclasses import dataclass
 
 import torch
 
+from solver.interfaces import BaseEnergy, exchange_delta
 from solver.moves import gumbel_sample
 
 
@@ -40,7 +39,7 @@ class LMVocabulary:
     bos: int | None = None  # token prepended to every sequence (causal LMs need one)
 
 
-class MaskedLMEnergy:
+class MaskedLMEnergy(BaseEnergy):
     """Conditional logits from an `AutoModelForMaskedLM`-style model (pseudo-Gibbs).
 
     Per-problem conditioning (the sampler tells which problem each chain belongs to via
@@ -141,7 +140,23 @@ class MaskedLMEnergy:
         return torch.cat(out)
 
     def prepare(self, x):
+        """No cache; chains start afresh, so reused conditionals are dropped."""
+        self.forget()
         return None
+
+    def bind(self, owner: torch.Tensor) -> None:
+        self.owner = owner
+
+    def at_age(self, age: torch.Tensor) -> None:
+        self.tick()
+
+    def select(self, cache, keep):
+        self.reorder(keep)
+        return cache
+
+    def prior(self, x: torch.Tensor, open_sites: torch.Tensor) -> torch.Tensor:
+        """The model's reading of the puzzle with its open sites masked (`site_logp`)."""
+        return self.site_logp(x, open_sites)
 
     def logits(self, x, cache, sites):
         """log p(x_s = v | unmasked rest) for each site: FloatTensor[B, S, V] (reused for
@@ -170,9 +185,6 @@ class MaskedLMEnergy:
         logp = self.site_logp(x, sites)
         # renormalised over values per site: a no-op here, needed where site_logp is not
         return torch.log_softmax(logp.gather(1, sites.unsqueeze(-1).expand(-1, -1, logp.shape[-1])), -1)
-
-    def commit(self, x, cache, sites, new):
-        pass
 
     @torch.inference_mode()
     def unmask(self, mask: torch.Tensor, owner: torch.Tensor, neighbours: torch.Tensor,
@@ -205,12 +217,6 @@ class MaskedLMEnergy:
             filled |= chosen
         return x
 
-    def lift(self, x, cache, sites):
-        return -self.logits(x, cache, sites)
-
-    def place(self, cache, sites, new):
-        pass
-
     def tick(self) -> None:
         """A sweep begins (`WeightedSum.at_age`): reused conditionals age by one sweep."""
         self._sweeps += 1
@@ -231,12 +237,8 @@ class MaskedLMEnergy:
         per proposal round: a sweep of 8x8 Zebra cost 4 s, some 400 penalty sweeps."""
         lg = self._denoising(x)
         v = lg.shape[-1]
-        return _exchange(lg.gather(1, i[..., None].expand(-1, -1, v)),
+        return exchange_delta(lg.gather(1, i[..., None].expand(-1, -1, v)),
                          lg.gather(1, j[..., None].expand(-1, -1, v)), x.gather(1, i), x.gather(1, j))
-
-    def select(self, cache, keep):
-        return None
-
 
 class CausalLMEnergy(MaskedLMEnergy):
     """E(x) = -log p(sites | bos, prompt) under an `AutoModelForCausalLM`-style model: the
@@ -293,7 +295,7 @@ class CausalLMEnergy(MaskedLMEnergy):
         the prompt and the sites before them; then each site's conditional given the
         prompt and the sites before it (one pass per masked site, one more at the end).
         With nothing masked: one teacher-forced pass. This is the prior the constructive
-        search reads (`encoders.construction.lm_prior`)."""
+        search reads (`encoders.construction.term_prior`)."""
         owner = self._owner(len(x)) if owner is None else owner
         ids = self.inputs(x, masked, owner)
         slots = self._slots_of(ids)
@@ -355,7 +357,7 @@ class CausalLMEnergy(MaskedLMEnergy):
         """Exact dE of exchanging x_i and x_j: both sites' exact conditionals."""
         b, s = i.shape
         lg = self.logits(x, cache, torch.stack([i, j], -1).view(b, 2 * s)).view(b, s, 2, -1)
-        return _exchange(lg[:, :, 0], lg[:, :, 1], x.gather(1, i), x.gather(1, j))
+        return exchange_delta(lg[:, :, 0], lg[:, :, 1], x.gather(1, i), x.gather(1, j))
 
     def energy(self, x, cache):
         return -self.sequence_logp(x)
@@ -389,83 +391,3 @@ def _repeat_cache(cache, v: int):
     if isinstance(cache, (tuple, list)):  # the legacy layout: per layer (key, value)
         return tuple(tuple(t.repeat_interleave(v, 0) for t in layer) for layer in cache)
     raise AttributeError(f"cannot repeat a {type(cache).__name__}")
-
-
-def _exchange(li: torch.Tensor, lj: torch.Tensor, a: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
-    """dE = -log-probability gained by moving values a (at i) and c (at j) to j and i:
-    li, lj FloatTensor[B, S, V] conditionals of the two sites; a, c LongTensor[B, S]."""
-    a, c = a.unsqueeze(-1), c.unsqueeze(-1)
-    return ((li.gather(-1, a) - li.gather(-1, c)) + (lj.gather(-1, c) - lj.gather(-1, a))).squeeze(-1)
-
-
-class WeightedSum:
-    """w_penalty * penalty + sum_k w_k * LM_k for moves. The penalty's cache is the only
-    cache; the penalty alone scores and stops chains (zero exactly on solutions), also
-    when its weight in the moves is 0 (`--energy lm`).
-
-    fade > 0 anneals the LM terms: a chain's LM weights shrink linearly from w_k at its
-    start (or restart) to 0 after `fade` sweeps, so a model guides a chain's descent
-    but cannot mislead it late in the run (the sampler reports ages via `at_age`).
-    """
-
-    def __init__(self, penalty, penalty_weight: float, lm_terms: list[tuple[float, object]],
-                 fade: int = 0):
-        self.penalty, self.penalty_weight = penalty, penalty_weight
-        self.lm_terms = [(w, e) for w, e in lm_terms if w]
-        self.V = penalty.V
-        self.fade = fade
-        self._scale = None  # FloatTensor[B, 1, 1]: each chain's share of the LM weights
-
-    def at_age(self, age: torch.Tensor) -> None:
-        """Sweeps since each chain's (re)start, LongTensor[B], before a sweep."""
-        for _, e in self.lm_terms:
-            e.tick()
-        if self.fade:
-            self._scale = (1 - age.float() / self.fade).clamp(min=0)[:, None, None]
-
-    def bind(self, owner: torch.Tensor):
-        """Tell the LM terms which problem each chain belongs to (for token types)."""
-        for _, e in self.lm_terms:
-            e.owner = owner
-
-    def prepare(self, x):
-        for _, e in self.lm_terms:
-            e.forget()
-        return self.penalty.prepare(x)
-
-    def _sum(self, own, method, x, *args):
-        """penalty_weight * own (when given) + the weighted LM terms' `method`."""
-        total = self.penalty_weight * own if own is not None else 0
-        for w, e in self.lm_terms:
-            term = w * getattr(e, method)(x, None, *args)
-            if self._scale is not None:
-                term = term * self._scale.view(-1, *([1] * (term.dim() - 1)))
-            total = total + term
-        return total
-
-    def logits(self, x, cache, sites):
-        own = self.penalty.logits(x, cache, sites) if self.penalty_weight else None
-        return self._sum(own, "logits", x, sites)
-
-    def swap_delta(self, x, cache, i, j):
-        own = self.penalty.swap_delta(x, cache, i, j) if self.penalty_weight else None
-        return self._sum(own, "swap_delta", x, i, j)
-
-    def lift(self, x, cache, sites):
-        lm = self._sum(None, "lift", x, sites) if self.lm_terms else 0
-        own = self.penalty.lift(x, cache, sites)  # also takes the block out of the counts
-        return lm + self.penalty_weight * own
-
-    def commit(self, x, cache, sites, new):
-        self.penalty.commit(x, cache, sites, new)
-
-    def place(self, cache, sites, new):
-        self.penalty.place(cache, sites, new)
-
-    def energy(self, x, cache):
-        return self.penalty.energy(x, cache)
-
-    def select(self, cache, keep):
-        for _, e in self.lm_terms:
-            e.reorder(keep)
-        return self.penalty.select(cache, keep)

@@ -69,11 +69,11 @@ def test_solve_all_reports_outcomes_in_input_order_as_they_are_ready():
     class OutOfOrder:  # a batch solver that finishes the last puzzle first
         name = "fake"
 
-        def solve_many(self, puzzles, progress=None, on_attempt=None):
+        def solve_many(self, puzzles, observer=None):
             attempts = [ReferenceSolver().solve(p) for p in puzzles]
             for i in reversed(range(len(puzzles))):
                 seen.append(("ready", i))
-                on_attempt(i, attempts[i])
+                observer.result(i, attempts[i])
             return attempts
 
     seen = []

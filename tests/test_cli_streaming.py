@@ -58,13 +58,13 @@ class OutOfOrder:
     def __init__(self, interrupt_after: int | None = None):
         self.interrupt_after, self.calls = interrupt_after, []
 
-    def solve_many(self, puzzles, progress=None, on_attempt=None):
+    def solve_many(self, puzzles, observer=None):
         self.calls.append(len(puzzles))
         attempts = [ReferenceSolver().solve(p) for p in puzzles]
         for n, i in enumerate(reversed(range(len(puzzles)))):
             if self.interrupt_after is not None and n == self.interrupt_after:
                 raise KeyboardInterrupt
-            on_attempt(i, attempts[i])
+            observer.result(i, attempts[i])
         return attempts
 
 
@@ -110,9 +110,9 @@ def test_each_window_draws_its_own_seed_and_the_first_the_seed_itself():
     class Seeded(OutOfOrder):
         seed = 7
 
-        def solve_many(self, puzzles, progress=None, on_attempt=None):
+        def solve_many(self, puzzles, observer=None):
             seeds.append(self.seed)
-            return super().solve_many(puzzles, progress, on_attempt)
+            return super().solve_many(puzzles, observer)
 
     seeds = []
     solver = Seeded()

@@ -55,7 +55,7 @@ def test_site_moves_sample_the_boltzmann_distribution(device):
     colours = [torch.tensor([s]) for s in range(4)]
     sampler = GlauberSampler(on_device, colours, SamplerConfig(chains=20000, move="site"), device=device)
     samples = sampler.sample(torch.ones(1, 4, 3, dtype=torch.bool),
-                             torch.Generator(device=device).manual_seed(0), sweeps=12, beta=0.8)
+                             torch.Generator(device=device).manual_seed(0), sweeps=12, beta=0.8).states
     assert total_variation(site_instance(), samples, list(itertools.product(range(3), repeat=4))) < 0.05
 
 

@@ -10,7 +10,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 transformers = pytest.importorskip("transformers")
 
 from solver.energy import PenaltyEnergy  # noqa: E402
-from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy, WeightedSum  # noqa: E402
+from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy  # noqa: E402
+from solver.weighted import WeightedSum  # noqa: E402
 
 V, N = 3, 4
 VOCAB = LMVocabulary(values=(0, 1, 2), mask=3, bos=4)

@@ -169,7 +169,7 @@ def test_each_chunk_or_puzzle_is_solved_with_its_own_seed():
             return Attempt(None, 0.0)
 
     class Batcher(Recorder):
-        def solve_many(self, puzzles, progress=None):
+        def solve_many(self, puzzles, observer=None):
             return [self.solve(p) for p in puzzles]
 
     records = (Record("f.txt", 1, Sudoku.parse("1" + "." * 15)),) * 2

@@ -55,7 +55,7 @@ def test_site_moves_sample_the_boltzmann_distribution(order):
     colours = [torch.tensor([0]), torch.tensor([1]), torch.tensor([2]), torch.tensor([3])]
     sampler = GlauberSampler(energy, colours, SamplerConfig(chains=CHAINS, move="site", order=order))
     samples = sampler.sample(torch.ones(1, 4, 3, dtype=torch.bool), torch.Generator().manual_seed(0),
-                             sweeps=12, beta=BETA)
+                             sweeps=12, beta=BETA).states
     assert total_variation(energy, samples, list(itertools.product(range(3), repeat=4))) < 0.05
 
 
@@ -69,7 +69,7 @@ def test_perm_moves_sample_the_boltzmann_distribution_over_permutations(move, pa
     sampler = GlauberSampler(energy, [], config, perm_groups=rows,
                              perm_classes=[torch.tensor([r]) for r in range(3)], fillings=fillings)
     samples = sampler.sample(torch.ones(1, 9, 3, dtype=torch.bool), torch.Generator().manual_seed(0),
-                             sweeps=12, beta=BETA)
+                             sweeps=12, beta=BETA).states
     states = [a + b + c for a in perms for b in perms for c in perms]
     assert total_variation(energy, samples, states) < 0.06
 
@@ -117,7 +117,7 @@ def test_clamped_sites_never_change_and_disallowed_values_never_appear():
     allowed[1, 2, 0] = False  # an eliminated value
     colours = [torch.tensor([s]) for s in range(4)]
     sampler = GlauberSampler(energy, colours, SamplerConfig(chains=500, move="site"))
-    samples = sampler.sample(allowed, torch.Generator().manual_seed(0), sweeps=5, beta=0.1)
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(0), sweeps=5, beta=0.1).states
     assert (samples[0, :, 1] == 1).all()
     assert (samples[1, :, 2] != 0).all()
 
@@ -238,7 +238,7 @@ def test_site_moves_with_multi_site_colour_classes_sample_the_boltzmann_distribu
     energy, colours = instance()
     allowed = two_masks(energy.N, energy.V, clamp=4, value=1, banned=(1, 0))
     sampler = GlauberSampler(energy, colours, SamplerConfig(chains=12000, move="site", order=order))
-    samples = sampler.sample(allowed, torch.Generator().manual_seed(11), sweeps=15, beta=BETA)
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(11), sweeps=15, beta=BETA).states
     assert (samples[1, :, 4] == 1).all() and (samples[1, :, 1] != 0).all()
     assert_boltzmann(energy, samples, allowed, BETA)
 
@@ -250,7 +250,7 @@ def test_a_colour_class_holding_neighbours_is_detected():
     wrong = [torch.arange(9)]  # every site in one class, neighbours included
     sampler = GlauberSampler(energy, wrong, SamplerConfig(chains=12000, move="site"))
     allowed = torch.ones(1, 9, 2, dtype=torch.bool)
-    samples = sampler.sample(allowed, torch.Generator().manual_seed(11), sweeps=15, beta=BETA)
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(11), sweeps=15, beta=BETA).states
     p, _ = chi_square(energy, samples[0], all_states(allowed[0]), BETA, 2)
     assert p < P_MIN
 
@@ -291,7 +291,7 @@ def test_block_moves_with_padding_among_real_fillings_sample_the_boltzmann_distr
     config = SamplerConfig(chains=12000, move="block")
     sampler = GlauberSampler(energy, [], config, perm_groups=rows, perm_classes=classes,
                              fillings=(fillings, real))
-    samples = sampler.sample(allowed, torch.Generator().manual_seed(14), sweeps=15, beta=BETA)
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(14), sweeps=15, beta=BETA).states
     assert_boltzmann(energy, samples, allowed, BETA, rows)
 
 
@@ -312,7 +312,7 @@ def test_perm_moves_on_multi_group_classes_sample_the_boltzmann_distribution(mov
     config = SamplerConfig(chains=12000, move=move, shuffle=shuffle)
     sampler = GlauberSampler(energy, [], config, perm_groups=rows, perm_classes=classes,
                              fillings=perm_fillings(allowed, rows))
-    samples = sampler.sample(allowed, torch.Generator().manual_seed(12), sweeps=15, beta=BETA)
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(12), sweeps=15, beta=BETA).states
     assert (samples[1, :, 11] == 1).all() and (samples[1, :, 0] != 0).all()
     assert_boltzmann(energy, samples, allowed, BETA, rows)
 
@@ -417,7 +417,7 @@ def mixed_sample(keep, seed=13, held=True, monkeypatch=None):
                              fillings=mixed_fillings(allowed, rows, keep))
     if not held:  # a broken kernel: kept rows take the drawn placeholder
         monkeypatch.setattr(sampler.moves, "_held", lambda x, table, new: new)
-    samples = sampler.sample(allowed, torch.Generator().manual_seed(seed), sweeps=15, beta=BETA)
+    samples = sampler.sample(allowed, torch.Generator().manual_seed(seed), sweeps=15, beta=BETA).states
     return energy, rows, allowed, samples
 
 

@@ -15,6 +15,7 @@ from puzzles.sudoku.model import Sudoku
 from solver.config import SamplerConfig
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
+from solver.interfaces import Observer
 from solver.schedule import AnnealSchedule
 from solver.tracing import (SIM_DEVICE, CallCounter, DeviceMix, DevicePlacement, HostSync,
                             NoSync)
@@ -106,7 +107,7 @@ def test_every_tensor_a_run_meets_is_on_the_samplers_device(move, schedule):
         sampler = sampler_for(encs, move, SIM_DEVICE, sweeps=24, patience=3,
                               schedule=AnnealSchedule(schedule, 0.5, 3.0, sweeps=10))
         result = sampler.run(allowed_of(encs), torch.Generator().manual_seed(0))
-        samples = sampler.sample(allowed_of(encs[:2]), torch.Generator().manual_seed(1), 3, 1.0)
+        samples = sampler.sample(allowed_of(encs[:2]), torch.Generator().manual_seed(1), 3, 1.0).states
     assert mode.calls > 100 and samples.shape == (2, 4, 36)
     assert result.states.device.type == "cpu" and (result.sweeps <= 24).all()
 
@@ -194,7 +195,12 @@ def test_finished_problems_leave_and_the_rest_carry_on(move, lagged, monkeypatch
     compact = sampler._compact
     sampler._compact = lambda run, results, keep: (compactions.append(list(keep)), compact(run, results, keep))
     done = []
-    result = sampler.run(allowed, torch.Generator().manual_seed(4), on_done=done.append)
+
+    class Finished(Observer):
+        def finished(self, count):
+            done.append(count)
+
+    result = sampler.run(allowed, torch.Generator().manual_seed(4), Finished())
     assert result.solved.tolist() == [True, True, True, False] and sum(done) == 4
     assert compactions[0][-1] == 3 and not {0, 1} & set(compactions[0])  # relative to the run
     assert result.sweeps[:2].tolist() == [0, 0] and result.sweeps[3] == 40
