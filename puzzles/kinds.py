@@ -72,6 +72,7 @@ def kind_of(puzzle: Puzzle) -> Kind:
 
 
 def describe(puzzle: Puzzle) -> Description:
+    """A puzzle's size and what it states (givens, clues), for messages."""
     return kind_of(puzzle).describe(puzzle)
 
 
