@@ -62,8 +62,10 @@ class ConstructiveSearch:
         warm_up()  # before any puzzle's clock starts
 
     def solve(self, enc: Encoded, generator: torch.Generator, prior: torch.Tensor | None = None,
-              observer: Observer | None = None) -> tuple[torch.Tensor | None, torch.Tensor, dict]:
-        """(solution state LongTensor[N] or None, the best state found, statistics). The
+              observer: Observer | None = None
+              ) -> tuple[torch.Tensor | None, torch.Tensor | None, dict]:
+        """(solution state LongTensor[N] or None, the best state found (None when no
+        round ran), statistics). The
         observer hears, after each kernel call, `status(rounds, sites still open)` and
         `sweep(rounds, [0], energy of the best construction so far, [1, 1])`."""
         observer = observer or Observer()
@@ -74,7 +76,10 @@ class ConstructiveSearch:
         penalty = PenaltyEnergy.from_encoded(enc, group_form=self.group_form)
         seed = int(torch.randint(2**31 - 1, (1,), generator=generator, device=generator.device))
         fills = torch.Generator().manual_seed(seed)  # empty sites are filled on the CPU
-        stats = {"rounds": 0, "constructions": 0, "repairs": 0, "repair_sweeps": 0}
+        # the repair's own stream: how many draws a repair takes depends on when the host
+        # sees it finish, which must not move the next puzzle's draws
+        repairs = torch.Generator(device=generator.device).manual_seed(seed + 2**32)
+        stats: dict = {"rounds": 0, "constructions": 0, "repairs": 0, "repair_sweeps": 0}
         best_state, best_energy, found = None, float("inf"), None
         calls = 0
         while True:
@@ -95,7 +100,7 @@ class ConstructiveSearch:
             due = self.repair_every and colony.rounds // self.repair_every > stats["repairs"]
             if complete or due:  # a complete construction that breaks an unpropagated clue, or time
                 stats["repairs"] += 1
-                repaired, energy, sweeps = self._repair(enc, colony.state, generator, fills,
+                repaired, energy, sweeps = self._repair(enc, colony.state, repairs, fills,
                                                         cfg.time_limit - elapsed)
                 stats["repair_sweeps"] += sweeps
                 if energy < best_energy:

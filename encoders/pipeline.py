@@ -130,7 +130,12 @@ class GlauberSolver(GlauberOptions):
             observer.result(i, attempts[i])
         for (_, move), members in batches.items():
             for batch in self._split(members, move, device):
-                self._run_batch(puzzles, batch, move, device, generator, attempts,
+                # each batch its own stream, one draw of the solver's: a batch takes as many
+                # draws as sweeps run before the host sees it finished, which depends on
+                # the machine's speed and must not move the next batch's draws
+                fork = int(torch.randint(2**62, (1,), generator=generator, device=device))
+                self._run_batch(puzzles, batch, move, device,
+                                torch.Generator(device=device).manual_seed(fork), attempts,
                                 Relay(observer, [i for i, _, _ in batch]))
                 for i, _, _ in batch:
                     observer.result(i, attempts[i])
@@ -171,7 +176,8 @@ class GlauberSolver(GlauberOptions):
         decode = encoder(puzzle.kind, self.propagate).decode
         if found is not None:
             return Attempt(decode(puzzle, found), stats["seconds"], None, stats)
-        stats["best"] = decode(puzzle, best).to_json()
+        if best is not None:
+            stats["best"] = decode(puzzle, best).to_json()
         return Attempt(None, stats["seconds"],
                        f"not solved within the budget ({stats['rounds']} rounds, "
                        f"{stats['seconds']:.1f} s; lowest energy {stats['energy']:g})", stats)
@@ -230,7 +236,7 @@ class GlauberSolver(GlauberOptions):
                    observer: Observer):
         """Anneal one batch; the observer hears problems by their place in `members`."""
         first = members[0][1]
-        energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
+        energy: Energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
         try:
             term = (self._lm_term(members, device)
                     if self.energy != "penalty" or self.init == "lm" else None)
@@ -239,7 +245,9 @@ class GlauberSolver(GlauberOptions):
                 attempts[i] = Attempt(None, 0.0, str(e))
             observer.finished(len(members))
             return
-        terms = list(self.terms) + ([(self.lm_weight, term)] if self.energy != "penalty" else [])
+        terms = list(self.terms)
+        if term is not None and self.energy != "penalty":
+            terms.append((self.lm_weight, term))
         if terms:
             energy = WeightedSum(energy, 0.0 if self.energy == "lm" else self.penalty_weight,
                                  terms, fade=self.lm_fade)

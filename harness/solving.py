@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Protocol, Sequence, TypeVar, runtime_checkable
+from typing import Callable, Generic, Iterable, Protocol, Sequence, TypeVar, runtime_checkable
 
 from puzzles.base import Attempt, Puzzle, Solution
 from puzzles.kinds import count, describe, kind_of
@@ -36,6 +36,14 @@ class Solver(Protocol):
     name: str
 
     def solve(self, puzzle: Puzzle) -> Attempt: ...
+
+
+@runtime_checkable
+class Seeded(Protocol):
+    """A solver whose random draws follow `seed` (the harness derives one per window or
+    chunk, so answers do not depend on how work was cut)."""
+
+    seed: int
 
 
 @runtime_checkable
@@ -105,7 +113,7 @@ def interruption(error: BaseException) -> bool:
         type(error).__module__ == "pysolvers" and "interrupt" in str(error).lower())
 
 
-def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
+def solve_all(solver: Solver | BatchSolver, puzzles: Sequence[Puzzle],
               progress: Callable[[int], None] | None = None,
               on_outcome: Callable[[int, Outcome], None] | None = None,
               on_sweep: Callable[[int, float], None] | None = None,
@@ -129,9 +137,12 @@ def solve_all(solver: Solver, puzzles: Sequence[Puzzle],
             if on_outcome:
                 on_outcome(i, outcome)
             return
-        while emitted < len(outcomes) and outcomes[emitted] is not None:
+        while emitted < len(outcomes):
+            ready = outcomes[emitted]
+            if ready is None:
+                break
             if on_outcome:
-                on_outcome(emitted, outcomes[emitted])
+                on_outcome(emitted, ready)
             emitted += 1
 
     todo = []
@@ -209,7 +220,7 @@ def window_seed(seed: int, k: int) -> int:
     return seed if k == 0 else derived_seed(seed, "window", k)
 
 
-class Sequencer:
+class Sequencer(Generic[T]):
     """Hands outcomes on in input order: `settle(i, item, outcome)` for each as it is ready
     (any order); `emit(i, item, outcome)` is called once every earlier one is emitted.
     Unordered, each is emitted at once. `flush()` emits the outcomes still waiting for an
@@ -234,7 +245,7 @@ class Sequencer:
             self.emit(i, *self.waiting.pop(i))
 
 
-def solve_stream(solver: Solver, items: Iterable[T], puzzle_of: Callable[[T], Puzzle],
+def solve_stream(solver: Solver | BatchSolver, items: Iterable[T], puzzle_of: Callable[[T], Puzzle],
                  on_outcome: Callable[[int, T, Outcome], None],
                  progress: Callable[[int], None] | None = None,
                  on_sweep: Callable[[int, float], None] | None = None,
@@ -246,8 +257,9 @@ def solve_stream(solver: Solver, items: Iterable[T], puzzle_of: Callable[[T], Pu
     `solve_all` call; a seeded solver's seed is `window_seed(seed, k)` for window k (and
     restored after). On Ctrl-C (`interruption`), the answers finished but still waiting
     for an earlier one are handed on before KeyboardInterrupt is raised."""
-    seed = getattr(solver, "seed", None)
-    sequencer = Sequencer(on_outcome, ordered)
+    seeded = solver if isinstance(solver, Seeded) else None
+    seed = None if seeded is None else seeded.seed
+    sequencer: Sequencer[T] = Sequencer(on_outcome, ordered)
     items = iter(items)
     start = 0
     try:
@@ -255,11 +267,14 @@ def solve_stream(solver: Solver, items: Iterable[T], puzzle_of: Callable[[T], Pu
             chunk = list(itertools.islice(items, window))
             if not chunk:
                 break
-            if seed is not None:
-                solver.seed = window_seed(seed, k)
-            solve_all(solver, [puzzle_of(item) for item in chunk], progress,
-                      lambda j, outcome, chunk=chunk, start=start:
-                      sequencer.settle(start + j, chunk[j], outcome), on_sweep, ordered=False)
+            if seeded is not None and seed is not None:
+                seeded.seed = window_seed(seed, k)
+
+            def settle(j: int, outcome: Outcome, chunk: list[T] = chunk, start: int = start) -> None:
+                sequencer.settle(start + j, chunk[j], outcome)
+
+            solve_all(solver, [puzzle_of(item) for item in chunk], progress, settle, on_sweep,
+                      ordered=False)
             start += len(chunk)
     except BaseException as e:
         if not interruption(e):
@@ -267,8 +282,8 @@ def solve_stream(solver: Solver, items: Iterable[T], puzzle_of: Callable[[T], Pu
         sequencer.flush()
         raise KeyboardInterrupt from None
     finally:
-        if seed is not None:
-            solver.seed = seed
+        if seeded is not None and seed is not None:
+            seeded.seed = seed
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ class Structure:
         group_ptr = np.cumsum([0] + [len(o) for o in owners]).astype(np.int32)
         group_idx = np.array([k for o in owners for k in o], dtype=np.int32)
         edges: list[list[tuple[int, np.ndarray]]] = [[] for _ in range(sites)]
-        if pair_sites is not None and pair_sites.shape[0]:
+        if pair_sites is not None and pair_tables is not None and pair_sites.shape[0]:
             ok = (pair_tables.cpu().numpy() == 0)  # [F, V, V]
             weights = (U1 << np.arange(values, dtype=np.uint64))
             fwd = (ok * weights[None, None, :]).sum(2).astype(np.uint64)  # [F, V]: j given i
@@ -443,7 +443,7 @@ class Colony:
         """Up to `rounds` more rounds; True when a construction is complete (in
         `state`)."""
         c = self.config
-        done, built, complete = colony_rounds(
+        done, built, complete = colony_rounds(  # type: ignore[call-arg]
             self.dom0, *self.structure.arrays(), self.tau, self.tau0, self.best_state,
             self.best, int(c.ants), float(c.greedy), float(c.rho), float(c.evaporation),
             float(c.local), bool(c.learn), int(rounds), int(seed))

@@ -160,7 +160,7 @@ class PenaltyEnergy(BaseEnergy):
         if self.unary is not None:  # unary[i, x_i] as one take from the flat table
             self._unary_at = torch.arange(sites, device=self.device) * values
         self.pairs = None
-        if pair_sites is not None and pair_sites.shape[0]:
+        if pair_sites is not None and pair_tables is not None and pair_sites.shape[0]:
             f = pair_sites.shape[0]
             # Both orientations, plus a zero table for padding: site i of factor k reads
             # table k at [:, x_j]; site j reads the transposed table at [:, x_i].

@@ -97,15 +97,21 @@ class GlauberSampler:
         self.moves: Moves
         if config.move == "site":
             self.moves = SiteMoves(energy, colour_classes, config.order, self.device)
-        elif config.move == "swap":
+            self.n_sites = self.moves.n_sites
+            self.starts = starts
+            return
+        assert perm_groups is not None and perm_classes is not None  # checked above
+        if config.move == "swap":
             self.moves = SwapMoves(energy, perm_groups, perm_classes, self.device)
         elif config.move == "shuffle":
             self.moves = ShuffleMoves(energy, perm_groups, perm_classes, self.device, config.shuffle)
         elif len(fillings) == 3:  # (values, real, keep): kept groups are shuffled instead
-            self.moves = MixedMoves(energy, perm_groups, perm_classes, *fillings, self.device,
-                                    config.shuffle)
+            values, real, keep = fillings
+            self.moves = MixedMoves(energy, perm_groups, perm_classes, values, real, keep,
+                                    self.device, config.shuffle)
         else:
-            self.moves = BlockMoves(energy, perm_groups, perm_classes, *fillings, self.device)
+            values, real = fillings
+            self.moves = BlockMoves(energy, perm_groups, perm_classes, values, real, self.device)
         self.n_sites = self.moves.n_sites
         self.starts = starts
 
@@ -186,7 +192,9 @@ class GlauberSampler:
         pending = None  # CUDA: the last check's copy, read after the next chunk is queued
         sweep = 0
         while True:
-            sweep, spent = self._advance(run, sweep, self.check_every)
+            # chunks end on multiples of check_every (a slow chunk on the CPU may stop
+            # early, then the next one ends on the grid again)
+            sweep, spent = self._advance(run, sweep, self.check_every - sweep % self.check_every)
             if spent:
                 self._collect(run, results)
                 if sum(live_host):
@@ -206,7 +214,10 @@ class GlauberSampler:
             if alive == 0:
                 self._collect(run, results)
                 break
-            if alive <= len(now) / 2:
+            # compaction changes the random draws' shapes: only on the sweep grid, so that
+            # answers do not depend on how fast the machine ran (a slow chunk's read only
+            # reports progress)
+            if alive <= len(now) / 2 and sweep % self.check_every == 0:
                 self._compact(run, results, [k for k, a in enumerate(now) if a])
                 live_host = [True] * alive
                 pending = None

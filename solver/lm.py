@@ -71,7 +71,7 @@ class MaskedLMEnergy(BaseEnergy):
         # LongTensor[N] (written over the template); bos and prompts are then unused
         self.template = None if template is None else template.to(self.device)
         self.slots = None if slots is None else slots.to(self.device)
-        self.owner = None  # LongTensor[B]: problem of each chain (set by the sampler)
+        self.owner: torch.Tensor | None = None  # LongTensor[B]: problem of each chain (`bind`)
         self.refresh = refresh
         self._memo: dict[tuple, list] = {}  # site set -> [uses, FloatTensor[B, S, V]]
         self._denoised: list | None = None  # [sweep computed, FloatTensor[B, N, V]]
@@ -87,7 +87,7 @@ class MaskedLMEnergy(BaseEnergy):
         sites (LongTensor[B, S] indices or BoolTensor[B, N]) replaced by the mask token;
         owner: problem per chain."""
         ids = self.site_ids(x, masked)
-        if self.template is not None:
+        if self.template is not None and self.slots is not None:
             return self.template[self._owner(len(x)) if owner is None else owner].index_copy(
                 1, self.slots, ids)
         if self.prompts is not None:

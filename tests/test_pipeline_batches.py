@@ -8,8 +8,11 @@ import pytest
 from encoders.pipeline import GlauberSolver
 from encoders.sudoku import SudokuEncoder
 from puzzles.formats import read_file
+from puzzles.sudoku.model import Sudoku
+from puzzles.zebra.generate import ZebraGenerator
 from harness.solving import solve_all
 from solver.config import SamplerConfig
+from solver.glauber import GlauberSampler
 from solver.moves import batch_bytes
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -49,3 +52,18 @@ def test_a_small_budget_still_solves_and_verifies():
     solver = GlauberSolver(SamplerConfig(chains=16, sweeps=5000, time_limit=10**6), search="anneal",
                            memory_budget=1)
     assert all(o.verified for o in solve_all(solver, nine_by_nine()[:4]))
+
+
+@pytest.mark.parametrize("search", ["anneal", "construct"])
+def test_answers_do_not_depend_on_how_fast_the_host_checks(monkeypatch, search):
+    """The CPU reads a slow chunk's flags early (`check_seconds`): that read may only
+    report progress. Each Zebra puzzle is its own batch, so a batch that ran longer before
+    the host saw it finish must not move the next batch's random draws either."""
+    puzzles = [ZebraGenerator(4, 4, seed=s).generate().puzzle for s in range(4)]
+    puzzles += [Sudoku.parse(p) for p in ("...4.1.2.....3..", "..23....2.4.1...", "." * 16)]
+    runs = []
+    for check_seconds in (0.0, float("inf")):
+        monkeypatch.setattr(GlauberSampler, "check_seconds", check_seconds)
+        attempts = GlauberSolver(search=search, seed=5).solve_many(puzzles)
+        runs.append([(a.solution, a.stats.get("sweeps")) for a in attempts])
+    assert runs[0] == runs[1]
