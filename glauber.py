@@ -30,7 +30,8 @@ from puzzles.zebra.text import parse_zebra_text
 from solver.config import ColonyConfig, SamplerConfig
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler, SampleResult, Samples
-from solver.interfaces import BaseEnergy, Energy, Moves, Observer, Relay
+from solver.interfaces import BaseEnergy, Energy, Moves
+from solver.observers import Observer, Relay
 from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy
 from solver.schedule import AnnealSchedule
 from solver.traces import EnergyTrace

@@ -30,7 +30,8 @@ from solver.config import ColonyConfig
 from solver.construct import Colony, Structure, domains, warm_up
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
-from solver.interfaces import Energy, Observer
+from solver.interfaces import Energy
+from solver.observers import Observer
 
 ROUNDS_PER_CALL = 20  # rounds per compiled call: a fixed number, so answers do not depend on timing
 

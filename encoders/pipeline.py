@@ -23,7 +23,8 @@ from puzzles.errors import BeyondModel, ConfigError
 from puzzles.kinds import encoder
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
-from solver.interfaces import Energy, Observer, Relay
+from solver.interfaces import Energy
+from solver.observers import Observer, Relay
 from solver.weighted import WeightedSum
 from solver.moves import batch_bytes
 
@@ -103,7 +104,7 @@ class GlauberSolver(GlauberOptions):
         return self.solve_many([puzzle])[0]
 
     def solve_many(self, puzzles, observer: Observer | None = None) -> list[Attempt]:
-        """Attempts (unverified) in input order. The observer (`solver.interfaces.
+        """Attempts (unverified) in input order. The observer (`solver.observers.
         Observer`) hears `finished(k)` as k more puzzles finish, `result(i, attempt)` as
         puzzle i's attempt is ready (batch by batch, not in input order), `status(sweep,
         lowest energy)` within a batch at most every 0.2 s, and `sweep(sweep, puzzles,

@@ -2,7 +2,7 @@
 
 A solver is anything with `name` and `solve(puzzle) -> Attempt` (`Solver`); batch
 solvers (the Glauber sampler) also offer `solve_many(puzzles, observer) -> list[Attempt]`
-(`BatchSolver`), reporting to one `solver.interfaces.Observer`. `solve_all`
+(`BatchSolver`), reporting to one `solver.observers.Observer`. `solve_all`
 answers a list of puzzles in order and passes every answer through the puzzle's exact
 verifier, so nothing unverified is ever reported as solved; `solve_stream` does the same
 for any number of puzzles, read a window at a time, each answer handed on as soon as it
@@ -19,7 +19,7 @@ from typing import Callable, Generic, Iterable, Protocol, Sequence, TypeVar, run
 
 from puzzles.base import Attempt, Puzzle, Solution
 from puzzles.kinds import count, describe, kind_of
-from solver.interfaces import Observer
+from solver.observers import Observer
 
 
 def clash(puzzle: Puzzle) -> str | None:

@@ -37,7 +37,8 @@ from types import SimpleNamespace
 import torch
 
 from solver.config import SamplerConfig
-from solver.interfaces import Energy, Moves, Observer
+from solver.interfaces import Energy, Moves
+from solver.observers import Observer
 from solver.moves import BlockMoves, MixedMoves, ShuffleMoves, SiteMoves, SwapMoves, hard_mask
 
 

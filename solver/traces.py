@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from solver.interfaces import Observer
+from solver.observers import Observer
 
 
 class EnergyTrace(Observer):

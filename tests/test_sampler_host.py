@@ -15,7 +15,7 @@ from puzzles.sudoku.model import Sudoku
 from solver.config import SamplerConfig
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler
-from solver.interfaces import Observer
+from solver.observers import Observer
 from solver.schedule import AnnealSchedule
 from solver.tracing import (SIM_DEVICE, CallCounter, DeviceMix, DevicePlacement, HostSync,
                             NoSync)

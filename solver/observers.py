@@ -1,0 +1,69 @@
+"""What an observer of a run receives (`Observer`, no-op by default) and `Relay`, which
+passes a batch's events on under the caller's indices. No torch at import: the harness
+and the CLI's light commands import this module.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
+
+
+class Observer:
+    """Receives a run's progress and results (in the spirit of thrml's AbstractObserver):
+    every method is a no-op here; subclass and override what you need. One observer
+    serves the sampler (`GlauberSampler.run`), the solver (`GlauberSolver.solve_many`)
+    and the harness.
+
+    `sweep` is called at every sweep with device tensors: reading them (`float`, `.cpu()`)
+    makes the host wait for the device, so an observer that only keeps them (`clone`)
+    costs no sync; `status` comes at most every `report_every` seconds with a value
+    already read."""
+
+    def listens(self, event: str) -> bool:
+        """Does this observer act on `event` ("sweep" or "status")? Runs skip the work of
+        an event nobody listens to (a status report reads a device value). By default:
+        whether the class overrides that method."""
+        return getattr(type(self), event) is not getattr(Observer, event)
+
+    def sweep(self, sweep: int, problems: list[int], energies: torch.Tensor) -> None:
+        """Before sweep `sweep`: energies FloatTensor[P', C] of the C chains of each
+        problem still in the run (`problems`: their indices, among the solver's puzzles
+        or the sampler's problems). The constructive search reports once per kernel call,
+        with one chain: the energy of the best construction so far."""
+
+    def status(self, sweep: int, lowest: float) -> None:
+        """For progress bars: the lowest energy of a live chain, at most every few tenths
+        of a second."""
+
+    def finished(self, count: int) -> None:
+        """`count` more problems are finished (solved or out of budget)."""
+
+    def result(self, index: int, attempt) -> None:
+        """Problem `index`'s attempt is ready (`GlauberSolver`: batch by batch, not in
+        input order; the harness verifies it after)."""
+
+
+class Relay(Observer):
+    """Passes events on to `inner` with problem indices mapped through `index` (a batch's
+    problems -> the caller's puzzles)."""
+
+    def __init__(self, inner: Observer, index: list[int]):
+        self.inner, self.index = inner, index
+
+    def listens(self, event: str) -> bool:
+        return self.inner.listens(event)
+
+    def sweep(self, sweep: int, problems: list[int], energies: torch.Tensor) -> None:
+        self.inner.sweep(sweep, [self.index[k] for k in problems], energies)
+
+    def status(self, sweep: int, lowest: float) -> None:
+        self.inner.status(sweep, lowest)
+
+    def finished(self, count: int) -> None:
+        self.inner.finished(count)
+
+    def result(self, index: int, attempt) -> None:
+        self.inner.result(self.index[index], attempt)
