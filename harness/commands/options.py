@@ -20,6 +20,7 @@ SAMPLER, SCHEDULE, GLAUBER = SamplerConfig(), AnnealSchedule(), GlauberOptions()
 
 
 def parse_box_option(ctx, param, value):
+    """`--box 2x3` -> (2, 3); None when not given; a bad shape is a usage error."""
     if value is None:
         return None
     try:
