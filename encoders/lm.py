@@ -22,6 +22,7 @@ and docs/models.md.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import networkx as nx
@@ -117,6 +118,18 @@ def save(model, card: dict, out: str | Path) -> None:
     model.save_pretrained(out)
     (out / CARD).write_text(json.dumps(card, indent=2) + "\n")
     (out / "README.md").write_text(_card_text(card))
+    normal_permissions(out)  # safetensors writes its file 0600
+
+
+def normal_permissions(directory: str | Path) -> None:
+    """Give the files of a directory the project wrote the permissions of any new file
+    (0666 less the umask: 0644 usually); some writers (safetensors) leave them 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            os.chmod(path, 0o666 & ~umask)
 
 
 def _card_text(card: dict) -> str:

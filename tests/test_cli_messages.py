@@ -108,7 +108,7 @@ def test_report_settings_show_the_box_as_written(many, tmp_path):
 def test_written_files_get_normal_permissions(tmp_path):
     import os
 
-    from cli import normal_permissions
+    from encoders.lm import normal_permissions
     path = tmp_path / "model.safetensors"
     path.write_bytes(b"x")
     os.chmod(path, 0o600)

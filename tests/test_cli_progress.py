@@ -10,8 +10,8 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-import cli as cli_module
-from cli import cli, progress_bar
+from cli import cli
+from harness.commands.common import hush, progress_bar
 from encoders.pipeline import GlauberSolver
 from harness.solvers import DEFAULT_THREADS, set_threads
 from harness.solving import solve_all
@@ -77,7 +77,7 @@ def test_quiet_quiets_transformers(tmp_path, monkeypatch):
     from transformers.utils import logging as hf_logging
     before = hf_logging.get_verbosity()
     try:
-        cli_module.hush(True)
+        hush(True)
         assert hf_logging.get_verbosity() == hf_logging.ERROR
         assert not hf_logging.is_progress_bar_enabled()
     finally:

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli as cli_module
-from cli import cli, progress_bar
+import harness.commands.check as check_command
+from cli import cli
+from harness.commands.common import progress_bar
 from puzzles import formats
 from puzzles.formats import iter_records, read_text, scan_file
 from harness import solving
@@ -267,7 +268,7 @@ def test_an_interrupted_sat_call_in_generate_is_one_line(tmp_path, monkeypatch):
 def test_an_interrupt_anywhere_else_is_one_line(puzzles, monkeypatch):
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(cli_module, "read_files", interrupt)
+    monkeypatch.setattr(check_command, "read_files", interrupt)
     result = run("check", puzzles)
     assert result.exit_code == 130 and result.stderr == "interrupted\n"
 

@@ -80,3 +80,14 @@ def test_chain_contexts_are_block_chain_states_with_the_truth_asked_where_they_a
     assert ((shown != truth) <= target).all()  # masked (token 9) and wrong cells are asked
     again = ChainContexts(GridStream(box, seed=4), seed=4, puzzles=6, chains=4)
     assert torch.equal(again.states, contexts.states)
+
+
+def test_a_model_saved_from_python_gets_normal_permissions(tmp_path):
+    umask = os.umask(0o022)  # safetensors alone writes its file 0600
+    try:
+        lm.save(lm.new_model("mlm", 4, hidden=8, layers=1, heads=1),
+                {"kind": "sudoku", "arch": "mlm"}, tmp_path / "m")
+    finally:
+        os.umask(umask)
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in (tmp_path / "m").iterdir()}
+    assert modes["model.safetensors"] == oct(0o644) and set(modes.values()) == {oct(0o644)}

@@ -10,7 +10,8 @@ import pytest
 from test_zebra import brute_solutions
 
 from puzzles.errors import PuzzleError
-from puzzles.zebra.generate import ZebraGenerator, format_generated, text_files, vocabulary
+from puzzles.zebra.generate import (
+    ZebraGenerator, format_generated, text_file_names, text_files, vocabulary)
 from puzzles.zebra.model import CLUE_KINDS, ZebraPuzzle
 from puzzles.zebra.reference import count_solutions
 from puzzles.zebra.text import parse_zebra_text, to_text
@@ -125,3 +126,4 @@ def test_generated_puzzles_are_written_as_json_lines_and_text_files():
     files = text_files(rows, "houses")
     assert [name for name, _ in files] == ["zebra_001.txt", "zebra_002.txt"]
     assert files[1][1] == to_text(rows[1].puzzle, "houses")
+    assert text_file_names(1000)[::999] == ["zebra_0001.txt", "zebra_1000.txt"]  # wider past 999

@@ -188,6 +188,13 @@ def test_relabelled_training_examples_still_solve_their_puzzles():
     assert not batch.target.all()
 
 
+@pytest.mark.parametrize("sizes", [{"houses": (2, 11)}, {"attributes": (1, 3)},
+                                   {"houses": (5, 4)}])
+def test_training_sizes_the_generator_cannot_serve_are_refused(sizes):
+    with pytest.raises(ValueError, match="2 <= lo <= hi <= 10"):
+        ZebraTrainConfig(**sizes)
+
+
 def test_batches_are_deterministic_for_a_seed():
     from encoders.zebra_training import ZebraStream
     a, b, c = (ZebraStream(ZebraTrainConfig(), seed=s).batch(8, (5, 4)) for s in (5, 5, 6))

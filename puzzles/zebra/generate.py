@@ -202,5 +202,11 @@ def format_generated(rows: Sequence[Generated]) -> str:
 def text_files(rows: Sequence[Generated], wording: str = "people") -> list[tuple[str, str]]:
     """(file name, natural-language text) per puzzle, for a directory of text puzzles:
     zebra_001.txt, zebra_002.txt, ... (wider numbers past 999)."""
-    width = max(3, len(str(len(rows))))
-    return [(f"zebra_{i:0{width}d}.txt", to_text(g.puzzle, wording)) for i, g in enumerate(rows, 1)]
+    return [(name, to_text(g.puzzle, wording)) for name, g in zip(text_file_names(len(rows)), rows)]
+
+
+def text_file_names(count: int) -> list[str]:
+    """The file names of `count` text puzzles in a directory: zebra_001.txt, ... (wider
+    numbers past 999), for a writer that makes each puzzle as it goes."""
+    width = max(3, len(str(count)))
+    return [f"zebra_{i:0{width}d}.txt" for i in range(1, count + 1)]
