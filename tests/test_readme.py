@@ -3,7 +3,8 @@ order, in a scratch directory holding a copy of examples/, and must exit 0 with 
 
 `pip install` and `python -m pytest` lines are skipped. A path outside the repository
 (`../shared/data/...`, an absolute path) is replaced by a bundled example, and `report` and
-`bench` get `--limit 2` when they have no limit, so the whole test takes seconds.
+`bench` get `--limit 2` when they have no limit, so the whole test takes seconds. Its
+```python blocks run too, in order, in one namespace.
 """
 
 import re
@@ -106,3 +107,14 @@ def test_every_glauber_command_of_the_readme_runs(tmp_path, monkeypatch):
 def test_paths_outside_the_repository_are_replaced(word, outside):
     assert outside_repo(word) is outside
     assert runnable(["solve", word])[1] == (SMALL if outside else word)
+
+
+def test_the_python_blocks_run(tmp_path, monkeypatch):
+    blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(), re.S | re.M)
+    assert blocks
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)
+    assert namespace["outcome"].verified
