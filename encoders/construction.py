@@ -66,9 +66,10 @@ class ConstructiveSearch:
               observer: Observer | None = None
               ) -> tuple[torch.Tensor | None, torch.Tensor | None, dict]:
         """(solution state LongTensor[N] or None, the best state found (None when no
-        round ran), statistics). The
-        observer hears, after each kernel call, `status(rounds, sites still open)` and
-        `sweep(rounds, [0], energy of the best construction so far, [1, 1])`."""
+        round ran), statistics). The observer hears, after each kernel call, `status(rounds,
+        sites still open)` and, for each of its rounds, `sweep(round, [0], energies)` with
+        one chain per construction (ant): FloatTensor[1, ants], the sites it left empty
+        (zero: complete; -1 for the ants a complete round did not run)."""
         observer = observer or Observer()
         start = time.perf_counter()
         cfg = self.config
@@ -94,7 +95,10 @@ class ConstructiveSearch:
             energy = float(penalty.energy(state.unsqueeze(0), penalty.prepare(state.unsqueeze(0)))[0])
             if energy < best_energy:
                 best_state, best_energy = state, energy
-            observer.sweep(colony.rounds, [0], torch.tensor([[best_energy]]))
+            if observer.listens("sweep"):
+                first = colony.rounds - len(colony.left)
+                for k, row in enumerate(colony.left):
+                    observer.sweep(first + k, [0], torch.from_numpy(row).float().unsqueeze(0))
             if complete and energy <= cfg.tolerance:
                 found = state
                 break

@@ -361,12 +361,13 @@ def _choose(d, row, greedy, values):
 @numba.njit(cache=True)
 def colony_rounds(dom0, groups, full, group_ptr, group_idx, pair_ptr, pair_other, pair_support,
                   entity_ptr, entity_other, entity_support, tau, tau0, best_state, best, ants,
-                  greedy, rho, evaporation, local, learn, rounds, seed):
+                  greedy, rho, evaporation, local, learn, rounds, seed, left):
     """Run up to `rounds` rounds of `ants` constructions (numba's generator seeded with
     `seed`). tau float64[N, V] (the field, updated in place), best_state int32[N] (the
     best-so-far construction, -1 where empty, updated in place), best float64[2]: (its
-    deposit, its fixed count). Returns (rounds run, constructions, complete): stops at the
-    first complete construction, which is left in best_state."""
+    deposit, its fixed count), left int32[rounds, ants]: the sites each construction left
+    empty (written). Returns (rounds run, constructions, complete): stops at the first
+    complete construction, which is left in best_state."""
     np.random.seed(seed)
     n, values = tau.shape
     dom_s, val_s, placed_s, failed_s, cnt_s = _start(dom0, groups, full, group_ptr, group_idx,
@@ -395,6 +396,7 @@ def colony_rounds(dom0, groups, full, group_ptr, group_idx, pair_ptr, pair_other
                            entity_ptr, entity_other, entity_support)
                 tau[i, w] = (1.0 - local) * tau[i, w] + local * tau0[i, w]
             built += 1
+            left[r, a] = n - cnt[_FIXED]
             if cnt[_FIXED] > top:
                 top = cnt[_FIXED]
                 round_best[:] = val
@@ -441,12 +443,15 @@ class Colony:
 
     def run(self, rounds: int, seed: int) -> bool:
         """Up to `rounds` more rounds; True when a construction is complete (in
-        `state`)."""
+        `state`). `left` then holds each round's constructions' empty sites, int32[R, ants]
+        (a complete round's later ants: -1)."""
         c = self.config
+        left = np.full((rounds, int(c.ants)), -1, dtype=np.int32)
         done, built, complete = colony_rounds(  # type: ignore[call-arg]
             self.dom0, *self.structure.arrays(), self.tau, self.tau0, self.best_state,
             self.best, int(c.ants), float(c.greedy), float(c.rho), float(c.evaporation),
-            float(c.local), bool(c.learn), int(rounds), int(seed))
+            float(c.local), bool(c.learn), int(rounds), int(seed), left)
+        self.left = left[:done]
         self.rounds += done
         self.constructions += built
         if self.fixed > self.top:

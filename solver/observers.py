@@ -31,8 +31,8 @@ class Observer:
     def sweep(self, sweep: int, problems: list[int], energies: torch.Tensor) -> None:
         """Before sweep `sweep`: energies FloatTensor[P', C] of the C chains of each
         problem still in the run (`problems`: their indices, among the solver's puzzles
-        or the sampler's problems). The constructive search reports once per kernel call,
-        with one chain: the energy of the best construction so far."""
+        or the sampler's problems). The constructive search reports every round, a chain
+        per construction: the sites it left empty."""
 
     def status(self, sweep: int, lowest: float) -> None:
         """For progress bars: the lowest energy of a live chain, at most every few tenths

@@ -146,3 +146,15 @@ def test_the_api_page_runs_as_written(capsys):
     namespace: dict = {}
     for block in blocks:
         exec(compile(block, str(DOC), "exec"), namespace)
+
+
+def test_constructive_traces_have_a_chain_per_construction():
+    puzzles = [glauber.Sudoku.parse("...4.1.2.....3.."), EMPTY_4X4]
+    trace = glauber.EnergyTrace()
+    solver = glauber.GlauberSolver(seed=0)
+    outcomes = glauber.solve_all(solver, puzzles, observer=trace)
+    for k, outcome in enumerate(outcomes):
+        energies = trace.energies(k)
+        assert outcome.verified and energies.shape[1] == solver.colony.ants
+        assert trace.sweeps(k) == list(range(len(energies)))
+        assert float(energies[-1].min()) == 0  # the construction that filled the grid
