@@ -26,6 +26,7 @@ from typing import Sequence
 import torch
 
 from encoders.encoded import Encoded
+from encoders.options import GlauberOptions
 from solver.config import ColonyConfig
 from solver.construct import Colony, Structure, domains, warm_up
 from solver.energy import PenaltyEnergy
@@ -56,8 +57,10 @@ class ConstructiveSearch:
     the repair); colony: how constructions choose and learn; repair_every: rounds between
     repairs (0: never); repair_sweeps: sweeps of each repair."""
 
-    def __init__(self, config, colony: ColonyConfig, device, repair_every: int = 0,
-                 repair_sweeps: int = 20, group_form: str = "pairs"):
+    def __init__(self, config, colony: ColonyConfig, device,
+                 repair_every: int = GlauberOptions.repair_every,
+                 repair_sweeps: int = GlauberOptions.repair_sweeps,
+                 group_form: str = GlauberOptions.group_form):
         self.config, self.colony, self.device = config, colony, torch.device(device)
         self.repair_every, self.repair_sweeps, self.group_form = repair_every, repair_sweeps, group_form
         warm_up()  # before any puzzle's clock starts

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import torch
 
+from encoders.options import GlauberOptions
 from puzzles.base import PROPAGATION
 
 
@@ -146,11 +147,13 @@ class Encoded:
 
 class Encoder:
     """Base of the per-puzzle-type encoders: `encode(puzzle) -> Encoded` at one
-    propagation level, `decode(puzzle, state) -> solution`."""
+    propagation level, `decode(puzzle, state) -> solution`. The default level is the
+    pipeline's (`GlauberOptions.propagate`), so an encoder built alone masks as the
+    solver does."""
 
     kind = ""
 
-    def __init__(self, propagate: str = "singles"):
+    def __init__(self, propagate: str = GlauberOptions.propagate):
         if propagate not in PROPAGATION:
             raise ValueError(f"propagate must be one of {PROPAGATION}")
         self.propagate = propagate

@@ -29,13 +29,30 @@ from solver.weighted import WeightedSum
 from solver.moves import batch_bytes
 
 
-def resolve_device(device: str) -> torch.device:
-    """`auto` -> CUDA when present, else CPU; `cuda` without CUDA is an error."""
-    if device == "auto":
+DEVICE_FORMS = "auto, cpu, cuda or cuda:N"  # the device names resolve_device accepts
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """The torch device a device setting names, checked against this machine: `auto`
+    (CUDA when present, else the CPU), `cpu`, `cuda` (the current CUDA device) or `cuda:N`
+    (CUDA device N). ValueError naming the device for any other name, for CUDA where
+    there is none, and for an N past the CUDA devices present. The one place device
+    names are read (`GlauberSolver` checks its own at construction)."""
+    name = str(device)
+    if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("--device cuda: no CUDA device is available (use --device cpu or auto)")
-    return torch.device(device)
+    if name == "cpu":
+        return torch.device("cpu")
+    kind, colon, index = name.partition(":")
+    if kind != "cuda" or (colon and not index.isdigit()):
+        raise ValueError(f"--device {name}: unknown device (use {DEVICE_FORMS})")
+    if not torch.cuda.is_available():
+        raise ValueError(f"--device {name}: no CUDA device is available (use --device cpu or auto)")
+    present = torch.cuda.device_count()
+    if colon and int(index) >= present:
+        raise ValueError(f"--device {name}: no such CUDA device ({present} present: "
+                         f"cuda:0 to cuda:{present - 1})")
+    return torch.device(name)
 
 
 def stack_fillings(fills: list[tuple]) -> tuple:
@@ -62,6 +79,10 @@ class GlauberSolver(GlauberOptions):
     # indices of `encoders.Encoded`), the penalty still decides what is solved
     _classes: dict = field(default_factory=dict, init=False, repr=False)
     _models: dict = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self):
+        super().__post_init__()
+        resolve_device(self.device)  # an unknown or absent device fails here, not mid-solve
 
     def _lm_term(self, members, device):
         """The LM term for a batch (model loaded once per directory)."""
@@ -99,16 +120,19 @@ class GlauberSolver(GlauberOptions):
         return lambda mask, owner, generator: term.unmask(mask, owner, neighbours, generator)
 
     def solve(self, puzzle) -> Attempt:
-        """One puzzle's attempt, NOT verified: `harness.solving.solve_all` (or
-        `glauber.solve`) passes it through the puzzle's exact verifier."""
+        """One puzzle's Attempt, UNVERIFIED: its solution is the sampler's zero-energy
+        state, not yet checked by the puzzle's verifier. `harness.solving.solve(solver,
+        puzzle)` (or `glauber.solve`) returns the verified Outcome (`solve_all` for many
+        puzzles)."""
         return self.solve_many([puzzle])[0]
 
     def solve_many(self, puzzles, observer: Observer | None = None) -> list[Attempt]:
-        """Attempts (unverified) in input order. The observer (`solver.observers.
-        Observer`) hears `finished(k)` as k more puzzles finish, `result(i, attempt)` as
-        puzzle i's attempt is ready (batch by batch, not in input order), `status(sweep,
-        lowest energy)` within a batch at most every 0.2 s, and `sweep(sweep, puzzles,
-        energies)` with every chain's energy (indices into `puzzles`)."""
+        """Attempts (unverified; `harness.solving.solve_all` verifies) in input order. The
+        observer (`solver.observers.Observer`) hears `finished(k)` as k more puzzles
+        finish, `result(i, attempt)` as puzzle i's attempt is ready (batch by batch, not in
+        input order), `status(sweep, lowest energy)` within a batch at most every 0.2 s,
+        and `sweep(sweep, puzzles, energies)` with every chain's energy (indices into
+        `puzzles`)."""
         observer = observer or Observer()
         device = resolve_device(self.device)
         generator = torch.Generator(device=device).manual_seed(self.seed)

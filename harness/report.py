@@ -26,6 +26,7 @@ Rows, scores, summaries and the table are `harness.scoring`'s, shared with
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -33,16 +34,19 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from importlib import metadata
-from typing import Callable, Collection, Sequence
+from typing import Callable, Collection, Mapping, Sequence
 
 from puzzles.errors import ConfigError
 from puzzles.formats import PuzzleFile, Record
 from harness import scoring
 from harness.scoring import Row, Summary, format_table, score
+from harness.solvers import DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, energy_solver
 from harness.solving import Solver, clash, derived_seed, solve_all
 from puzzles.kinds import KINDS, count
 
 RUN_FILE, RESULTS_FILE = "run.json", "results.jsonl"
+RESUME_FREE = ("ray", "workers", "threads")  # settings that may change on resume: they
+# change where and how fast, not what
 
 
 @dataclass(frozen=True)
@@ -404,3 +408,151 @@ def finish(out_dir: str, datasets: Sequence[str], energies: Sequence[str],
     written = report.write(out_dir)
     write_run(out_dir, settings, finished=True)
     return report, written
+
+
+# -- one report, from Python or from `glauber report` ---------------------------------------
+
+DEFAULT_ENERGIES = DEFAULT_REPORT_ENERGIES  # `glauber report --energies` (harness.solvers:
+CHUNK_SIZE = REPORT_CHUNK_SIZE  # light enough for the command's option defaults)
+
+
+def done_results(out_dir: str, labels: Sequence[str],
+                 pfiles: Sequence[PuzzleFile]) -> dict[str, set]:
+    """The (energy, index) pairs results.jsonl holds, per dataset; ConfigError when a
+    result names another puzzle than the file now holds at its index (the input changed)."""
+    records = dict(zip(labels, (p.records for p in pfiles)))
+    done: dict[str, set] = {}
+    for row in read_rows(out_dir):
+        held = records.get(row.dataset)
+        if held is None or row.index >= len(held) or held[row.index].source != row.source:
+            raise ConfigError(f"{out_dir}: result {row.source} ({row.dataset} #{row.index}) is "
+                              "not the puzzle the input holds there: the input changed since "
+                              "the report started; give another --out")
+        done.setdefault(row.dataset, set()).add((row.energy, row.index))
+    return done
+
+
+class ReportRun:
+    """One accuracy report, in the steps `report` takes (`glauber report` takes them one by
+    one, to show progress and say what an interruption kept):
+
+    - building it checks everything before any work: the energies, the extras, the
+      files (read whole), the solver settings and the models against every dataset's
+      boards; with `resume`, the results already in `out` (skipped);
+    - `solve(progress)` solves what is left, appending each result to results.jsonl
+      (run.json records the settings); Ctrl-C keeps them, and `resume=True` continues;
+    - `finish()` writes report.md, report.json, results.jsonl in order and the plots.
+
+    `files`: paths (`-`: standard input) or `puzzles.formats.PuzzleFile`s, one dataset
+    each, labelled by file name (`dataset_labels`). `settings`: the solver settings of
+    `harness.solvers.make_solver` (partial: the rest at the library defaults; not
+    `energy`, which `energies` sets per energy)."""
+
+    def __init__(self, files: Sequence, out: str, energies: Sequence[str] | str = DEFAULT_ENERGIES,
+                 settings: Mapping | None = None, *, limit: int | None = None,
+                 chunk_size: int = CHUNK_SIZE, format: str = "auto",
+                 box: tuple[int, int] | str | None = None, ray: str | None = None,
+                 resume: bool = False):
+        from harness.solvers import full_settings, parse_energies, preflight
+        from puzzles.formats import board_key, read_file
+        from puzzles.sudoku.model import parse_box
+
+        self.out, self.ray, self.resume = os.fspath(out), ray, resume
+        self.energies = parse_energies(energies if isinstance(energies, str) else ",".join(energies))
+        settings = dict(settings or {})
+        if "energy" in settings:
+            raise ConfigError("a report compares the energies it is given (energies=); "
+                              "energy is a setting of one solver")
+        if chunk_size < 1 or (limit is not None and limit < 1):
+            raise ConfigError("chunk_size and limit must be at least 1")
+        settings = {k: v for k, v in full_settings(settings).items() if k != "energy"}
+        box = parse_box(box) if isinstance(box, str) else box
+        paths = [f.path if isinstance(f, PuzzleFile) else os.fspath(f) for f in files]
+        if not paths:
+            raise ConfigError("nothing to report on: no files given")
+        self.settings = {"files": paths, "energies": self.energies, "limit": limit,
+                         "chunk_size": chunk_size, "format": format,
+                         "box": f"{box[0]}x{box[1]}" if box else None, **settings}
+        run = read_run(self.out) if os.path.isdir(self.out) else None
+        if resume and run is None:
+            raise ConfigError(f"{self.out}: no report to resume (no {RUN_FILE})")
+        if resume:
+            stored = run["settings"]
+            for key, value in self.settings.items():
+                if key not in RESUME_FREE and key in stored and \
+                        json.loads(json.dumps(value)) != stored[key]:
+                    raise ConfigError(f"{self.out}: the report was started with {key} "
+                                      f"{stored[key]!r}, not {value!r}; resume it with the "
+                                      "settings in run.json")
+        elif run is not None and not run.get("finished"):
+            raise ConfigError(f"{self.out} holds an unfinished report "
+                              f"({len(read_rows(self.out))} results): continue it with "
+                              "resume=True, or give another out directory")
+        check_extras(ray)
+        self.files = [f if isinstance(f, PuzzleFile) else read_file(p, format, box)
+                      for f, p in zip(files, paths)]
+        self.labels = dataset_labels(paths)
+        self.runner = ChunkRunner(self.energies, functools.partial(energy_solver, settings=settings),
+                                  settings["seed"])
+        for label, pfile in zip(self.labels, self.files):  # models that do not fit: now
+            samples = list({board_key(r.puzzle): r.puzzle for r in pfile.records}.values())
+            for energy, solver in self.runner.solvers.items():
+                try:
+                    preflight(solver, samples)
+                except ConfigError as e:
+                    raise ConfigError(f"energy {energy} is not available for {label}: {e}") from None
+        self.work = plan_chunks(self.labels, self.files, chunk_size, limit)
+        self.done = done_results(self.out, self.labels, self.files) if resume else {}
+        self.total = sum(self.runner.work(c, done_in(c, self.done.get(c.dataset, ())))
+                         for c in self.work)  # progress steps of `solve`
+        self.results = sum(len(c.records) for c in self.work) * len(self.energies)
+        self.workers = 1
+        self._kept = sum(len(d) for d in self.done.values())
+        self._log: ResultsLog | None = None
+
+    @property
+    def kept(self) -> int:
+        """Results in results.jsonl: those resumed and those this run appended."""
+        return self._kept + (self._log.rows if self._log is not None else 0)
+
+    def solve(self, progress: Callable[[int], None] | None = None) -> None:
+        """Solve the results still to make (in this process, or on Ray workers with
+        `ray`), each appended to results.jsonl as it is ready; `progress(k)` as k more
+        puzzle solves are done (`total` in all)."""
+        self._log = ResultsLog(self.out, {**self.settings, "ray": self.ray},
+                               fresh=not self.resume)
+        try:
+            if self.total:
+                _, self.workers = run_chunks(self.work, self.runner, self.ray, progress,
+                                             self.done, self._log.append)
+        finally:
+            self._log.close()
+
+    def finish(self) -> tuple[Report, list[str]]:
+        """Write the report from results.jsonl (`finish`); the report and the paths written."""
+        self.settings.update(ray=self.ray, workers=self.workers)
+        os.makedirs(self.out, exist_ok=True)
+        return finish(self.out, self.labels, self.energies, self.settings)
+
+
+def report(files: Sequence, out: str, energies: Sequence[str] | str = DEFAULT_ENERGIES, *,
+           limit: int | None = None, chunk_size: int = CHUNK_SIZE, format: str = "auto",
+           box: tuple[int, int] | str | None = None, ray: str | None = None,
+           resume: bool = False, progress: Callable[[int], None] | None = None,
+           **settings) -> Report:
+    """Make the accuracy report of `energies` on `files` in the directory `out`, as
+    `glauber report` does (the same code: `ReportRun`), and return it: its `summaries`
+    (one per dataset and energy) and `rows` (one per puzzle and energy). Writes
+    results.jsonl, run.json, report.md, report.json and the PNG plots into `out`.
+
+    `settings`: solver settings by their Python names (seed, chains, sweeps, time_limit,
+    search, device, ...: `harness.solvers.SAMPLER_SETTINGS`); those left out take the
+    library defaults, which are the CLI's. The other arguments are `glauber report`'s
+    options: `limit` (first N puzzles of each file), `chunk_size`, `format` and `box`
+    (how files are read), `ray` (an address, or "auto"), `resume` (continue an
+    interrupted report in `out` with the same arguments). ConfigError or InputError
+    before any work for bad settings or files."""
+    run = ReportRun(files, out, energies, settings, limit=limit, chunk_size=chunk_size,
+                    format=format, box=box, ray=ray, resume=resume)
+    run.solve(progress)
+    return run.finish()[0]

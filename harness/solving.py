@@ -2,9 +2,10 @@
 
 A solver is anything with `name` and `solve(puzzle) -> Attempt` (`Solver`); batch
 solvers (the Glauber sampler) also offer `solve_many(puzzles, observer) -> list[Attempt]`
-(`BatchSolver`), reporting to one `solver.observers.Observer`. `solve_all`
-answers a list of puzzles in order and passes every answer through the puzzle's exact
-verifier, so nothing unverified is ever reported as solved; `solve_stream` does the same
+(`BatchSolver`), reporting to one `solver.observers.Observer`. An Attempt is the
+solver's claim, unverified. `solve` (one puzzle) and `solve_all` (a list, in order) pass
+every answer through the puzzle's exact verifier and return `Outcome`s, so nothing
+unverified is ever reported as solved; `solve_stream` does the same
 for any number of puzzles, read a window at a time, each answer handed on as soon as it
 is ready. `ReferenceSolver` is the exact SAT solver behind that signature.
 """
@@ -198,6 +199,13 @@ class _Watch(Observer):
         i = self.todo[index]
         self.settle(i, judge(self.puzzles[i], attempt))
         self.observer.result(i, attempt)
+
+
+def solve(solver: Solver, puzzle: Puzzle) -> Outcome:
+    """Solve one puzzle and verify the answer: `solve_all(solver, [puzzle])[0]`. The
+    outcome's `verified` (and `solution`, None unless verified) is the exact verifier's
+    word; `solver.solve(puzzle)` alone returns an unverified Attempt."""
+    return solve_all(solver, [puzzle])[0]
 
 
 T = TypeVar("T")

@@ -44,7 +44,9 @@ class Description:
 
 @dataclass(frozen=True)
 class Attempt:
-    """What a solver returns for one puzzle (before verification)."""
+    """What a solver returns for one puzzle, unverified: `solution` is the solver's claim,
+    not yet checked by the puzzle's verifier. `harness.solving.solve` (one puzzle) and
+    `solve_all` (many) verify it and return an `Outcome`."""
 
     solution: Solution | None  # a complete answer of the puzzle's kind, or None
     seconds: float  # wall time spent on this puzzle

@@ -9,16 +9,17 @@ import cli
 from encoders.options import GlauberOptions
 from encoders.pipeline import GlauberSolver
 from puzzles.errors import ConfigError
-from harness.solvers import energy_solver, make_solver, parse_energies
+from harness.solvers import SAMPLER_SETTINGS, energy_solver, make_solver, parse_energies
 from harness.solving import ReferenceSolver
 from solver.config import SamplerConfig
 from solver.schedule import AnnealSchedule
 
 
 def cli_defaults(command) -> dict:
+    """The defaults of the command's sampler options (the settings `make_solver` reads)."""
     ctx = cli.cli.make_context("glauber", [command, "x"], resilient_parsing=True)
     sub = cli.cli.get_command(ctx, command)
-    return {p.name: p.default for p in sub.params}
+    return {p.name: p.default for p in sub.params if p.name in SAMPLER_SETTINGS}
 
 
 def test_make_solver_from_the_cli_defaults_is_the_library_default():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 
@@ -11,19 +10,19 @@ from click.core import ParameterSource
 
 from harness.commands.common import (
     Interrupted, OutputError, UserError, check_out_dir, echo_out, hush, make_directory,
-    progress_bar, read_files, user_errors, warn_idle)
+    progress_bar, user_errors, warn_idle)
 from harness.commands.options import (
     BOX_OPTION, FORMAT_OPTION, parse_box_option, sampler_options)
-from harness.solvers import energy_solver, option_name, parse_energies, preflight
+from harness.solvers import (
+    DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, option_name, parse_energies)
 from harness.solving import interruption
 from puzzles.base import plural
-from puzzles.errors import ConfigError
-from puzzles.formats import board_key
 
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--energies", "energy_names", default="penalty,reference", show_default=True,
+@click.option("--energies", "energy_names", default=",".join(DEFAULT_REPORT_ENERGIES),
+              show_default=True,
               help="Comma-separated energies to compare on the same puzzles: penalty, lm, "
                    "lm+penalty (Glauber dynamics under that energy), lm-init (penalty "
                    "moves from the LM's unmasking, as --init lm) and reference (the exact "
@@ -38,7 +37,8 @@ from puzzles.formats import board_key
                    "match), skipping the results it holds, then write the report.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Only the first N puzzles of each file.")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=128, show_default=True,
+@click.option("--chunk-size", type=click.IntRange(min=1), default=REPORT_CHUNK_SIZE,
+              show_default=True,
               help="Puzzles per chunk: the unit of batching, seeding and Ray sharding. "
                    "Results depend on it; keep it fixed to compare runs.")
 @click.option("--ray", "ray_address", metavar="auto|ADDRESS", default=None,
@@ -95,58 +95,31 @@ def report(files, energy_names, out_dir, resume, limit, chunk_size, ray_address,
             held = len(reports.read_rows(out_dir))
         raise UserError(f"{out_dir} holds an unfinished report ({plural(held, 'result')}): "
                         "continue it with --resume, or give another --out")
-    with user_errors():
-        reports.check_extras(ray_address)
-    pfiles = read_files(files, fmt, box)
-    labels = reports.dataset_labels(files)
-    factory = functools.partial(energy_solver, settings=opts)
-    with user_errors():  # bad settings, models that do not fit: before any work
-        runner = reports.ChunkRunner(energies, factory, opts["seed"])
-        for label, pfile in zip(labels, pfiles):
-            samples = list({board_key(r.puzzle): r.puzzle for r in pfile.records}.values())
-            for energy, solver in runner.solvers.items():
-                try:
-                    preflight(solver, samples)
-                except ConfigError as e:
-                    raise ConfigError(f"energy {energy} is not available for {label}: {e}") from None
+    with user_errors():  # bad files, settings, models that do not fit: before any work
+        job = reports.ReportRun(files, out_dir, energies, opts, limit=limit,
+                                chunk_size=chunk_size, format=fmt, box=box, ray=ray_address,
+                                resume=resume)
     lm_energies = [e for e in energies if e in ("lm", "lm+penalty")]
     warn_idle({**opts, "energy": lm_energies[-1] if lm_energies else "penalty",
                "init": "lm" if "lm-init" in energies else opts.get("init", "uniform")},
               ("reference",) if energies == ["reference"] else ("glauber",), quiet)
-    work = reports.plan_chunks(labels, pfiles, chunk_size, limit)
-    done = {}
-    if resume:
-        with user_errors():
-            rows = reports.read_rows(out_dir)
-        done = done_results(out_dir, rows, labels, pfiles)
-    total = sum(runner.work(c, reports.done_in(c, done.get(c.dataset, ()))) for c in work)
-    results = sum(len(c.records) for c in work) * len(energies)
-    kept = sum(len(d) for d in done.values())
-    log = reports.ResultsLog(out_dir, {**settings, "ray": ray_address}, fresh=not resume)
-    workers = 1
     try:
-        with progress_bar(total, "report", quiet) as advance, user_errors():
-            if total:
-                _, workers = reports.run_chunks(work, runner, ray_address, advance, done,
-                                                log.append)
+        with progress_bar(job.total, "report", quiet) as advance, user_errors():
+            job.solve(advance)
     except OSError as e:
         raise OutputError(f"{out_dir}: cannot write the results: {e.strerror or e}") from None
     except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 (PySAT's interrupt)
         if not interruption(e):
             raise
-        kept += log.rows
         raise Interrupted(
-            f"interrupted: {kept} of {results} results kept in "
+            f"interrupted: {job.kept} of {job.results} results kept in "
             f"{os.path.join(out_dir, reports.RESULTS_FILE)}; continue with: glauber report "
-            f"--out {out_dir} --resume" if kept else
-            f"interrupted: 0 of {results} results finished") from None
-    finally:
-        log.close()
-    settings.update(ray=ray_address, workers=workers)
+            f"--out {out_dir} --resume" if job.kept else
+            f"interrupted: 0 of {job.results} results finished") from None
     make_directory(out_dir)
     try:
         with user_errors():
-            result, written = reports.finish(out_dir, labels, energies, settings)
+            result, written = job.finish()
     except OSError as e:
         raise OutputError(f"{out_dir}: cannot write the report: {e.strerror or e}") from None
     echo_out(reports.format_table(result.summaries))
@@ -155,7 +128,7 @@ def report(files, energy_names, out_dir, resume, limit, chunk_size, ray_address,
 
 
 # report settings that may differ on --resume: they change where and how fast, not what
-RESUME_FREE = ("ray", "workers", "threads")
+RESUME_FREE = ("ray", "workers", "threads")  # the same as harness.report.RESUME_FREE
 PARAMETER_SETTING = {"energy_names": "energies", "fmt": "format"}  # others: the same name
 
 
@@ -176,18 +149,3 @@ def resumed_settings(out_dir: str, stored: dict, current: dict, given: set) -> d
                             "or give another --out)")
     return {**stored, **{k: current[k] for k in RESUME_FREE if k in current}}
 
-
-def done_results(out_dir: str, rows, labels, pfiles) -> dict[str, set]:
-    """The (energy, index) pairs results.jsonl (`rows`) holds, per dataset; a usage error
-    when a result names another puzzle than the file now holds at its index (the input
-    changed)."""
-    records = dict(zip(labels, (p.records for p in pfiles)))
-    done: dict[str, set] = {}
-    for row in rows:
-        held = records.get(row.dataset)
-        if held is None or row.index >= len(held) or held[row.index].source != row.source:
-            raise UserError(f"{out_dir}: result {row.source} ({row.dataset} #{row.index}) is "
-                            "not the puzzle the input holds there: the input changed since "
-                            "the report started; give another --out")
-        done.setdefault(row.dataset, set()).add((row.energy, row.index))
-    return done

@@ -88,7 +88,7 @@ def _remove_givens(cand: list[int], cells, peers) -> bool:
     return all(cand)
 
 
-def candidate_masks(puzzle: Sudoku, level: str = "singles") -> list[int] | None:
+def candidate_masks(puzzle: Sudoku, level: str) -> list[int] | None:
     """Candidate bitmask per cell (bit v-1 for value v) after propagation at `level` (one
     of LEVELS, each at least as strong as the one before); None on a contradiction."""
     if level not in LEVELS:
