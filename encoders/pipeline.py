@@ -41,8 +41,8 @@ def resolve_device(device: str | torch.device) -> torch.device:
     name = str(device)
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cpu":
-        return torch.device("cpu")
+    if name in ("cpu", "cpu:0"):  # cpu:0: torch's own name for it (solver.tracing's
+        return torch.device(name)  # simulated second device)
     kind, colon, index = name.partition(":")
     if kind != "cuda" or (colon and not index.isdigit()):
         raise ValueError(f"--device {name}: unknown device (use {DEVICE_FORMS})")

@@ -114,13 +114,14 @@ def test_unknown_settings_and_energies_are_config_errors():
 # -- devices ---------------------------------------------------------------------------------
 
 def test_unknown_device_names_fail_at_construction():
-    for name in ("gpu", "cuda:x", "cuda:", "cpu:0", "tpu"):
+    for name in ("gpu", "cuda:x", "cuda:", "cpu:1", "tpu"):
         with pytest.raises(ValueError, match=f"--device {name}: unknown device "
                                              r"\(use auto, cpu, cuda or cuda:N\)"):
             GlauberSolver(device=name)
     with pytest.raises(ConfigError, match="unknown device"):
         make_solver("glauber", device="gpu")
     assert GlauberSolver(device="cpu").device == "cpu"
+    assert resolve_device("cpu:0") == torch.device("cpu", 0)  # solver.tracing's SIM_DEVICE
     assert resolve_device("cpu") == torch.device("cpu") == resolve_device(torch.device("cpu"))
 
 
