@@ -14,8 +14,10 @@ from __future__ import annotations
 from encoders.encoded import Encoded
 from encoders.options import GlauberOptions
 from encoders.pipeline import GlauberSolver
-from harness.solving import (BatchSolver, Outcome, ReferenceSolver, Solver, judge, solve_all,
-                             solve_stream)
+from harness.report import Report, report
+from harness.solvers import default_settings, make_solver
+from harness.solving import (BatchSolver, Outcome, ReferenceSolver, Solver, judge, solve,
+                             solve_all, solve_stream)
 from puzzles.base import Attempt, Counted, Puzzle, Solution
 from puzzles.errors import ConfigError, InputError, PuzzleError
 from puzzles.formats import Record, iter_records, read_file, read_text
@@ -45,7 +47,10 @@ __all__ = [
     "sudoku_grids", "sudoku_puzzles", "zebra_solutions", "zebra_puzzles",
     # solving: one signature for every solver, verified by the exact verifier
     "Solver", "BatchSolver", "GlauberSolver", "GlauberOptions", "ReferenceSolver",
-    "Attempt", "Outcome", "Counted", "judge", "solve_all", "solve_stream",
+    "Attempt", "Outcome", "Counted", "judge", "solve", "solve_all", "solve_stream",
+    "make_solver", "default_settings",
+    # reports: what `glauber report` writes, from one call
+    "report", "Report",
     # encoders: puzzles <-> tensors
     "Encoded", "encoder",
     # the sampler and its energies, observers and settings
