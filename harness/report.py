@@ -443,8 +443,8 @@ class ReportRun:
       (run.json records the settings); Ctrl-C keeps them, and `resume=True` continues;
     - `finish()` writes report.md, report.json, results.jsonl in order and the plots.
 
-    `files`: paths (`-`: standard input) or `puzzles.formats.PuzzleFile`s, one dataset
-    each, labelled by file name (`dataset_labels`). `settings`: the solver settings of
+    `files`: paths (`-`: standard input) or `puzzles.formats.PuzzleFile`s (or one of
+    them), one dataset each, labelled by file name (`dataset_labels`). `settings`: the solver settings of
     `harness.solvers.make_solver` (partial: the rest at the library defaults; not
     `energy`, which `energies` sets per energy)."""
 
@@ -458,6 +458,7 @@ class ReportRun:
         from puzzles.sudoku.model import parse_box
 
         self.out, self.ray, self.resume = os.fspath(out), ray, resume
+        files = [files] if isinstance(files, (str, os.PathLike, PuzzleFile)) else list(files)
         self.energies = parse_energies(energies if isinstance(energies, str) else ",".join(energies))
         settings = dict(settings or {})
         if "energy" in settings:

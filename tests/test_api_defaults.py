@@ -227,3 +227,10 @@ def test_report_from_python_refuses_bad_input_before_any_work(small, tmp_path):
     with pytest.raises(ConfigError, match="unknown device"):
         reports.report(small, tmp_path / "d", device="gpu")
     assert not any((tmp_path / n).exists() for n in "abcd")
+
+
+def test_report_takes_one_file_or_a_generator_of_them(small, tmp_path):
+    one = reports.report(small[0], tmp_path / "one", energies="reference")
+    many = reports.report((f for f in small), tmp_path / "many", energies=["reference"])
+    assert [s.dataset for s in one.summaries] == ["s6"]
+    assert [s.dataset for s in many.summaries] == ["s6", "z3"]
