@@ -475,9 +475,9 @@ class ReportRun:
                          "chunk_size": chunk_size, "format": format,
                          "box": f"{box[0]}x{box[1]}" if box else None, **settings}
         run = read_run(self.out) if os.path.isdir(self.out) else None
-        if resume and run is None:
-            raise ConfigError(f"{self.out}: no report to resume (no {RUN_FILE})")
         if resume:
+            if run is None:
+                raise ConfigError(f"{self.out}: no report to resume (no {RUN_FILE})")
             stored = run["settings"]
             for key, value in self.settings.items():
                 if key not in RESUME_FREE and key in stored and \

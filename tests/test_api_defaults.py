@@ -234,3 +234,26 @@ def test_report_takes_one_file_or_a_generator_of_them(small, tmp_path):
     many = reports.report((f for f in small), tmp_path / "many", energies=["reference"])
     assert [s.dataset for s in one.summaries] == ["s6"]
     assert [s.dataset for s in many.summaries] == ["s6", "z3"]
+
+
+def test_an_interrupted_report_from_python_resumes(small, tmp_path, monkeypatch):
+    whole = reports.report(small, tmp_path / "whole", seed=2, chunk_size=3, **FAST)
+    original = reports.ResultsLog.append
+
+    def append(self, row):
+        if self.rows == 5:
+            raise KeyboardInterrupt
+        original(self, row)
+
+    out = tmp_path / "cut"
+    with monkeypatch.context() as patched:
+        patched.setattr(reports.ResultsLog, "append", append)
+        with pytest.raises(KeyboardInterrupt):
+            reports.report(small, out, seed=2, chunk_size=3, **FAST)
+    with pytest.raises(ConfigError, match="holds an unfinished report"):
+        reports.report(small, out, seed=2, chunk_size=3, **FAST)
+    with pytest.raises(ConfigError, match="started with seed 2, not 3"):
+        reports.report(small, out, seed=3, chunk_size=3, resume=True, **FAST)
+    resumed = reports.report(small, out, seed=2, chunk_size=3, resume=True, **FAST)
+    assert reproduced([dataclasses.asdict(r) for r in resumed.rows]) == reproduced(
+        [dataclasses.asdict(r) for r in whole.rows])
