@@ -466,7 +466,9 @@ class ReportRun:
                               "energy is a setting of one solver")
         if chunk_size < 1 or (limit is not None and limit < 1):
             raise ConfigError("chunk_size and limit must be at least 1")
-        settings = {k: v for k, v in full_settings(settings).items() if k != "energy"}
+        full = full_settings(settings)  # in the order given, then the defaults
+        settings = {k: v for k, v in {**{k: full[k] for k in settings}, **full}.items()
+                    if k != "energy"}
         box = parse_box(box) if isinstance(box, str) else box
         paths = [f.path if isinstance(f, PuzzleFile) else os.fspath(f) for f in files]
         if not paths:
