@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from encoders.pipeline import stack_fillings
+from encoders.encoded import stack_fillings
 from encoders.sudoku import SudokuEncoder
 from puzzles.sudoku.model import Sudoku
 from solver.config import SamplerConfig

@@ -159,6 +159,15 @@ class Encoder:
         self.propagate = propagate
 
 
+def stack_fillings(fills: list[tuple]) -> tuple:
+    """One batch's block-move tables from each puzzle's `Encoded.block_fillings` (or
+    `mixed_fillings`): filling lists padded to the longest, stacked over puzzles."""
+    width = max(f[0].shape[1] for f in fills)
+    stacked = (torch.stack([torch.nn.functional.pad(f[0], (0, 0, 0, width - f[0].shape[1])) for f in fills]),
+               torch.stack([torch.nn.functional.pad(f[1], (0, width - f[1].shape[1])) for f in fills]))
+    return stacked + tuple(torch.stack([f[k] for f in fills]) for k in range(2, len(fills[0])))
+
+
 def _fillings(masks: list[int], cap: int) -> list[list[int]]:
     """Value lists (one per site, all different, bit v of masks[k] set) in lexicographic
     order of the most constrained sites first; stops after cap + 1."""

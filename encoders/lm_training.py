@@ -24,7 +24,7 @@ import torch
 
 from encoders import lm
 from encoders.lm_config import Curriculum, TrainConfig
-from encoders.pipeline import stack_fillings
+from encoders.encoded import stack_fillings
 from encoders.sudoku import SudokuEncoder
 from puzzles.sudoku.generate import SudokuGenerator
 from puzzles.errors import ConfigError

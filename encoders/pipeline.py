@@ -13,10 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import torch
-from torch import nn
 
 from encoders.construction import ConstructiveSearch, term_prior
-from encoders.encoded import Encoded
+from encoders.encoded import Encoded, stack_fillings
 from encoders.options import GlauberOptions
 from puzzles.base import Attempt
 from puzzles.errors import BeyondModel, ConfigError
@@ -53,15 +52,6 @@ def resolve_device(device: str | torch.device) -> torch.device:
         raise ValueError(f"--device {name}: no such CUDA device ({present} present: "
                          f"cuda:0 to cuda:{present - 1})")
     return torch.device(name)
-
-
-def stack_fillings(fills: list[tuple]) -> tuple:
-    """One batch's block-move tables from each puzzle's `Encoded.block_fillings` (or
-    `mixed_fillings`): filling lists padded to the longest, stacked over puzzles."""
-    width = max(f[0].shape[1] for f in fills)
-    stacked = (torch.stack([nn.functional.pad(f[0], (0, 0, 0, width - f[0].shape[1])) for f in fills]),
-               torch.stack([nn.functional.pad(f[1], (0, width - f[1].shape[1])) for f in fills]))
-    return stacked + tuple(torch.stack([f[k] for f in fills]) for k in range(2, len(fills[0])))
 
 
 @dataclass

@@ -4,7 +4,7 @@ Ray is the optional `distributed` extra; nothing here imports it at module level
 
 Workers: one actor per GPU when the cluster has GPUs (each actor claims one, so the
 Glauber solver's `auto` device is that GPU), else one per CPU. An actor builds its
-solvers once, as `harness.report.ChunkRunner` does in a single process, and solves
+solvers once, as `harness.chunks.ChunkRunner` does in a single process, and solves
 whole chunks; the chunk results are merged back in dataset and puzzle order.
 
 Determinism. The Glauber solver draws all the random numbers of one `solve_many` call
@@ -37,7 +37,7 @@ import socket
 from typing import Callable, Sequence
 
 from puzzles.errors import ConfigError, PuzzleError
-from harness.report import Chunk, ChunkResult, ChunkRunner
+from harness.chunks import Chunk, ChunkResult, ChunkRunner
 from harness.scoring import Row
 from harness.solving import Solver
 

@@ -23,8 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from harness.report import difficulty_bucket
-from harness.scoring import Row
+from harness.scoring import Row, difficulty_bucket
 from puzzles.kinds import KINDS
 
 MIN_SECONDS = 1e-4  # time axis floor: the log scale cannot show 0 s (solved by propagation)

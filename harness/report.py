@@ -30,134 +30,22 @@ import functools
 import json
 import os
 import platform
-import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
-from typing import Callable, Collection, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from puzzles.errors import ConfigError
-from puzzles.formats import PuzzleFile, Record
+from puzzles.formats import PuzzleFile
 from harness import scoring
-from harness.scoring import Row, Summary, format_table, score
+from harness.chunks import Chunk, ChunkResult, ChunkRunner, chunks_of, done_in
+from harness.distributed import require_ray, run_sharded
+from harness.scoring import Row, Summary, format_table
 from harness.solvers import DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, energy_solver
-from harness.solving import Solver, clash, derived_seed, solve_all
-from puzzles.kinds import KINDS, count
 
 RUN_FILE, RESULTS_FILE = "run.json", "results.jsonl"
 RESUME_FREE = ("ray", "workers", "threads")  # settings that may change on resume: they
 # change where and how fast, not what
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Consecutive puzzles of one dataset: the unit of batching, seeding and sharding."""
-
-    dataset: str  # the dataset's label
-    number: int  # k: this chunk holds the dataset's puzzles k*size .. (k+1)*size - 1
-    start: int  # dataset index of its first puzzle
-    records: tuple[Record, ...]
-
-
-def chunks_of(dataset: str, records: Sequence[Record], size: int) -> list[Chunk]:
-    return [Chunk(dataset, k, start, tuple(records[start:start + size]))
-            for k, start in enumerate(range(0, len(records), size))]
-
-
-def chunk_seed(seed: int, number: int) -> int:
-    """The solver seed of chunk `number` (batching solvers): a hash, so that neighbouring
-    seeds and chunks draw unrelated streams (seed + number would make seed 1 chunk 0 =
-    seed 0 chunk 1)."""
-    return derived_seed(seed, number)
-
-
-def puzzle_seed(seed: int, index: int) -> int:
-    """The solver seed of the dataset's puzzle `index` (solvers that take puzzles one at a
-    time)."""
-    return derived_seed(seed, "puzzle", index)
-
-
-def one_at_a_time(solver: Solver) -> bool:
-    """Does the solver take puzzles one at a time (no `solve_many`, or the Glauber
-    solver's constructive search), so that each puzzle gets its own call and seed?"""
-    return not hasattr(solver, "solve_many") or getattr(solver, "search", None) == "construct"
-
-
-@dataclass(frozen=True)
-class ChunkResult:
-    dataset: str
-    rows: list[Row]  # the rows this run made (not those it was told were done)
-    walls: dict[str, float]  # energy -> wall seconds spent on the chunk
-
-
-Done = Collection[tuple[str, int]]  # (energy, dataset index) pairs already in results.jsonl
-
-
-class ChunkRunner:
-    """Solves chunks under every energy. The solvers are built once, up front (bad
-    settings fail before any work; an LM loads once per process), and reseeded for every
-    call."""
-
-    def __init__(self, energies: Sequence[str], factory: Callable[[str], Solver], seed: int):
-        self.energies, self.factory, self.seed = list(energies), factory, seed
-        self.solvers = {energy: factory(energy) for energy in energies}
-
-    def todo(self, chunk: Chunk, done: Done = ()) -> dict[str, list[int]]:
-        """Per energy, the chunk positions still to answer."""
-        return {energy: [j for j in range(len(chunk.records))
-                         if (energy, chunk.start + j) not in done] for energy in self.energies}
-
-    def work(self, chunk: Chunk, done: Done = ()) -> int:
-        """How many puzzle solves `run` makes (its progress steps): a batching solver solves
-        the whole chunk again when any of it is left."""
-        return sum(len(todo) if one_at_a_time(self.solvers[energy]) else
-                   len(chunk.records) if todo else 0
-                   for energy, todo in self.todo(chunk, done).items())
-
-    def run(self, chunk: Chunk, progress: Callable[[int], None] | None = None,
-            done: Done = (), on_row: Callable[[Row], None] | None = None) -> ChunkResult:
-        """Solve the chunk's puzzles not in `done` under every energy; `on_row(row)` as
-        each is scored (in the order they finish)."""
-        records = chunk.records
-        todo = self.todo(chunk, done)
-        needed = sorted({j for js in todo.values() for j in js})
-        references = {j: None if clash(records[j].puzzle) else count(records[j].puzzle)
-                      for j in needed}
-        rows: list[Row] = []
-        walls: dict[str, float] = {}
-        for energy, solver in self.solvers.items():
-            if not todo[energy]:
-                continue
-            clock = [time.perf_counter()]
-
-            def scored(j: int, outcome, energy=energy) -> None:
-                now = time.perf_counter()
-                row = replace(score(chunk.dataset, chunk.start + j, records[j], energy,
-                                    outcome, references[j]), wall_s=now - clock[0])
-                clock[0] = now
-                rows.append(row)
-                walls[energy] = walls.get(energy, 0.0) + row.wall_s
-                if on_row is not None:
-                    on_row(row)
-
-            try:
-                if one_at_a_time(solver):
-                    for j in todo[energy]:
-                        if hasattr(solver, "seed"):  # the exact solver draws nothing
-                            solver.seed = puzzle_seed(self.seed, chunk.start + j)
-                        solve_all(solver, [records[j].puzzle], progress,
-                                  lambda _, outcome, j=j: scored(j, outcome))
-                else:
-                    if hasattr(solver, "seed"):
-                        solver.seed = chunk_seed(self.seed, chunk.number)
-                    wanted = set(todo[energy])
-                    solve_all(solver, [r.puzzle for r in records], progress,
-                              lambda j, outcome: scored(j, outcome) if j in wanted else None,
-                              ordered=False)
-            except ConfigError as e:  # e.g. an LM energy without a model for this board
-                raise ConfigError(f"energy {energy} is not available for {chunk.dataset}: "
-                                  f"{e}") from None
-        return ChunkResult(chunk.dataset, rows, walls)
 
 
 def summarize(rows: Sequence[Row], datasets: Sequence[str],
@@ -237,7 +125,7 @@ class Report:
         """Write report.md, report.json, results.jsonl (one row per puzzle and energy, in
         report order, replacing the file appended as they finished) and the PNG plots into
         `out_dir`; returns the paths written."""
-        from harness.plots import plot_all  # matplotlib: the `report` extra
+        from harness.plots import plot_all  # noqa: PLC0415 (matplotlib: the `report` extra)
         plots = plot_all(self.rows, out_dir)
         written = {"report.json": json.dumps(self.as_json(plots), indent=2) + "\n",
                    "report.md": self.markdown(plots),
@@ -268,13 +156,6 @@ def dataset_labels(paths: Sequence[str]) -> list[str]:
     return [n if names.count(n) == 1 else p for n, p in zip(names, paths)]
 
 
-def difficulty_bucket(row: Row) -> tuple[int, str] | None:
-    """(sort key, label) of the row's difficulty band (`puzzles.kinds.Kind.difficulty_band`:
-    reference conflicts for Sudoku, the size for Zebra); None when there is none (a
-    Sudoku whose givens clash)."""
-    return KINDS[row.kind].difficulty_band(row.size, row.difficulty)
-
-
 def check_extras(ray_address: str | None) -> None:
     """ConfigError naming what to install when the plots (matplotlib) or, with a Ray
     address, the sharding (Ray) cannot work: checked before the solving, not after it."""
@@ -284,7 +165,6 @@ def check_extras(ray_address: str | None) -> None:
         raise ConfigError("glauber report draws plots with matplotlib: "
                           "pip install -e '.[report]'") from None
     if ray_address is not None:
-        from harness.distributed import require_ray  # noqa: PLC0415
         try:
             require_ray()
         except ImportError as e:
@@ -296,12 +176,6 @@ def plan_chunks(labels: Sequence[str], pfiles: Sequence[PuzzleFile], chunk_size:
     """Every dataset's first `limit` puzzles (all when None), cut into chunks."""
     return [chunk for label, pfile in zip(labels, pfiles)
             for chunk in chunks_of(label, pfile.records[:limit], chunk_size)]
-
-
-def done_in(chunk: Chunk, done: Done) -> frozenset[tuple[str, int]]:
-    """The (energy, index) pairs of `done` that fall in the chunk (what a worker needs)."""
-    indices = range(chunk.start, chunk.start + len(chunk.records))
-    return frozenset((e, i) for e, i in done if i in indices)
 
 
 def run_chunks(chunks: Sequence[Chunk], runner: ChunkRunner, ray_address: str | None = None,
@@ -318,7 +192,6 @@ def run_chunks(chunks: Sequence[Chunk], runner: ChunkRunner, ray_address: str | 
     work = [(c, d) for c, d in zip(chunks, per_chunk) if runner.work(c, d)]
     if ray_address is None:
         return [runner.run(c, progress, d, on_row) for c, d in work], 1
-    from harness.distributed import run_sharded  # noqa: PLC0415 (Ray: optional)
     try:
         return run_sharded(ray_address, work, runner.energies, runner.factory, runner.seed,
                            progress or (lambda k: None), on_row or (lambda row: None))

@@ -29,7 +29,7 @@ import numpy as np
 from puzzles.base import Attempt, Counted, Puzzle, Solution
 from puzzles.formats import Record
 from harness.solving import Outcome
-from puzzles.kinds import describe, kind_of
+from puzzles.kinds import KINDS, describe, kind_of
 
 
 @dataclass(frozen=True)
@@ -230,3 +230,10 @@ class Stopwatch:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
+
+
+def difficulty_bucket(row: Row) -> tuple[int, str] | None:
+    """(sort key, label) of the row's difficulty band (`puzzles.kinds.Kind.difficulty_band`:
+    reference conflicts for Sudoku, the size for Zebra); None when there is none (a
+    Sudoku whose givens clash)."""
+    return KINDS[row.kind].difficulty_band(row.size, row.difficulty)

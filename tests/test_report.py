@@ -14,16 +14,9 @@ from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
 import cli
 from puzzles.base import Attempt
 from puzzles.formats import Record
-from harness.report import (
-    Chunk,
-    ChunkRunner,
-    chunk_seed,
-    chunks_of,
-    dataset_labels,
-    difficulty_bucket,
-    puzzle_seed,
-)
-from harness.scoring import Row, answer_of, cell_accuracy
+from harness.chunks import Chunk, ChunkRunner, chunk_seed, chunks_of, puzzle_seed
+from harness.report import dataset_labels
+from harness.scoring import Row, answer_of, cell_accuracy, difficulty_bucket
 from puzzles.sudoku.model import Sudoku
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 
