@@ -219,7 +219,7 @@ def sudoku_layout(card: Card, encs: list[Encoded]) -> tuple[Layout, list[int]]:
 def zebra_layout(card: Card, puzzle) -> tuple[Layout, list[int]]:
     """(layout, house token ids) of one Zebra puzzle: the clue text, then one line per
     entity m*H + v: `attribute value: ` and its house's token."""
-    from puzzles.zebra.text import to_text  # noqa: PLC0415
+    from puzzles.zebra.wording import to_text  # noqa: PLC0415
     tok, arch = card.tokenizer, card["arch"]
     h = puzzle.houses
     values = [symbol_id(tok, str(k + 1)) for k in range(h)]

@@ -31,7 +31,8 @@ from functools import lru_cache
 import torch
 
 from encoders.encoded import Encoded, Encoder
-from puzzles.zebra.model import ZebraPuzzle, ZebraSolution, reading_parts
+from puzzles.zebra.clues import reading_parts
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 
 
 @lru_cache(maxsize=None)

@@ -38,7 +38,8 @@ import torch
 from encoders.encoded import Encoded
 from encoders.lm import graph_attention
 from puzzles.errors import BeyondModel, ConfigError
-from puzzles.zebra.model import CLUE_KINDS, RELATIONS, Clue, ZebraPuzzle, either, options_of
+from puzzles.zebra.clues import CLUE_KINDS, RELATIONS, Clue, either, options_of
+from puzzles.zebra.model import ZebraPuzzle
 from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy
 
 ROLES = tuple((kind, slot) for kind in CLUE_KINDS for slot in range(RELATIONS[kind].arity))

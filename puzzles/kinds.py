@@ -18,6 +18,7 @@ from puzzles.sudoku import model as sudoku
 from puzzles.sudoku import reference as sudoku_reference
 from puzzles.zebra import model as zebra
 from puzzles.zebra import reference as zebra_reference
+from puzzles.zebra import wording as zebra_wording
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Kind:
     # answer_verdict: unique|several|None, answers}); None: the solution is the answer
     ambiguities: Callable[[Puzzle], list[dict]] | None = None  # ambiguous mentions and
     # whether the puzzle's solutions settle them (`check` lists them)
+    answer_lines: Callable[[Puzzle, Solution], list[str]] | None = None  # an answer for
+    # people, after its status line (`harness.answers`); None: answers in the file's format
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
@@ -63,7 +66,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          difficulty_axis=zebra_reference.DIFFICULTY_AXIS,
          encoder="encoders.zebra:ZebraEncoder", own_answer=False,
          verdicts=lambda p, s: zebra_reference.verdicts(p, s).as_dict(),
-         ambiguities=zebra_reference.settled_readings),
+         ambiguities=zebra_reference.settled_readings, answer_lines=zebra_wording.answer_lines),
 )}
 
 

@@ -29,12 +29,12 @@ def puzzles(tmp_path):
 @pytest.fixture
 def no_work(monkeypatch):
     """Fail the test if any solving or generating starts."""
-    from harness import report  # imported now: it must not keep `refuse`
+    from harness import chunks  # imported now: it must not keep `refuse`
 
     def refuse(*args, **kwargs):
         raise AssertionError("work started before the output path was checked")
     monkeypatch.setattr(solving, "solve_all", refuse)
-    monkeypatch.setattr(report, "solve_all", refuse)
+    monkeypatch.setattr(chunks, "solve_all", refuse)
     monkeypatch.setattr(sudoku_generate.SudokuGenerator, "generate", refuse)
 
 

@@ -56,7 +56,7 @@ def test_a_utf8_byte_order_mark_is_accepted_in_every_format(tmp_path, name, text
 
 def test_zebra_text_with_a_byte_order_mark():
     g = ZebraGenerator(3, 3, seed=1).generate()
-    from puzzles.zebra.text import to_text
+    from puzzles.zebra.wording import to_text
     assert read_text("z.txt", "\ufeff" + to_text(g.puzzle)).format == "text"
 
 

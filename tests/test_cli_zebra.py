@@ -15,7 +15,7 @@ from cli import cli
 from puzzles.zebra.generate import ZebraGenerator
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 from puzzles.zebra.reference import count_solutions
-from puzzles.zebra.text import to_text
+from puzzles.zebra.wording import to_text
 
 
 def run(*args):

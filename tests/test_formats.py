@@ -6,13 +6,14 @@ from hypothesis import strategies as st
 from test_zebra import EXAMPLE, EXAMPLE_SOLUTION
 
 from puzzles.errors import InputError
-from puzzles.formats import detect_format, format_answers, proposed_answers, read_text
+from harness.answers import format_answers
+from puzzles.formats import detect_format, proposed_answers, read_text
 from harness.solving import ReferenceSolver, solve_all
 from puzzles.sudoku.model import Sudoku
 from puzzles.sudoku.strategies import sudoku_puzzles
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 from puzzles.zebra.strategies import zebra_puzzles
-from puzzles.zebra.text import to_text
+from puzzles.zebra.wording import to_text
 
 BOXES = [(2, 2), (2, 3), (3, 2), (2, 4), (3, 3), (4, 4)]
 puzzles_any_box = st.sampled_from(BOXES).flatmap(
@@ -186,7 +187,7 @@ def test_the_quick_reader_reads_as_sudoku_parse(text, box):
     """Files are read through a quicker path than Sudoku.parse: the same grid, the same
     errors (from Sudoku.parse itself)."""
     from puzzles.errors import PuzzleError
-    from puzzles.formats import _sudoku
+    from puzzles.readers import _sudoku
 
     def read(parse):
         try:

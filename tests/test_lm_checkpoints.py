@@ -274,7 +274,7 @@ def test_init_from_a_directory_that_is_not_a_model_is_a_usage_error(tmp_path):
 
 def test_zebra_masked_conditionals_are_the_models_own_softmax_over_houses(checkpoints):
     from puzzles.formats import iter_records, read_file
-    from puzzles.zebra.text import to_text
+    from puzzles.zebra.wording import to_text
     model, card = lm.load(checkpoints["bert"])
     tok = card.tokenizer
     puzzle = next(iter_records(read_file(str(EXAMPLES / "zebra_4x4.txt")))).puzzle

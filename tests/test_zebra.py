@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from puzzles.errors import PuzzleError
-from puzzles.zebra.model import CLUE_KINDS, RELATIONS, Clue, ZebraPuzzle, ZebraSolution, explain, verify
+from puzzles.zebra.clues import CLUE_KINDS, RELATIONS, Clue
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution, explain, verify
 from puzzles.zebra.strategies import zebra_puzzles
 
 # The README's definitions of the clue kinds, over 1-based positions of a, b, c and k.

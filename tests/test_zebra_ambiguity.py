@@ -22,7 +22,8 @@ from puzzles.errors import PuzzleError
 from harness.checking import check
 from puzzles.formats import read_file
 from harness.solving import ReferenceSolver, judge
-from puzzles.zebra.model import RELATIONS, Clue, Either, ZebraPuzzle, ZebraSolution
+from puzzles.zebra.clues import RELATIONS, Clue, Either
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 from puzzles.zebra.reference import count_solutions, settled_readings, verdicts
 from puzzles.zebra.strategies import mixed_puzzles
 from puzzles.zebra.text import parse_zebra_text

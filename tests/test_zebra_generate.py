@@ -10,11 +10,13 @@ import pytest
 from test_zebra import brute_solutions
 
 from puzzles.errors import PuzzleError
+from puzzles.zebra.clues import CLUE_KINDS
 from puzzles.zebra.generate import (
     ZebraGenerator, format_generated, text_file_names, text_files, vocabulary)
-from puzzles.zebra.model import CLUE_KINDS, ZebraPuzzle
+from puzzles.zebra.model import ZebraPuzzle
 from puzzles.zebra.reference import count_solutions
-from puzzles.zebra.text import parse_zebra_text, to_text
+from puzzles.zebra.text import parse_zebra_text
+from puzzles.zebra.wording import to_text
 from puzzles.zebra.themes import THEMES
 
 

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from cli import cli
 from puzzles.zebra.generate import ZebraGenerator
-from puzzles.zebra.model import Either
+from puzzles.zebra.clues import Either
 from puzzles.zebra.reference import count_solutions, verdicts
-from puzzles.zebra.text import WORDINGS, parse_zebra_text, to_text
+from puzzles.zebra.text import parse_zebra_text
+from puzzles.zebra.wording import WORDINGS, to_text
 
 
 def eithers(puzzle):

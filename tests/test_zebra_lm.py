@@ -13,7 +13,8 @@ from encoders.lm_config import ZebraTrainConfig
 from encoders.zebra import ZebraEncoder
 from encoders.zebra_lm import ROLES, ZebraVocabulary, detokenise, read_clues, token_graph, tokenise
 from puzzles.zebra.generate import ZebraGenerator
-from puzzles.zebra.model import Clue, ZebraPuzzle, ZebraSolution, either, verify
+from puzzles.zebra.clues import Clue, either
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution, verify
 from puzzles.zebra.strategies import mixed_puzzles, zebra_puzzles
 
 os.environ["HF_HUB_OFFLINE"] = "1"

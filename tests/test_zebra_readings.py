@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from cli import cli
 from puzzles.formats import read_file
 from harness.checking import check
-from puzzles.zebra.model import Either
+from puzzles.zebra.clues import Either
 from puzzles.zebra.reference import count_solutions
 
 HEAD = """There are 3 people next to each other in a row in positions 1, 2, 3 who have the following characteristics.

@@ -11,7 +11,8 @@ from test_zebra import any_clues, brute_solutions
 from harness.solving import ReferenceSolver, solve_all
 from puzzles.kinds import count
 from puzzles.zebra.generate import ZebraGenerator, vocabulary
-from puzzles.zebra.model import Clue, ZebraPuzzle, satisfying, verify
+from puzzles.zebra.clues import Clue, satisfying
+from puzzles.zebra.model import ZebraPuzzle, verify
 from puzzles.zebra.reference import count_solutions
 from puzzles.zebra.strategies import true_clues, zebra_puzzles, zebra_solutions
 

@@ -10,10 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from puzzles.errors import InputError
-from puzzles.zebra.model import Clue, Either
+from puzzles.zebra.clues import Clue, Either
 from puzzles.zebra.reference import count_solutions
 from puzzles.zebra.strategies import zebra_puzzles
-from puzzles.zebra.text import WORDINGS, ordinal, parse_zebra_text, to_text
+from puzzles.zebra.text import parse_zebra_text
+from puzzles.zebra.wording import WORDINGS, ordinal, to_text
 
 EXAMPLE_PATH = pathlib.Path(__file__).parent / "fixtures" / "zebra_example.txt"
 OPENING = "There are 3 people next to each other in a row in positions 1, 2, 3."

@@ -7,8 +7,10 @@ import re
 
 import pytest
 
-from puzzles.zebra.model import Clue, Either, ZebraPuzzle
-from puzzles.zebra.text import PHRASES, QUESTIONS, WORDINGS, parse_zebra_text, to_text
+from puzzles.zebra.clues import Clue, Either
+from puzzles.zebra.model import ZebraPuzzle
+from puzzles.zebra.text import parse_zebra_text
+from puzzles.zebra.wording import PHRASES, QUESTIONS, WORDINGS, to_text
 from puzzles.zebra.themes import SHARED_THEMES, THEMES, article, person_phrase
 
 

@@ -15,9 +15,10 @@ import warnings
 import click
 from click.core import ParameterSource
 
+from harness.answers import error_answer
 from harness.solvers import idle_settings, make_solver
 from puzzles.errors import ConfigError, InputError, PuzzleError
-from puzzles.formats import error_answer, read_file, scan_file
+from puzzles.formats import read_file, scan_file
 
 EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 

@@ -16,7 +16,7 @@ from harness.solving import interruption
 from puzzles.base import plural
 from puzzles.sudoku import generate as sudoku_generate
 from puzzles.zebra import generate as zebra_generate
-from puzzles.zebra.text import WORDINGS
+from puzzles.zebra.wording import WORDINGS
 
 
 @click.group()

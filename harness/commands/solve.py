@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from harness.answers import answer_header, format_answer
 from harness.commands.common import (
     EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE, Interrupted, Output, UserError, build_solver,
     check_out_file, hush, json_array_for, progress_bar, read_files, sweep_status, unreadable,
@@ -14,7 +15,7 @@ from harness.commands.options import BOX_OPTION, FORMAT_OPTION, sampler_options
 from harness.solvers import SOLVERS, preflight
 from harness.solving import solve_stream
 from puzzles.errors import InputError
-from puzzles.formats import answer_header, format_answer, iter_records, read_text
+from puzzles.formats import iter_records, read_text
 
 
 @click.command()

@@ -17,19 +17,10 @@ from typing import Sequence
 
 from puzzles.base import Generated
 from puzzles.errors import PuzzleError
-from puzzles.zebra.model import (
-    CLUE_KINDS,
-    Attributes,
-    Clue,
-    Entity,
-    Mention,
-    ZebraPuzzle,
-    ZebraSolution,
-    either,
-    satisfying,
-)
+from puzzles.zebra.clues import CLUE_KINDS, Attributes, Clue, Entity, Mention, either, satisfying
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 from puzzles.zebra.reference import Rivals, count_solutions
-from puzzles.zebra.text import to_text
+from puzzles.zebra.wording import to_text
 from puzzles.zebra.themes import CLASSIC, SHARED_THEMES, THEMES, Theme
 
 

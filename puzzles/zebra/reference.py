@@ -21,18 +21,9 @@ from typing import Callable, Iterable
 from pysat.solvers import Solver
 
 from puzzles.base import SAT_SOLVER, Counted
-from puzzles.zebra.model import (
-    ROLES,
-    Attributes,
-    Clue,
-    Either,
-    Entity,
-    ZebraPuzzle,
-    ZebraSolution,
-    options_of,
-    reading_parts,
-    ref_text,
-)
+from puzzles.zebra.clues import (ROLES, Attributes, Clue, Either, Entity, options_of, reading_parts,
+                                 ref_text)
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,8 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from puzzles.zebra.generate import vocabulary
-from puzzles.zebra.model import (
-    CLUE_KINDS,
-    RELATIONS,
-    Clue,
-    ZebraPuzzle,
-    ZebraSolution,
-    either,
-    satisfying,
-)
+from puzzles.zebra.clues import CLUE_KINDS, RELATIONS, Clue, either, satisfying
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 from puzzles.zebra.reference import Rivals
 
 

@@ -1,12 +1,5 @@
-"""Natural-language Zebra puzzles: parse the wording of published benchmarks, and write it.
-
-Two wordings are understood (and written by `write_text`):
-
-- people: `There are 3 people next to each other in a row in positions 1, 2, 3 ...`,
-  `Everyone owns a different pet: cat, dog, fish.`, `Clue 1: The person who owns a cat
-  is the harp player.`, `Question: What position is the person who owns a dog at?`
-- houses: `There are 5 houses, numbered 1 to 5 from left to right ...`, `- Each person
-  has a unique name: ``Alice``, ``Bob``, ...`, `1. Bob is directly left of the Swede.`
+"""Natural-language Zebra puzzles: read the wording of published benchmarks (the two
+wordings of `puzzles.zebra.wording`, which also writes them).
 
 Lines are classified as question (`Question: ...`), clue (`Clue N: ...` or `N. ...`),
 attribute declaration (`... different|unique NOUN: v1, v2, ...`, or a bullet `- NOUN: v1,
@@ -37,104 +30,18 @@ import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Iterator
 
 from puzzles.errors import InputError, PuzzleError
-from puzzles.zebra.model import (
-    RELATIONS,
-    ROLES,
-    Clue,
-    Either,
-    Entity,
-    Mention,
-    ZebraPuzzle,
-    either,
-    options_of,
-)
+from puzzles.zebra.clues import RELATIONS, ROLES, Clue, Either, Entity, Mention, either, options_of
+from puzzles.zebra.model import ZebraPuzzle
 from puzzles.zebra.reference import solvable
-from puzzles.zebra.themes import declaration_verb, person_phrase
+from puzzles.zebra.wording import NUMBERS, ORDINALS, PHRASES, PLACE_KINDS, QUESTIONS
 
-_WORD_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen "
-                 "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
-_WORD_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
-                  "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
-                  "nineteenth twentieth").split()
-NUMBERS = {w: i for i, w in enumerate(_WORD_NUMBERS, 1)}  # word -> count
-ORDINALS = {w: i for i, w in enumerate(_WORD_ORDINALS, 1)}  # word -> position; also 3rd, last
 _VERB_AFTER = (["who"], ["that"], ["which"], ["to"])  # `who drinks tea`: a verb, not a noun
 # Words of a declaration that say nothing about which attribute it is.
 _STOP_WORDS = frozenset("a an the each every everyone person people of is are has have who "
                         "whose one in".split())
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """One way of stating a clue: `{a}`, `{b}`, `{c}` stand for the clue's entities."""
-
-    template: str  # lower case, no final full stop
-    kind: str  # the clue kind (a key of puzzles.zebra.model.RELATIONS)
-    writes: tuple[str, ...] = ()  # wordings in which `write_text` uses it
-
-
-# Order matters: a more specific template must come before one it also fits
-# (`is not` before `is`, which would read "X is not Y" as X = "not Y").
-PHRASES = (
-    Phrase("{a} is somewhere in between {b} and {c} in that order", "between", ("people",)),
-    Phrase("{a} is somewhere between {b} and {c} in that order", "between", ("houses",)),
-    Phrase("{a} is somewhere to the left of {b}", "left_of", ("people", "houses")),
-    Phrase("{a} is somewhere to the right of {b}", "right_of", ("people", "houses")),
-    Phrase("{a} is immediately to the left of {b}", "immediately_left", ("people",)),
-    Phrase("{b} is immediately to the right of {a}", "immediately_left"),
-    Phrase("{a} is directly left of {b}", "immediately_left", ("houses",)),
-    Phrase("{b} is directly right of {a}", "immediately_left"),
-    Phrase("{a} is next to {b}", "next_to", ("people",)),
-    Phrase("{a} and {b} are next to each other", "next_to", ("houses",)),
-    Phrase("{a} is at one of the ends", "at_end", ("people", "houses")),
-    Phrase("{a} is at an end", "at_end"),
-    Phrase("there is one person between {a} and {b}", "one_between", ("people",)),
-    Phrase("there is one house between {a} and {b}", "one_between", ("houses",)),
-    Phrase("there are two people between {a} and {b}", "two_between", ("people",)),
-    Phrase("there are two houses between {a} and {b}", "two_between", ("houses",)),
-    Phrase("{a} is not {b}", "not_same", ("people", "houses")),
-    Phrase("{a} is {b}", "same", ("people", "houses")),
-)
-QUESTIONS = ("what position is {a} at", "what position is {a} in", "which position is {a} in",
-             "in which position is {a}", "in what position is {a}", "which house is {a} in",
-             "what house is {a} in", "in which house is {a}", "where is {a}")
-
-
-@dataclass(frozen=True)
-class Wording:
-    """How `write_text` lays out one wording; `parse_zebra_text` reads every wording."""
-
-    opening: str  # {n} houses, {positions} = "1, 2, 3"
-    declaration: str  # {verb}, {attribute}, {values}
-    value: str  # one value in a declaration list
-    instructions: str  # a line between declarations and clues (carries no constraint)
-    clue: str  # {i} number, {text} the sentence
-    place: str  # a house where a person is (`X is <place>`); {ordinal}
-    someone: str  # the person in a house, as a participant of any relation; {ordinal}
-    word_ordinals: bool  # `second` (True) or `2nd` (False)
-    question: str  # {a} the entity
-
-
-WORDINGS = {
-    "people": Wording(
-        "There are {n} people next to each other in a row in positions {positions} who have "
-        "the following characteristics.", "Everyone {verb} a different {attribute}: {values}.",
-        "{v}", "Read the clues below and answer the question.", "Clue {i}: {text}.",
-        "the person at the {ordinal} position", "the person at the {ordinal} position", False,
-        "Question: What position is {a} at?"),
-    "houses": Wording(
-        "There are {n} houses, numbered 1 to {n} from left to right, as seen from across the "
-        "street. Each house is occupied by a different person. Each house has a unique "
-        "attribute for each of the following characteristics:",
-        " - Each person {verb} a unique {attribute}: {values}", "`{v}`", "## Clues:",
-        "{i}. {text}.", "in the {ordinal} house", "the person in the {ordinal} house", True,
-        "Question: Which house is {a} in?"),
-}
-_PLACED_AS = {"at": "same", "not_at": "not_same"}  # a house clue is "X is <that house>"
-_PLACE_KINDS = {v: k for k, v in _PLACED_AS.items()}
 
 _QUESTION = re.compile(r"question\s*\d*\s*[:.]\s*(?P<body>.+)", re.I)
 _CLUE = re.compile(r"(?:clue\s*(?P<n>\d+)\s*[:.)-]|(?P<m>\d+)\s*[.):])\s*(?P<body>.+)", re.I)
@@ -152,14 +59,6 @@ _ORDINAL = re.compile(r"(?P<k>\d+)(?:st|nd|rd|th)")
 
 class _Unread(Exception):
     """A slot or clue that cannot be read; the message says why."""
-
-
-def ordinal(k: int, words: bool = False) -> str:
-    """`3rd` (or `third` when `words` and k <= 20)."""
-    if words and k <= len(_WORD_ORDINALS):
-        return _WORD_ORDINALS[k - 1]
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
 
 
 def _splits(template: str, text: str) -> Iterator[dict[str, str]]:
@@ -285,9 +184,9 @@ class _Reader:
         if len(people) != 1 or len(roles) == 1 or not isinstance(refs[people[0]], tuple):
             return (Clue(kind, *[refs[r] for r in roles]),)  # type: ignore[arg-type]
         who = refs[people[0]]
-        if kind in _PLACE_KINDS:  # "X is (not) <house>": the at / not_at clue itself
+        if kind in PLACE_KINDS:  # "X is (not) <house>": the at / not_at clue itself
             house = next(refs[r] for r in roles if isinstance(refs[r], int))
-            return (Clue(_PLACE_KINDS[kind], who, position=house),)  # type: ignore[arg-type]
+            return (Clue(PLACE_KINDS[kind], who, position=house),)  # type: ignore[arg-type]
         allowed = [p for p in range(1, self.houses + 1) if relation.test(
             [p if r == people[0] else refs[r] for r in roles], None, self.houses)]
         if len(allowed) == 1:
@@ -467,48 +366,3 @@ def _parse(path: str, text: str, open_readings: bool) -> tuple[ZebraPuzzle, bool
         raise InputError(path, None, str(e)) from None
 
 
-def write_text(puzzle: ZebraPuzzle, person: Callable[[Entity | Either], str],
-               verb: Callable[[str], str], wording: str = "people") -> str:
-    """The puzzle in natural language that `parse_zebra_text` reads back to `puzzle`.
-
-    `person(mention)` is the phrase naming a person (`the person who owns a cat`) for an
-    entity or an `Either` (a phrase that names the shared value without the words that
-    would decide it); it must contain the value as whole words and no other value. A
-    house mention is written with the wording's `someone` (`the person at the 2nd
-    position`). `verb(attribute)` is the declaration's verb (`owns` in `Everyone owns a
-    different pet: ...`).
-    """
-    w = WORDINGS[wording]
-    n = puzzle.houses
-    lines = [w.opening.format(n=n, positions=", ".join(map(str, range(1, n + 1))))]
-    lines += [w.declaration.format(verb=verb(name), attribute=name,
-                                   values=", ".join(w.value.format(v=v) for v in values))
-              for name, values in puzzle.attributes]
-    lines.append(w.instructions)
-    def mention(m) -> str:  # a house, an entity, or an ambiguous reference (`person`'s)
-        if isinstance(m, int):
-            return w.someone.format(ordinal=ordinal(m, w.word_ordinals))
-        return person(m)
-
-    for i, clue in enumerate(puzzle.clues, 1):
-        kind = _PLACED_AS.get(clue.kind, clue.kind)
-        phrase = next(p for p in PHRASES if p.kind == kind and wording in p.writes)
-        slots = {role: mention(m) for role, m in zip(ROLES, clue.entities)}
-        if clue.position is not None:
-            slots["b"] = w.place.format(ordinal=ordinal(clue.position, w.word_ordinals))
-        text = phrase.template.format(**slots)
-        lines.append(w.clue.format(i=i, text=text[0].upper() + text[1:]))
-    if puzzle.question is not None:
-        lines.append(w.question.format(a=person(puzzle.question)))
-    return "\n".join(lines) + "\n"
-
-
-def to_text(puzzle: ZebraPuzzle, wording: str = "people") -> str:
-    """The puzzle in the natural-language `wording` ("people" or "houses") that
-    `parse_zebra_text` reads back into the same puzzle (for values without commas that are
-    not words of one another or of the wording), in the phrases of `puzzles.zebra.themes`.
-    Successive mentions take a theme's phrases in turn (`variant`), so the ambiguous
-    references of shared value names come with the verbs of both their attributes."""
-    turn = itertools.count()
-    return write_text(puzzle, lambda m: person_phrase(m, next(turn)),
-                      lambda a: declaration_verb(a, puzzle.values[a]), wording)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from puzzles.zebra.model import Either, Entity
+from puzzles.zebra.clues import Either, Entity
 
 CLASSIC = (10, 8)  # the first 10 themes with their first 8 values: the vocabulary
 # generated puzzles had first. A puzzle within that size draws from it alone, so a seed
