@@ -6,7 +6,8 @@ Loading: the Auto classes pick the model (`AutoModelForMaskedLM` or
 tokenizer, with `local_files_only`: nothing is fetched. A `glauber.json` card beside it,
 where present, adds settings (`arch`, `attention`, `kind`, `box`).
 
-Serialisation (the model's own tokens; `docs/models.md`):
+Serialisation (the model's own tokens; `docs/models.md`), each kind's own
+(`KindLM.text_layout`: `encoders.sudoku_lm`, `encoders.zebra_lm`):
 
 - Sudoku, masked LM: [CLS] then one token per cell, the cell's symbol (`1`-`9`, `A`-`P`)
   or the mask token where blank, then [SEP] (where the tokenizer has them). Givens get
@@ -14,7 +15,7 @@ Serialisation (the model's own tokens; `docs/models.md`):
   DistilBERT or ModernBERT (none) get no types.
 - Sudoku, causal LM: [BOS] the puzzle as a prompt (its symbols, `.` for a blank), then the
   grid, one token per cell; E(x) = -log p(grid | puzzle).
-- Zebra: the clue text (`puzzles.zebra.text.to_text`), then one line per entity,
+- Zebra: the clue text (`puzzles.zebra.wording.to_text`), then one line per entity,
   `attribute value: H` with H its house number (`1`..`9`), as the project's own Zebra
   model reads entities, so every value is one digit token. A masked LM sees unknown
   houses as its mask token; a causal LM reads the lines in order.
@@ -36,9 +37,9 @@ from pathlib import Path
 import torch
 
 from encoders.encoded import Encoded
+from encoders.lm_kinds import lm_kind
 from puzzles.errors import ConfigError
-from puzzles.sudoku.model import SYMBOLS
-from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy
+from solver.lm import LMVocabulary
 from solver.moves import hard_mask
 
 TEXT = "tokenizer"  # a card's vocabulary for models read through their own tokenizer
@@ -70,7 +71,7 @@ class Layout:
 
 def load(path: Path, card: dict, device="cpu"):
     """(model, Card) from a local transformers directory; never touches the network."""
-    import transformers  # noqa: PLC0415
+    import transformers  # noqa: PLC0415 (heavy: only when a model is loaded)
     if not (path / "config.json").exists():
         raise ConfigError(f"{path}: not a model directory (no config.json and no glauber.json): "
                           "pass a local transformers directory with a masked or causal LM and its "
@@ -119,7 +120,7 @@ def arch_of(config) -> str | None:
             return "mlm"
         if name.endswith(("ForCausalLM", "LMHeadModel")):
             return "causal"
-    from transformers.models.auto import modeling_auto  # noqa: PLC0415
+    from transformers.models.auto import modeling_auto  # noqa: PLC0415 (heavy, as above)
     if config.model_type in modeling_auto.MODEL_FOR_MASKED_LM_MAPPING_NAMES:
         return "mlm"
     if config.model_type in modeling_auto.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
@@ -188,58 +189,6 @@ def placeholder(card: Card) -> int:
     return symbol_id(tokenizer, BLANK)
 
 
-def sudoku_layout(card: Card, encs: list[Encoded]) -> tuple[Layout, list[int]]:
-    """(layout, value token ids) of Sudoku puzzles of one board."""
-    tok, arch = card.tokenizer, card["arch"]
-    n, cells = encs[0].values, encs[0].sites
-    values = [symbol_id(tok, SYMBOLS[v]) for v in range(n)]
-    blank = placeholder(card)
-    before, after = specials(tok, arch)
-    p = len(encs)
-    lead = torch.tensor(before, dtype=torch.long).expand(p, -1)
-    grid = torch.full((p, cells), blank)
-    site = torch.arange(cells)
-    if arch == "mlm":
-        template = torch.cat([lead, grid, torch.tensor(after, dtype=torch.long).expand(p, -1)], 1)
-        slots = len(before) + site
-        labels = torch.cat([torch.full((len(before),), -1), site, torch.full((len(after),), -1)])
-    else:
-        ids = torch.tensor(values + [symbol_id(tok, BLANK)])
-        prompt = torch.stack([ids[e.tokens.masked_fill(~e.clamp, n)] for e in encs])
-        template = torch.cat([lead, prompt, grid], 1)
-        slots = len(before) + cells + site
-        labels = torch.cat([torch.full((len(before),), -1), site, site])
-    types = None
-    if arch == "mlm" and card.types:
-        types = torch.zeros_like(template)
-        types[:, slots] = torch.stack([e.clamp.long() for e in encs])
-    return Layout(template, slots, labels, types), values
-
-
-def zebra_layout(card: Card, puzzle) -> tuple[Layout, list[int]]:
-    """(layout, house token ids) of one Zebra puzzle: the clue text, then one line per
-    entity m*H + v: `attribute value: ` and its house's token."""
-    from puzzles.zebra.wording import to_text  # noqa: PLC0415
-    tok, arch = card.tokenizer, card["arch"]
-    h = puzzle.houses
-    values = [symbol_id(tok, str(k + 1)) for k in range(h)]
-    blank = placeholder(card)
-    before, after = specials(tok, arch)
-    ids = before + text_ids(tok, to_text(puzzle).rstrip("\n") + "\n")
-    labels = [-1] * len(ids)
-    slots = []
-    for m, (name, names) in enumerate(puzzle.attributes):
-        for v, value in enumerate(names):
-            line = text_ids(tok, f"{name} {value}: ")
-            ids += line
-            slots.append(len(ids))
-            ids += [blank] + text_ids(tok, "\n")
-            labels += [m * h + v] * (len(ids) - len(labels))
-    ids += after
-    labels += [-1] * len(after)
-    return Layout(torch.tensor([ids]), torch.tensor(slots), torch.tensor(labels)), values
-
-
 def attention(layout: Layout, near: torch.Tensor, arch: str) -> torch.Tensor:
     """Additive attention FloatTensor[L, L] from the sites' graph near BoolTensor[N, N]:
     a masked LM's token of site s reads the shared text and the tokens of s and its
@@ -269,30 +218,13 @@ def limit_of(model) -> int | None:
 
 
 def energy(model, card: Card, encs: list[Encoded], device="cpu", refresh: int = 1):
-    """The LM term through the model's own tokenizer for encoded puzzles of one structure."""
-    from encoders import zebra_lm  # noqa: PLC0415
+    """The LM term through the model's own tokenizer for encoded puzzles of one structure
+    (each kind's layout and term: `encoders.lm_kinds.KindLM`)."""
     kind = encs[0].meta.get("kind")
     if card.get("kind") not in (None, kind):
         raise ConfigError(f"model is for {card['kind']}, not {kind}")
-    if kind == "sudoku":
-        board = encs[0].meta["structure"]
-        if card.get("box") is not None and tuple(card["box"]) != tuple(board):
-            raise ConfigError(f"model is for sudoku with box {card['box'][0]}x{card['box'][1]}, "
-                              f"not {encs[0].values}x{encs[0].values} Sudoku with box "
-                              f"{board[0]}x{board[1]}")
-        layout, values = sudoku_layout(card, encs)
-        graph = encs[0].graph()
-        near = torch.zeros(encs[0].sites, encs[0].sites, dtype=torch.bool)
-        if graph.number_of_edges():
-            edges = torch.tensor(list(graph.edges), dtype=torch.long)
-            near[edges[:, 0], edges[:, 1]] = True
-            near[edges[:, 1], edges[:, 0]] = True
-    else:
-        puzzle = encs[0].meta["structure"]
-        layout, values = zebra_layout(card, puzzle)
-        layout = Layout(layout.template.expand(len(encs), -1), layout.slots, layout.labels)
-        row = torch.arange(encs[0].sites) // puzzle.houses
-        near = row[:, None] == row[None, :]  # an attribute's entities: all-different
+    entry = lm_kind(kind)
+    layout, values, near = entry.text_layout(card, encs)
     longest = limit_of(model)
     if longest is not None and layout.template.shape[1] > longest:
         raise ConfigError(f"the puzzle is {layout.template.shape[1]} tokens through the model's "
@@ -303,10 +235,4 @@ def energy(model, card: Card, encs: list[Encoded], device="cpu", refresh: int = 
     batch = max(1, TOKENS_PER_PASS // layout.template.shape[1])
     common = dict(device=device, attention=mask, template=layout.template, slots=layout.slots,
                   batch=batch)
-    if kind == "zebra":
-        cls = zebra_lm.ZebraLMEnergy if card["arch"] == "mlm" else zebra_lm.ZebraCausalEnergy
-        extra = {"refresh": refresh} if card["arch"] == "mlm" else {}
-        return cls(model, vocab, puzzle.houses, **common, **extra)
-    if card["arch"] == "mlm":
-        return MaskedLMEnergy(model, vocab, token_types=layout.types, refresh=refresh, **common)
-    return CausalLMEnergy(model, vocab, **common)
+    return entry.text_energy(model, card, vocab, layout, common, refresh)

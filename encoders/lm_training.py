@@ -22,9 +22,10 @@ from dataclasses import asdict, replace
 
 import torch
 
-from encoders import lm
-from encoders.lm_config import Curriculum, TrainConfig
+from encoders import lm, lm_text, sudoku_lm
+from encoders.attention import graph_attention
 from encoders.encoded import stack_fillings
+from encoders.lm_config import Curriculum, TrainConfig
 from encoders.sudoku import SudokuEncoder
 from puzzles.sudoku.generate import SudokuGenerator
 from puzzles.errors import ConfigError
@@ -199,10 +200,9 @@ class TextBatches:
     solution)."""
 
     def __init__(self, card, box: tuple[int, int], device):
-        from encoders import lm_text  # noqa: PLC0415
         n = box[0] * box[1]
         blank = SudokuEncoder("none").encode(Sudoku(box, (0,) * (n * n)))
-        layout, values = lm_text.sudoku_layout(card, [blank])
+        layout, values = sudoku_lm.sudoku_layout(card, [blank])
         self.card, self.n, self.device = card, n, device
         self.template, self.slots = layout.template.to(device), layout.slots.to(device)
         self.values = torch.tensor(values, device=device)
@@ -247,9 +247,9 @@ def train(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
     contexts = ChainContexts(stream, cfg.seed) if cfg.chain_share else None
     from_chains = round(cfg.batch * cfg.chain_share)
     heldout = GridStream(cfg.box, cfg.seed + 10 ** 6).batch(512)  # other grids, other draws
-    model = lm.new_model(cfg.arch, n, cfg.hidden, cfg.layers, cfg.heads).to(device)
+    model = sudoku_lm.new_model(cfg.arch, n, cfg.hidden, cfg.layers, cfg.heads).to(device)
     graph = SudokuEncoder().encode(Sudoku(cfg.box, (0,) * (n * n))).graph()
-    attention = (lm.graph_attention(graph, cfg.arch)[None, None].to(device)
+    attention = (graph_attention(graph, cfg.arch)[None, None].to(device)
                  if cfg.attention == "graph" else None)
 
     def step_loss():
@@ -306,7 +306,7 @@ def fine_tune(cfg: TrainConfig, out, device="cpu", progress=None) -> dict:
                               f"{base.get('box')}, not Sudoku with box {cfg.box[0]}x{cfg.box[1]}")
         cfg = replace(cfg, arch=base["arch"], attention=base.get("attention", "full"))
         graph = SudokuEncoder().encode(Sudoku(cfg.box, (0,) * (n * n))).graph()
-        attention = (lm.graph_attention(graph, cfg.arch)[None, None].to(device)
+        attention = (graph_attention(graph, cfg.arch)[None, None].to(device)
                      if cfg.attention == "graph" else None)
         loss_and_hits = lambda b: _loss_and_hits(model, cfg, n, b, attention, device)  # noqa: E731
     else:

@@ -78,16 +78,10 @@ class GlauberSolver(GlauberOptions):
         """The LM term for a batch (model loaded once per directory)."""
         from encoders import lm  # noqa: PLC0415 (transformers is heavy; only when used)
         first = members[0][1]
-        kind = first.meta["kind"]
-        box = first.meta["structure"] if kind == "sudoku" else None
         path = self._model_path(first)
         if path not in self._models:
             if self.model is None and not path.exists():
-                board = (f"{box[0] * box[1]}x{box[0] * box[1]} Sudoku with {box[0]}x{box[1]} boxes"
-                         if box else "Zebra")
-                how = f"sudoku --box {box[0]}x{box[1]}" if box else "zebra"
-                raise ConfigError(f"no default LM for {board}; train one with "
-                                  f"`glauber train {how} --out DIR` and pass --model DIR")
+                raise ConfigError(lm.missing_model(first.meta["kind"], first.meta["structure"]))
             self._models[path] = lm.load(path, device)
         model, card = self._models[path]
         if self.init == "lm" and card["arch"] != "mlm":
@@ -97,8 +91,7 @@ class GlauberSolver(GlauberOptions):
     def _model_path(self, enc: Encoded):
         """The LM directory for a puzzle: --model, else the one shipped for its board."""
         from encoders import lm  # noqa: PLC0415
-        kind = enc.meta["kind"]
-        return self.model or lm.default_model_dir(kind, enc.meta["structure"] if kind == "sudoku" else None)
+        return self.model or lm.default_model_dir(enc.meta["kind"], enc.meta["structure"])
 
     def _starts(self, term, first: Encoded, device):
         """starts(mask, owner, generator) for the sampler: the LM's unmasking of each

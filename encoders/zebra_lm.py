@@ -35,11 +35,14 @@ from dataclasses import dataclass, replace
 import networkx as nx
 import torch
 
+from encoders.attention import graph_attention
 from encoders.encoded import Encoded
-from encoders.lm import graph_attention
+from encoders.lm_kinds import KindLM
+from encoders.lm_text import Card, Layout, placeholder, specials, symbol_id, text_ids
 from puzzles.errors import BeyondModel, ConfigError
 from puzzles.zebra.clues import CLUE_KINDS, RELATIONS, Clue, either, options_of
 from puzzles.zebra.model import ZebraPuzzle
+from puzzles.zebra.wording import to_text
 from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy
 
 ROLES = tuple((kind, slot) for kind in CLUE_KINDS for slot in range(RELATIONS[kind].arity))
@@ -297,10 +300,9 @@ def energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 
     """The masked-LM term for encoded Zebra puzzles of one structure (the same puzzle):
     its clue tokens as the prompt, types and positions over the whole sequence, the
     attention mask from its token graph."""
-    puzzle = encs[0].meta.get("structure") if encs[0].meta.get("kind") == "zebra" else None
-    if card.get("kind") != "zebra" or puzzle is None:
-        raise ConfigError(f"model is for {card.get('kind')}, not Zebra"
-                          if puzzle is not None else "a Zebra model reads Zebra puzzles only")
+    puzzle = encs[0].meta["structure"]
+    if card.get("kind") != encs[0].meta["kind"]:
+        raise ConfigError(f"model is for {card.get('kind')}, not Zebra")
     vocab = vocabulary_of(card)
     try:
         tokens = tokenise(puzzle, vocab)
@@ -314,3 +316,52 @@ def energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 
                          token_types=tokens.types.expand(p, -1), prompts=tokens.clue_ids.expand(p, -1),
                          device=device, attention=attention, refresh=refresh,
                          positions=tokens.positions.expand(p, -1))
+
+
+def zebra_layout(card: Card, puzzle: ZebraPuzzle) -> tuple[Layout, list[int]]:
+    """(layout, house token ids) of one Zebra puzzle: the clue text, then one line per
+    entity m*H + v: `attribute value: ` and its house's token."""
+    tok, arch = card.tokenizer, card["arch"]
+    h = puzzle.houses
+    values = [symbol_id(tok, str(k + 1)) for k in range(h)]
+    blank = placeholder(card)
+    before, after = specials(tok, arch)
+    ids = before + text_ids(tok, to_text(puzzle).rstrip("\n") + "\n")
+    labels = [-1] * len(ids)
+    slots = []
+    for m, (name, names) in enumerate(puzzle.attributes):
+        for v, value in enumerate(names):
+            line = text_ids(tok, f"{name} {value}: ")
+            ids += line
+            slots.append(len(ids))
+            ids += [blank] + text_ids(tok, "\n")
+            labels += [m * h + v] * (len(ids) - len(labels))
+    ids += after
+    labels += [-1] * len(after)
+    return Layout(torch.tensor([ids]), torch.tensor(slots), torch.tensor(labels)), values
+
+
+def text_layout(card: Card, encs: list[Encoded]) -> tuple[Layout, list[int], torch.Tensor]:
+    """(layout, house token ids, near BoolTensor[N, N]: an attribute's entities, which
+    are all different) of copies of one Zebra puzzle through the model's tokenizer."""
+    puzzle = encs[0].meta["structure"]
+    layout, values = zebra_layout(card, puzzle)
+    layout = Layout(layout.template.expand(len(encs), -1), layout.slots, layout.labels)
+    row = torch.arange(encs[0].sites) // puzzle.houses
+    return layout, values, row[:, None] == row[None, :]
+
+
+def text_energy(model, card: Card, vocab: LMVocabulary, layout: Layout, common: dict,
+                refresh: int = 1):
+    """The LM term through the model's own tokenizer: cells shown as entities' houses."""
+    houses = len(vocab.values)
+    if card["arch"] == "mlm":
+        return ZebraLMEnergy(model, vocab, houses, refresh=refresh, **common)
+    return ZebraCausalEnergy(model, vocab, houses, **common)
+
+
+LM = KindLM(default_model=lambda puzzle: "zebra-mlm", train_hint=lambda puzzle: ("Zebra", "zebra"),
+            words="the glauber Zebra vocabulary (clue tokens by role, then one token per entity "
+                  "holding its house; `encoders/zebra_lm.py`)",
+            foreign=lambda kind: "a Zebra model reads Zebra puzzles only",
+            energy=energy, text_layout=text_layout, text_energy=text_energy)

@@ -19,11 +19,13 @@ from dataclasses import asdict, dataclass
 
 import torch
 
-from encoders import lm, zebra_lm
+from encoders import lm, lm_text, zebra_lm
+from encoders.attention import graph_attention
 from encoders.lm_config import ZebraTrainConfig
 from encoders.lm_training import optimise, run_facts, share, shuffle_within
 from encoders.zebra import ZebraEncoder
 from encoders.zebra_lm import ZebraTokens, ZebraVocabulary
+from puzzles.errors import ConfigError
 from puzzles.zebra.generate import ZebraGenerator
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution, verify
 from solver.moves import hard_mask
@@ -69,7 +71,7 @@ def solution_houses(puzzle: ZebraPuzzle, solution: ZebraSolution) -> torch.Tenso
 
 def example(puzzle: ZebraPuzzle, solution: ZebraSolution, vocab: ZebraVocabulary) -> Example:
     tokens = zebra_lm.tokenise(puzzle, vocab)
-    reads = lm.graph_attention(zebra_lm.token_graph(tokens)) == 0
+    reads = graph_attention(zebra_lm.token_graph(tokens)) == 0
     return Example(tokens, reads, solution_houses(puzzle, solution))
 
 
@@ -223,11 +225,10 @@ class TextZebraStream:
         self.pad = tok.pad_token_id if tok.pad_token_id is not None else 0
 
     def add(self, size: tuple[int, int], count: int) -> None:
-        from encoders import lm_text  # noqa: PLC0415
         pool = self.pools.setdefault(size, [])
         for _ in range(count):
             made = self.source.generate(size)
-            layout, values = lm_text.zebra_layout(self.card, made.puzzle)
+            layout, values = zebra_lm.zebra_layout(self.card, made.puzzle)
             entity = torch.arange(len(layout.slots)) // made.puzzle.houses
             pool.append((layout, values, solution_houses(made.puzzle, made.solution), entity))
         del pool[:-POOL]
@@ -235,7 +236,6 @@ class TextZebraStream:
     def batch(self, count: int, size: tuple[int, int] | None = None):
         """(ids LongTensor[B, L], attention mask, slots LongTensor[B, N], truth, target,
         shown, value ids LongTensor[H]) of one size."""
-        from encoders import lm_text  # noqa: PLC0415
         size = size or self.rng.choice(self.sizes)
         self.add(size, self.cfg.fresh if size in self.pools else max(self.cfg.fresh, 8))
         pool = self.pools[size]
@@ -298,7 +298,6 @@ def fine_tune(cfg: ZebraTrainConfig, out, device="cpu", progress=None) -> dict:
     """Fine-tune a local checkpoint (any masked or causal LM with its tokenizer) on
     generated puzzles read through its tokenizer; saves the model, its tokenizer and a
     card that `--model` reads. Returns the card."""
-    from puzzles.errors import ConfigError  # noqa: PLC0415
     torch.manual_seed(cfg.seed)
     start = time.perf_counter()
     model, base = lm.load(cfg.init_from, device)

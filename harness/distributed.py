@@ -47,7 +47,7 @@ RAY_MISSING = "--ray needs Ray, which is not installed: pip install -e '.[distri
 def require_ray():
     """The `ray` module; ImportError saying what to install when the extra is missing."""
     try:
-        import ray
+        import ray  # noqa: PLC0415 (Ray: the optional `distributed` extra)
     except ImportError:
         raise ImportError(RAY_MISSING) from None
     return ray
@@ -76,7 +76,7 @@ def run_sharded(address: str, work: Sequence[tuple[Chunk, frozenset]], energies:
     module-level function or a partial of one); `progress(k)` is called as k more
     puzzle solves are done, `on_row(row)` for each row of a chunk as it comes back."""
     ray = require_ray()
-    from ray.util import ActorPool
+    from ray.util import ActorPool  # noqa: PLC0415 (Ray, as above)
 
     started = not ray.is_initialized()
     if started:

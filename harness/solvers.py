@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from puzzles.errors import ConfigError
+from puzzles.errors import BeyondModel, ConfigError
+from puzzles.kinds import encoder
 from harness.solving import ReferenceSolver, Solver
+from solver.config import ColonyConfig, SamplerConfig
+from solver.schedule import AnnealSchedule
 
 SOLVERS = ("glauber", "reference")  # `--solver` names
 DEFAULT_THREADS = 1  # torch CPU threads: 1 does not collapse when another process loads
@@ -26,7 +29,7 @@ def set_threads(threads: int | None) -> None:
     (one per core). Imports torch only when a number is given."""
     if threads is None:
         return
-    import torch  # noqa: PLC0415
+    import torch  # noqa: PLC0415 (torch: only when a thread count is set)
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
 # `report --energies` names; lm-init: penalty moves from the LM's unmasking (`--init lm`)
@@ -80,10 +83,8 @@ def make_solver(name: str, settings: Mapping | None = None, **more) -> Solver:
         return ReferenceSolver()
     if name != "glauber":
         raise ConfigError(f"unknown solver {name!r} (use {' or '.join(SOLVERS)})")
-    from encoders.pipeline import GlauberSolver  # torch: only when used
+    from encoders.pipeline import GlauberSolver  # noqa: PLC0415 (torch: only when used)
     set_threads(settings["threads"])
-    from solver.config import ColonyConfig, SamplerConfig
-    from solver.schedule import AnnealSchedule
     if settings["beta_start"] > settings["beta_end"]:
         raise ConfigError(f"--beta-start {settings['beta_start']:g} is above --beta-end "
                           f"{settings['beta_end']:g}: chains go from hot (small beta) to cold "
@@ -114,14 +115,12 @@ def preflight(solver: Solver, puzzles) -> None:
     a model cannot read on its own (more houses than it was made for: BeyondModel) is
     left to fail alone, as it does when solved. Reads the Glauber solver's `_lm_term`,
     the check its batches make, so that both say the same."""
-    from puzzles.errors import BeyondModel
     if not hasattr(solver, "_lm_term"):
         return  # not the Glauber solver
     anneal = solver.search == "anneal"
     if solver.energy == "penalty" and not (anneal and solver.init == "lm"):
         return  # no language model is read
     from encoders.pipeline import resolve_device  # noqa: PLC0415 (torch: only when used)
-    from puzzles.kinds import encoder
     device = resolve_device(solver.device)
     for puzzle in puzzles:
         enc = encoder(puzzle.kind, solver.propagate).encode(puzzle)

@@ -2,8 +2,9 @@
 up here instead of switched on. A new kind is one sub-package (model, reference, ...)
 plus one entry in `KINDS`.
 
-Encoders need torch, which `puzzles` never imports: a kind names its encoder as a
-`"module:Class"` string, imported on first use (`encoder`).
+Encoders need torch, which `puzzles` never imports: a kind names its encoder and its
+language-model entry (`encoders.lm_kinds`) as `"module:attr"` strings, imported on first
+use (`encoder`, `encoders.lm_kinds.lm_kind`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class Kind:
     # conflicts) -> (sort key, label) for the report's solve rate by difficulty
     difficulty_axis: str  # what the bands measure
     encoder: str  # "module:Class" of its encoder (torch), imported on use
+    lm: str  # "module:attr" of its language-model entry (`encoders.lm_kinds.KindLM`:
+    # vocabulary, serialisation, shipped model), imported on use
     own_answer: bool  # a file of these puzzles may be a file of answers (filled grids)
     verdicts: Callable[[Puzzle, Solution], dict] | None = None  # given a solution: is it
     # the only one, and is the question's answer ({solution_verdict: unique|many,
@@ -57,14 +60,14 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          open_values=sudoku.open_values, count=sudoku_reference.count_solutions,
          difficulty_band=sudoku_reference.difficulty_band,
          difficulty_axis=sudoku_reference.DIFFICULTY_AXIS,
-         encoder="encoders.sudoku:SudokuEncoder", own_answer=True,
+         encoder="encoders.sudoku:SudokuEncoder", lm="encoders.sudoku_lm:LM", own_answer=True,
          verdicts=sudoku_reference.verdicts),
     Kind(name="zebra", describe=zebra.describe, read_json=zebra.read_json,
          claims_json=zebra.claims_json, solution_from_json=zebra.ZebraSolution.from_json,
          answer_json=zebra.answer_json, open_values=zebra.open_values,
          count=zebra_reference.count_solutions, difficulty_band=zebra_reference.difficulty_band,
          difficulty_axis=zebra_reference.DIFFICULTY_AXIS,
-         encoder="encoders.zebra:ZebraEncoder", own_answer=False,
+         encoder="encoders.zebra:ZebraEncoder", lm="encoders.zebra_lm:LM", own_answer=False,
          verdicts=lambda p, s: zebra_reference.verdicts(p, s).as_dict(),
          ambiguities=zebra_reference.settled_readings, answer_lines=zebra_wording.answer_lines),
 )}

@@ -5,7 +5,7 @@ as token `vocab.values[x_i]`; a blank/masked site is `vocab.mask`. Conditioning 
 sites are givens) goes in as token type ids, one row per problem (`LMVocabulary`).
 Structure goes in as an additive attention mask `attention` FloatTensor[L, L] (0 where
 token q may attend to token k, -inf elsewhere) shared by every sequence: the puzzle's
-constraint graph, so a cell reads only its peers (`encoders.lm.graph_attention`).
+constraint graph, so a cell reads only its peers (`encoders.attention.graph_attention`).
 
 - `MaskedLMEnergy` (pseudo-Gibbs): the conditional of a set of sites is the MLM's
   prediction with exactly those sites masked, from one forward pass per block; an
@@ -22,6 +22,7 @@ the penalty.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 import torch
@@ -366,7 +367,6 @@ class CausalLMEnergy(MaskedLMEnergy):
 def _cache_argument(model) -> str | None:
     """The forward argument that takes a key/value cache ('cache' in transformers 5,
     'past_key_values' before), or None."""
-    import inspect  # noqa: PLC0415
     try:
         names = inspect.signature(model.forward).parameters
     except (TypeError, ValueError):

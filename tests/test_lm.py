@@ -83,7 +83,7 @@ def path_graph(n):
 
 
 def test_causal_conditional_stays_exact_under_a_graph_mask():
-    from encoders.lm import graph_attention
+    from encoders.attention import graph_attention
     attention = graph_attention(path_graph(N), "causal")
     energy = CausalLMEnergy(tiny_gpt2(), VOCAB, prompts=torch.tensor([[3, 0, 3, 1]]), attention=attention)
     x = torch.randint(V, (4, N), generator=torch.Generator().manual_seed(2))
@@ -96,7 +96,7 @@ def test_causal_conditional_stays_exact_under_a_graph_mask():
 
 
 def test_causal_graph_mask_reads_only_the_past_and_the_predicted_sites_neighbours():
-    from encoders.lm import graph_attention
+    from encoders.attention import graph_attention
     graph = path_graph(N)
     allowed = graph_attention(graph, "causal") == 0  # [1 + 2N, 1 + 2N]: BOS, prompt, grid
     assert not allowed.triu(1).any()  # causal
@@ -109,7 +109,7 @@ def test_causal_graph_mask_reads_only_the_past_and_the_predicted_sites_neighbour
 
 
 def test_masked_lm_under_a_graph_mask_ignores_non_neighbours():
-    from encoders.lm import graph_attention
+    from encoders.attention import graph_attention
     torch.manual_seed(0)
     config = transformers.BertConfig(vocab_size=5, hidden_size=16, num_hidden_layers=1,
                                      num_attention_heads=2, intermediate_size=32,

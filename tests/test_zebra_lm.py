@@ -8,7 +8,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from encoders import lm
+from encoders.attention import graph_attention
 from encoders.lm_config import ZebraTrainConfig
 from encoders.zebra import ZebraEncoder
 from encoders.zebra_lm import ROLES, ZebraVocabulary, detokenise, read_clues, token_graph, tokenise
@@ -95,7 +95,7 @@ def test_oversized_puzzles_are_refused():
 @pytest.mark.parametrize("puzzle", hard_puzzles(4))
 def test_an_entity_never_attends_outside_its_factors(puzzle):
     t = tokenise(puzzle)
-    reads = lm.graph_attention(token_graph(t)) == 0
+    reads = graph_attention(token_graph(t)) == 0
     c, h, m = t.clue_tokens, puzzle.houses, len(puzzle.attributes)
     named = {}
     for i, k in enumerate(t.clue_of.tolist()):
@@ -120,7 +120,7 @@ def test_every_penalty_factor_is_read_by_one_clue_token(puzzle):
     pair of literals are read together by some clue token, and each entity reads its
     attribute (the all-different group)."""
     t = tokenise(puzzle)
-    reads = lm.graph_attention(token_graph(t)) == 0
+    reads = graph_attention(token_graph(t)) == 0
     c, h = t.clue_tokens, puzzle.houses
     enc = ZebraEncoder("none").encode(puzzle)
     entities = reads[:c, c:]  # [C, N]: entities each clue token reads
