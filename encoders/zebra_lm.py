@@ -1,5 +1,7 @@
 """Zebra language models: the token sequence of a puzzle, its structure-aware attention,
-and the LM energy that reads chain states through it.
+and the LM energy that reads chain states through it; a puzzle through a model's own
+tokenizer (`zebra_layout`, `encoders.lm_text`); `LM` is Zebra's entry in the
+language-model registry (`encoders.lm_kinds`).
 
 A Zebra instance is one sequence: its clue tokens, then one token per entity (attribute
 m, value index v, at position m*H + v) holding the entity's house. Clues speak of where
