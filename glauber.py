@@ -26,7 +26,8 @@ from puzzles.sudoku.generate import SudokuGenerator
 from puzzles.sudoku.model import Sudoku
 from puzzles.sudoku.strategies import sudoku_grids, sudoku_puzzles
 from puzzles.zebra.generate import ZebraGenerator
-from puzzles.zebra.model import Clue, ZebraPuzzle, ZebraSolution
+from puzzles.zebra.clues import Clue
+from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 from puzzles.zebra.strategies import zebra_puzzles, zebra_solutions
 from puzzles.zebra.text import parse_zebra_text
 from solver.config import ColonyConfig, SamplerConfig

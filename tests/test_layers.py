@@ -19,6 +19,7 @@ ALLOWED = {
     "encoders": {"puzzles", "solver", "encoders"},
     "harness": {"puzzles", "solver", "encoders", "harness"},
     "cli": {"puzzles", "solver", "encoders", "harness", "cli"},
+    "glauber": {"puzzles", "solver", "encoders", "harness"},  # the library's facade
 }
 TORCH = ("torch", "transformers", "numba", "safetensors")  # never in `puzzles`
 MAX_LINES = 500
@@ -31,6 +32,7 @@ def _module_name(path: Path) -> str:
 
 MODULES = {_module_name(p): p for package in PACKAGES for p in sorted((ROOT / package).rglob("*.py"))}
 MODULES["cli"] = ROOT / "cli.py"
+MODULES["glauber"] = ROOT / "glauber.py"
 
 
 def _floor(module: str) -> str:
@@ -102,7 +104,8 @@ def test_no_import_cycle(with_functions):
 
 
 def test_no_module_is_over_the_line_limit():
-    long = {str(path.relative_to(ROOT)): n for m, path in MODULES.items() if m != "cli"
+    long = {str(path.relative_to(ROOT)): n for m, path in MODULES.items()
+            if m not in ("cli", "glauber")
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"over {MAX_LINES} lines: {long}"
 
