@@ -13,12 +13,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("puzzles", "encoders", "solver", "harness")
 # what each floor may import (itself included); solver sees only tensors
+# (harness.commands, the `glauber` commands, is a floor of its own above harness: nothing
+# in the library imports it)
 ALLOWED = {
     "puzzles": {"puzzles"},
     "solver": {"solver"},
     "encoders": {"puzzles", "solver", "encoders"},
     "harness": {"puzzles", "solver", "encoders", "harness"},
-    "cli": {"puzzles", "solver", "encoders", "harness", "cli"},
+    "harness.commands": {"puzzles", "solver", "encoders", "harness", "harness.commands"},
+    "cli": {"puzzles", "solver", "encoders", "harness", "harness.commands", "cli"},
     "glauber": {"puzzles", "solver", "encoders", "harness"},  # the library's facade
 }
 TORCH = ("torch", "transformers", "numba", "safetensors")  # never in `puzzles`
@@ -36,7 +39,7 @@ MODULES["glauber"] = ROOT / "glauber.py"
 
 
 def _floor(module: str) -> str:
-    return module.split(".")[0]
+    return "harness.commands" if module.startswith("harness.commands") else module.split(".")[0]
 
 
 def _target(name: str) -> str:
