@@ -10,7 +10,7 @@ import torch
 os.environ["HF_HUB_OFFLINE"] = "1"
 pytest.importorskip("transformers")
 
-from encoders import lm  # noqa: E402
+from encoders import lm, sudoku_lm  # noqa: E402
 from encoders.lm_config import TrainConfig  # noqa: E402
 from encoders.lm_training import GridStream, train  # noqa: E402
 from puzzles.sudoku.model import geometry  # noqa: E402
@@ -85,7 +85,7 @@ def test_chain_contexts_are_block_chain_states_with_the_truth_asked_where_they_a
 def test_a_model_saved_from_python_gets_normal_permissions(tmp_path):
     umask = os.umask(0o022)  # safetensors alone writes its file 0600
     try:
-        lm.save(lm.new_model("mlm", 4, hidden=8, layers=1, heads=1),
+        lm.save(sudoku_lm.new_model("mlm", 4, hidden=8, layers=1, heads=1),
                 {"kind": "sudoku", "arch": "mlm"}, tmp_path / "m")
     finally:
         os.umask(umask)
