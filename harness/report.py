@@ -36,12 +36,14 @@ from importlib import metadata
 from typing import Callable, Mapping, Sequence
 
 from puzzles.errors import ConfigError
-from puzzles.formats import PuzzleFile
+from puzzles.formats import PuzzleFile, board_key, read_file
+from puzzles.sudoku.model import parse_box
 from harness import scoring
 from harness.chunks import Chunk, ChunkResult, ChunkRunner, chunks_of, done_in
 from harness.distributed import require_ray, run_sharded
 from harness.scoring import Row, Summary, format_table
-from harness.solvers import DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, energy_solver
+from harness.solvers import (DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, energy_solver,
+                             full_settings, parse_energies, preflight)
 
 RUN_FILE, RESULTS_FILE = "run.json", "results.jsonl"
 RESUME_FREE = ("ray", "workers", "threads")  # settings that may change on resume: they
@@ -326,10 +328,6 @@ class ReportRun:
                  chunk_size: int = CHUNK_SIZE, format: str = "auto",
                  box: tuple[int, int] | str | None = None, ray: str | None = None,
                  resume: bool = False):
-        from harness.solvers import full_settings, parse_energies, preflight
-        from puzzles.formats import board_key, read_file
-        from puzzles.sudoku.model import parse_box
-
         self.out, self.ray, self.resume = os.fspath(out), ray, resume
         files = [files] if isinstance(files, (str, os.PathLike, PuzzleFile)) else list(files)
         self.energies = parse_energies(energies if isinstance(energies, str) else ",".join(energies))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from encoders.options import GlauberOptions  # no torch: the dataclasses only
 from puzzles.errors import BeyondModel, ConfigError
 from puzzles.kinds import encoder
 from harness.solving import ReferenceSolver, Solver
@@ -43,7 +44,6 @@ def default_settings() -> dict:
     library's defaults: the dataclasses' fields, which the CLI's options show too. One
     exception: `threads` is None (torch's CPU threads are left as they are; the CLI sets
     `DEFAULT_THREADS`)."""
-    from encoders.options import GlauberOptions  # no torch: the dataclasses only
     glauber = GlauberOptions()
     sampler, colony = glauber.config, glauber.colony
     schedule = sampler.schedule
