@@ -14,6 +14,7 @@ from typing import Sequence
 
 import torch
 
+from encoders import lm
 from encoders.construction import ConstructiveSearch, term_prior
 from encoders.encoded import Encoded, stack_fillings
 from encoders.options import GlauberOptions
@@ -76,7 +77,6 @@ class GlauberSolver(GlauberOptions):
 
     def _lm_term(self, members, device):
         """The LM term for a batch (model loaded once per directory)."""
-        from encoders import lm  # noqa: PLC0415 (transformers is heavy; only when used)
         first = members[0][1]
         path = self._model_path(first)
         if path not in self._models:
@@ -90,7 +90,6 @@ class GlauberSolver(GlauberOptions):
 
     def _model_path(self, enc: Encoded):
         """The LM directory for a puzzle: --model, else the one shipped for its board."""
-        from encoders import lm  # noqa: PLC0415
         return self.model or lm.default_model_dir(enc.meta["kind"], enc.meta["structure"])
 
     def _starts(self, term, first: Encoded, device):
@@ -98,9 +97,30 @@ class GlauberSolver(GlauberOptions):
         puzzle (`--init lm`), or None for uniform draws."""
         if self.init != "lm":
             return None
-        from encoders import lm  # noqa: PLC0415
         neighbours = lm.peer_table(first.groups, first.sites).to(device)
         return lambda mask, owner, generator: term.unmask(mask, owner, neighbours, generator)
+
+    @property
+    def batched(self) -> bool:
+        """Do the puzzles of one `solve_many` call share work (annealed side by side in
+        batches), or is each answered alone (the constructive search)?"""
+        return self.search == "anneal"
+
+    def preflight(self, puzzles) -> None:
+        """ConfigError now, before any answer is written, when a language model this
+        solver reads is missing or made for another board or kind (give one puzzle per
+        board). The model is loaded here, once (the solver keeps it). A puzzle a model
+        cannot read on its own (more houses than it was made for: BeyondModel) is left to
+        fail alone, as it does when solved. Runs the check its batches make."""
+        if self.energy == "penalty" and not (self.search == "anneal" and self.init == "lm"):
+            return  # no language model is read
+        device = resolve_device(self.device)
+        for puzzle in puzzles:
+            enc = encoder(puzzle.kind, self.propagate).encode(puzzle)
+            try:
+                self._lm_term([(0, enc, None)], device)  # loads the model, checks the board
+            except BeyondModel:
+                continue
 
     def solve(self, puzzle) -> Attempt:
         """One puzzle's Attempt, UNVERIFIED: its solution is the sampler's zero-energy

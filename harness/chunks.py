@@ -19,7 +19,7 @@ from puzzles.errors import ConfigError
 from puzzles.formats import Record
 from puzzles.kinds import count
 from harness.scoring import Row, score
-from harness.solving import Solver, clash, derived_seed, solve_all
+from harness.solving import BatchSolver, Seeded, Solver, clash, derived_seed, solve_all
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,11 @@ def puzzle_seed(seed: int, index: int) -> int:
     return derived_seed(seed, "puzzle", index)
 
 
-def one_at_a_time(solver: Solver) -> bool:
-    """Does the solver take puzzles one at a time (no `solve_many`, or the Glauber
-    solver's constructive search), so that each puzzle gets its own call and seed?"""
-    return not hasattr(solver, "solve_many") or getattr(solver, "search", None) == "construct"
+def one_at_a_time(solver: Solver | BatchSolver) -> bool:
+    """Does the solver take puzzles one at a time (no `solve_many`, or one whose puzzles
+    share nothing: the Glauber solver's constructive search), so that each puzzle gets its
+    own call and seed?"""
+    return not (isinstance(solver, BatchSolver) and solver.batched)
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,12 @@ class ChunkRunner:
             try:
                 if one_at_a_time(solver):
                     for j in todo[energy]:
-                        if hasattr(solver, "seed"):  # the exact solver draws nothing
+                        if isinstance(solver, Seeded):  # the exact solver draws nothing
                             solver.seed = puzzle_seed(self.seed, chunk.start + j)
                         solve_all(solver, [records[j].puzzle], progress,
                                   lambda _, outcome, j=j: scored(j, outcome))
                 else:
-                    if hasattr(solver, "seed"):
+                    if isinstance(solver, Seeded):
                         solver.seed = chunk_seed(self.seed, chunk.number)
                     wanted = set(todo[energy])
                     solve_all(solver, [r.puzzle for r in records], progress,

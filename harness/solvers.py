@@ -14,9 +14,8 @@ from __future__ import annotations
 from typing import Mapping
 
 from encoders.options import GlauberOptions  # no torch: the dataclasses only
-from puzzles.errors import BeyondModel, ConfigError
-from puzzles.kinds import encoder
-from harness.solving import ReferenceSolver, Solver
+from puzzles.errors import ConfigError
+from harness.solving import Preflighted, ReferenceSolver, Solver
 from solver.config import ColonyConfig, SamplerConfig
 from solver.schedule import AnnealSchedule
 
@@ -110,24 +109,10 @@ def make_solver(name: str, settings: Mapping | None = None, **more) -> Solver:
 
 def preflight(solver: Solver, puzzles) -> None:
     """ConfigError now, before any answer is written, when `solver` cannot start on one of
-    `puzzles` (give one per board, `puzzles.formats.board_key`): a language model made for
-    another board or kind. The model is loaded here, once (the solver keeps it). A puzzle
-    a model cannot read on its own (more houses than it was made for: BeyondModel) is
-    left to fail alone, as it does when solved. Reads the Glauber solver's `_lm_term`,
-    the check its batches make, so that both say the same."""
-    if not hasattr(solver, "_lm_term"):
-        return  # not the Glauber solver
-    anneal = solver.search == "anneal"
-    if solver.energy == "penalty" and not (anneal and solver.init == "lm"):
-        return  # no language model is read
-    from encoders.pipeline import resolve_device  # noqa: PLC0415 (torch: only when used)
-    device = resolve_device(solver.device)
-    for puzzle in puzzles:
-        enc = encoder(puzzle.kind, solver.propagate).encode(puzzle)
-        try:
-            solver._lm_term([(0, enc, None)], device)  # loads the model, checks the board
-        except BeyondModel:
-            continue
+    `puzzles` (give one per board, `puzzles.formats.board_key`); solvers that need no
+    check (the exact one) pass."""
+    if isinstance(solver, Preflighted):
+        solver.preflight(puzzles)
 
 
 def energy_solver(energy: str, settings: Mapping | None = None, **more) -> Solver:

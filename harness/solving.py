@@ -40,6 +40,15 @@ class Solver(Protocol):
 
 
 @runtime_checkable
+class Preflighted(Protocol):
+    """A solver that can check, before any answer is written, that it can start on the
+    given puzzles (e.g. that a language model exists for their board)."""
+
+    def preflight(self, puzzles: Sequence[Puzzle]) -> None:
+        """ConfigError when it cannot start on one of `puzzles`."""
+
+
+@runtime_checkable
 class Seeded(Protocol):
     """A solver whose random draws follow `seed` (the harness derives one per window or
     chunk, so answers do not depend on how work was cut)."""
@@ -53,6 +62,8 @@ class BatchSolver(Protocol):
     each attempt as it is ready, sweep energies and status) as it goes."""
 
     name: str
+    batched: bool  # do the puzzles of one call share work and random draws (annealed side
+    # by side)? False: each is answered alone, in turn, so a harness may call it per puzzle
 
     def solve_many(self, puzzles: Sequence[Puzzle], observer: Observer | None = None
                    ) -> list[Attempt]: ...

@@ -67,7 +67,7 @@ def test_report_out_dir_is_checked_first_and_never_left_empty(tmp_path, puzzles,
 
 def test_solve_all_reports_outcomes_in_input_order_as_they_are_ready():
     class OutOfOrder:  # a batch solver that finishes the last puzzle first
-        name = "fake"
+        name, batched = "fake", True
 
         def solve_many(self, puzzles, observer=None):
             attempts = [ReferenceSolver().solve(p) for p in puzzles]

@@ -54,7 +54,7 @@ def puzzles(tmp_path):
 class OutOfOrder:
     """A batch solver that finishes a call's puzzles last first, reporting each."""
 
-    name = "fake"
+    name, batched = "fake", True
 
     def __init__(self, interrupt_after: int | None = None):
         self.interrupt_after, self.calls = interrupt_after, []

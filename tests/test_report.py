@@ -162,6 +162,8 @@ def test_each_chunk_or_puzzle_is_solved_with_its_own_seed():
             return Attempt(None, 0.0)
 
     class Batcher(Recorder):
+        batched = True
+
         def solve_many(self, puzzles, observer=None):
             return [self.solve(p) for p in puzzles]
 
