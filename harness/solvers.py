@@ -139,55 +139,9 @@ def parse_energies(text: str) -> list[str]:
     return energies
 
 
-def option_name(setting: str) -> str:
-    """The CLI option of a setting: `lm_weight` -> `--lm-weight` (`model_dir`: `--model`)."""
-    return "--" + {"model_dir": "model"}.get(setting, setting).replace("_", "-")
-
-
 COLONY_SETTINGS = ("ants", "greedy", "learn", "restart")  # solver.config.ColonyConfig fields
 CONSTRUCT_SETTINGS = (*COLONY_SETTINGS, "repair_every")  # what only --search construct reads
 SAMPLER_SETTINGS = ("search", *CONSTRUCT_SETTINGS, "chains", "sweeps", "time_limit", "move", "order", "schedule",
                     "beta_start", "beta_end", "anneal_sweeps", "patience", "energy", "init",
                     "lm_weight", "penalty_weight", "lm_refresh", "lm_fade", "model_dir", "propagate",
                     "device", "seed", "threads")
-
-
-def idle_settings(settings: dict, given: set[str], solvers: tuple[str, ...] = ("glauber",)
-                  ) -> list[str]:
-    """Warnings for settings the user gave (`given`, by setting name) that do nothing in
-    this combination: `--lm-weight` with `--energy penalty`, `--order` without `--move
-    site`, any sampler option when only the reference solver runs, ..."""
-    if "glauber" not in solvers:
-        idle = [option_name(k) for k in SAMPLER_SETTINGS if k in given]
-        return [f"{', '.join(idle)} {'does' if len(idle) == 1 else 'do'} nothing with the "
-                f"reference solver"] if idle else []
-    energy, init = settings.get("energy", "penalty"), settings.get("init", "uniform")
-    uses_lm = energy != "penalty" or init == "lm"
-    anneal = settings.get("search", "construct") == "anneal"
-    rules = [(key, anneal, "with --search anneal (it sets the constructive chains)")
-             for key in CONSTRUCT_SETTINGS] + [
-        ("patience", not anneal, "with --search construct (see --restart)"),
-        ("init", not anneal, "with --search construct (an LM energy is the field's prior)"),
-        *[(key, not anneal and uses_lm, "with --search construct (the LM is read once, as the "
-           "field's prior; --lm-weight is its exponent)")
-          for key in ("lm_refresh", "lm_fade", "penalty_weight")],
-        ("lm_weight", energy == "penalty", "with --energy penalty (give --energy lm or lm+penalty)"),
-        ("penalty_weight", energy != "lm+penalty", f"with --energy {energy} (only lm+penalty "
-         "weighs the penalty)"),
-        ("lm_fade", energy == "penalty", "with --energy penalty (it anneals the LM term)"),
-        ("lm_refresh", not uses_lm, "without a language model (--energy lm, lm+penalty or --init lm)"),
-        ("model_dir", not uses_lm, "without a language model (--energy lm, lm+penalty or --init lm)"),
-        ("order", settings.get("move") != "site", f"with --move {settings.get('move')} (it orders "
-         "--move site updates)"),
-        ("anneal_sweeps", settings.get("schedule") in ("tempering", "constant"),
-         f"with --schedule {settings.get('schedule')} (it paces the geometric and linear "
-         "schedules)"),
-        ("beta_start", settings.get("schedule") == "constant",
-         "with --schedule constant (it runs at --beta-end throughout)"),
-    ]
-    said = {}  # the first rule that idles a setting
-    for key, idle, why in rules:
-        if idle and key in given:
-            said.setdefault(key, f"{option_name(key)} does nothing {why}")
-    return list(said.values())
-

@@ -11,7 +11,7 @@ from puzzles.base import article, plural
 from puzzles.errors import PuzzleError
 from puzzles.formats import read_text
 from harness.checking import check
-from harness.solvers import idle_settings
+from harness.commands.options import idle_settings
 from puzzles.sudoku.model import Sudoku, explain
 
 MANY = "1...............\n"

@@ -16,7 +16,8 @@ import click
 from click.core import ParameterSource
 
 from harness.answers import error_answer
-from harness.solvers import idle_settings, make_solver
+from harness.commands.options import idle_settings
+from harness.solvers import make_solver
 from puzzles.errors import ConfigError, InputError, PuzzleError
 from puzzles.formats import read_file, scan_file
 

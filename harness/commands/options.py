@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from encoders.options import DEVICES, ENERGIES, INITS, SEARCHES, GlauberOptions
-from harness.solvers import DEFAULT_THREADS
+from harness.solvers import CONSTRUCT_SETTINGS, DEFAULT_THREADS, SAMPLER_SETTINGS
 from puzzles.base import PROPAGATION
 from puzzles.errors import PuzzleError
 from puzzles.formats import FORMATS
@@ -154,3 +154,49 @@ FORMAT_OPTION = click.option("--format", "fmt", type=FORMAT_CHOICE, default="aut
                              show_default=True,
                              help="Input format; auto detects it from the extension and content. "
                                   "text: one natural-language Zebra puzzle per file.")
+
+
+def option_name(setting: str) -> str:
+    """The CLI option of a setting: `lm_weight` -> `--lm-weight` (`model_dir`: `--model`)."""
+    return "--" + {"model_dir": "model"}.get(setting, setting).replace("_", "-")
+
+
+def idle_settings(settings: dict, given: set[str], solvers: tuple[str, ...] = ("glauber",)
+                  ) -> list[str]:
+    """Warnings for settings the user gave (`given`, by setting name) that do nothing in
+    this combination: `--lm-weight` with `--energy penalty`, `--order` without `--move
+    site`, any sampler option when only the reference solver runs, ..."""
+    if "glauber" not in solvers:
+        idle = [option_name(k) for k in SAMPLER_SETTINGS if k in given]
+        return [f"{', '.join(idle)} {'does' if len(idle) == 1 else 'do'} nothing with the "
+                f"reference solver"] if idle else []
+    energy, init = settings.get("energy", "penalty"), settings.get("init", "uniform")
+    uses_lm = energy != "penalty" or init == "lm"
+    anneal = settings.get("search", "construct") == "anneal"
+    rules = [(key, anneal, "with --search anneal (it sets the constructive chains)")
+             for key in CONSTRUCT_SETTINGS] + [
+        ("patience", not anneal, "with --search construct (see --restart)"),
+        ("init", not anneal, "with --search construct (an LM energy is the field's prior)"),
+        *[(key, not anneal and uses_lm, "with --search construct (the LM is read once, as the "
+           "field's prior; --lm-weight is its exponent)")
+          for key in ("lm_refresh", "lm_fade", "penalty_weight")],
+        ("lm_weight", energy == "penalty", "with --energy penalty (give --energy lm or lm+penalty)"),
+        ("penalty_weight", energy != "lm+penalty", f"with --energy {energy} (only lm+penalty "
+         "weighs the penalty)"),
+        ("lm_fade", energy == "penalty", "with --energy penalty (it anneals the LM term)"),
+        ("lm_refresh", not uses_lm, "without a language model (--energy lm, lm+penalty or --init lm)"),
+        ("model_dir", not uses_lm, "without a language model (--energy lm, lm+penalty or --init lm)"),
+        ("order", settings.get("move") != "site", f"with --move {settings.get('move')} (it orders "
+         "--move site updates)"),
+        ("anneal_sweeps", settings.get("schedule") in ("tempering", "constant"),
+         f"with --schedule {settings.get('schedule')} (it paces the geometric and linear "
+         "schedules)"),
+        ("beta_start", settings.get("schedule") == "constant",
+         "with --schedule constant (it runs at --beta-end throughout)"),
+    ]
+    said = {}  # the first rule that idles a setting
+    for key, idle, why in rules:
+        if idle and key in given:
+            said.setdefault(key, f"{option_name(key)} does nothing {why}")
+    return list(said.values())
+

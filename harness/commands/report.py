@@ -12,9 +12,8 @@ from harness.commands.common import (
     Interrupted, OutputError, UserError, check_out_dir, echo_out, hush, make_directory,
     progress_bar, user_errors, warn_idle)
 from harness.commands.options import (
-    BOX_OPTION, FORMAT_OPTION, parse_box_option, sampler_options)
-from harness.solvers import (
-    DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, option_name, parse_energies)
+    BOX_OPTION, FORMAT_OPTION, option_name, parse_box_option, sampler_options)
+from harness.solvers import DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, parse_energies
 from harness.solving import interruption
 from puzzles.base import plural
 
