@@ -42,6 +42,24 @@ INIT_FROM_OPTION = click.option(
          "tokenizer, or a glauber model) instead of training a new model; loaded offline. "
          "The output directory holds the model, its tokenizer and a card for --model.")
 
+def run_options(seed: int):
+    """--device, --seed (default `seed`), --threads, --init-from and --quiet: what both
+    training commands take, in their --help order."""
+    options = [
+        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
+                     show_default=True, help="Torch device."),
+        click.option("--seed", type=int, default=seed, show_default=True,
+                     help="Random seed (same seed and device: the same model)."),
+        THREADS_TRAIN, INIT_FROM_OPTION,
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
+    ]
+
+    def wrap(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return wrap
+
 
 @click.group()
 def train():
@@ -70,13 +88,7 @@ def train():
               help="Share of each batch taken from states that penalty block-move chains "
                    "visit on generated minimal puzzles (recorded before training), with the "
                    "truth asked where the chains are wrong.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
-              help="Torch device.")
-@click.option("--seed", type=int, default=TRAIN.seed, show_default=True,
-              help="Random seed (same seed and device: the same model).")
-@THREADS_TRAIN
-@INIT_FROM_OPTION
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@run_options(TRAIN.seed)
 def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, device, seed, threads,
                  init_from, quiet):
     """Train on generated solved grids (never downloads anything); prints the model card
@@ -108,13 +120,7 @@ def train_sudoku(arch, out, box, steps, batch, lr, attention, chain_share, devic
                    "generated unique puzzles of that size to its pool.")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=ZEBRA_TRAIN.lr,
               show_default=True, help="Peak learning rate (linear warm-up, cosine decay).")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
-              help="Torch device.")
-@click.option("--seed", type=int, default=ZEBRA_TRAIN.seed, show_default=True,
-              help="Random seed (same seed and device: the same model).")
-@THREADS_TRAIN
-@INIT_FROM_OPTION
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@run_options(ZEBRA_TRAIN.seed)
 def train_zebra(arch, out, houses, attributes, steps, batch, lr, device, seed, threads,
                 init_from, quiet):
     """Train on puzzles from the unique generator (never downloads anything); prints the
