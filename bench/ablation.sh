@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # LM ablation: penalty, lm, lm+penalty and lm-init (penalty moves from the LM's unmasking)
 # beside the exact reference, on the same puzzles with the shipped default models.
-#   bench/ablation.sh [DATA_DIR] [OUT_DIR] [CHAINS] [SWEEPS] [SECONDS]
+#   bench/ablation.sh DATA_DIR [OUT_DIR] [CHAINS] [SWEEPS] [SECONDS]
 # Two budgets: equal sweeps (SWEEPS, no time limit in the way) and equal wall time
 # (SECONDS per batch of puzzles, no sweep limit in the way). Reports land in OUT_DIR.
 set -euo pipefail
-data="${1:-../shared/data/sudoku}"
+: "${1:?usage: bench/ablation.sh DATA_DIR (a directory holding the public Sudoku files: kaggle_test_1000.csv, top1465.txt, forum_hardest_1106.txt, sudoku17.txt)}"
+data="$1"
 out="${2:-reports/ablation}"
 chains="${3:-16}"; sweeps="${4:-100}"; seconds="${5:-30}"
 energies="penalty,lm,lm+penalty,lm-init,reference"

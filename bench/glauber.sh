@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Penalty-only Glauber benchmark, default settings, on this machine.
-# Usage: bench/glauber.sh [DATA_DIR]   (default ../shared/data/sudoku)
+# Usage: bench/glauber.sh DATA_DIR   (the public Sudoku files)
 set -euo pipefail
-data="${1:-../shared/data/sudoku}"
+: "${1:?usage: bench/glauber.sh DATA_DIR (a directory holding the public Sudoku files: kaggle_test_1000.csv, top1465.txt, forum_hardest_1106.txt, sudoku17.txt)}"
+data="$1"
 tmp="$(mktemp -d)"
 glauber generate zebra --houses 5 --attributes 5 --count 20 --seed 7 --out "$tmp/zebra_5x5.jsonl" -q
 glauber generate zebra --houses 6 --attributes 6 --count 20 --seed 7 --out "$tmp/zebra_6x6.jsonl" -q

@@ -2,9 +2,10 @@
 # Glauber solve time by torch CPU threads (--threads 1 vs 2), on the machine as it is
 # ("as is": whatever else runs) and with one extra busy process loading a core ("loaded").
 # The same fixed work every run: the first N top1465 puzzles, a fixed sweep budget, a
-# time limit that never binds. Usage: bench/threads.sh [DATA_DIR] [N] [SWEEPS]
+# time limit that never binds. Usage: bench/threads.sh DATA_DIR [N] [SWEEPS]
 set -euo pipefail
-DATA=${1:-../shared/data/sudoku}
+: "${1:?usage: bench/threads.sh DATA_DIR (a directory holding the public Sudoku files: kaggle_test_1000.csv, top1465.txt, forum_hardest_1106.txt, sudoku17.txt)}"
+DATA=$1
 N=${2:-4}
 SWEEPS=${3:-150}
 TMP=$(mktemp -d)
