@@ -57,9 +57,11 @@ def resolve_device(device: str | torch.device) -> torch.device:
 
 @dataclass
 class GlauberSolver(GlauberOptions):
-    """Glauber dynamics for Sudoku and Zebra puzzles under the penalty energy, an LM
-    energy or their weighted sum (`GlauberOptions.energy`): encode, anneal on a device,
-    decode. Settings and their defaults: `encoders.options.GlauberOptions`."""
+    """The Glauber solver for Sudoku and Zebra puzzles: encode, search (constructive chains
+    one puzzle at a time, or chains annealed side by side on a device), decode. The
+    energy is the penalty, an LM energy or their weighted sum (`GlauberOptions.energy`),
+    plus any `terms` of your own (`solver.interfaces.Energy`). Settings and their
+    defaults: `encoders.options.GlauberOptions`; the Python API: docs/api.md."""
 
     memory_budget: int | None = None  # anneal: bytes a batch may hold on the device (puzzles
     # x chains, estimated by solver.moves.batch_bytes); None: half the free CUDA memory, or
