@@ -158,3 +158,27 @@ def test_constructive_traces_have_a_chain_per_construction():
         assert outcome.verified and energies.shape[1] == solver.colony.ants
         assert trace.sweeps(k) == list(range(len(energies)))
         assert float(energies[-1].min()) == 0  # the construction that filled the grid
+
+
+@pytest.mark.parametrize("search", ["construct", "anneal"])
+def test_one_observer_hears_every_puzzle_finish_and_its_result(search):
+    class Counter(glauber.Observer):
+        def __init__(self):
+            self.finished_count, self.results = 0, {}
+
+        def finished(self, count):
+            self.finished_count += count
+
+        def result(self, index, attempt):
+            assert index not in self.results  # once each
+            self.results[index] = attempt
+
+    contradictory = glauber.Sudoku.parse("11" + "." * 14)  # never reaches a search
+    puzzles = [glauber.Sudoku.parse("...4.1.2.....3.."), contradictory, EMPTY_4X4,
+               glauber.ZebraGenerator(3, 3, seed=1).generate().puzzle]
+    counter = Counter()
+    attempts = glauber.GlauberSolver(search=search, seed=0).solve_many(puzzles, counter)
+    assert counter.finished_count == len(puzzles)
+    assert counter.results == dict(enumerate(attempts))
+    assert attempts[1].solution is None and attempts[0].solution is not None
+    assert not counter.listens("sweep") and glauber.EnergyTrace().listens("sweep")
