@@ -41,7 +41,7 @@ def missing_model(kind: str, structure=None) -> str:
     """What to say when a board has no shipped model: how to train one."""
     board, how = lm_kind(kind).train_hint(structure)
     return (f"no default LM for {board}; train one with `glauber train {how} --out DIR` and "
-            "pass --model DIR")
+            "pass {model} DIR")
 
 
 def peer_table(groups: torch.Tensor, n: int) -> torch.Tensor:

@@ -35,7 +35,7 @@ DEVICE_FORMS = "auto, cpu, cuda or cuda:N"  # the device names resolve_device ac
 def resolve_device(device: str | torch.device) -> torch.device:
     """The torch device a device setting names, checked against this machine: `auto`
     (CUDA when present, else the CPU), `cpu`, `cuda` (the current CUDA device) or `cuda:N`
-    (CUDA device N). ValueError naming the device for any other name, for CUDA where
+    (CUDA device N). ConfigError (a ValueError) naming the device for any other name, for CUDA where
     there is none, and for an N past the CUDA devices present. The one place device
     names are read (`GlauberSolver` checks its own at construction)."""
     name = str(device)
@@ -45,12 +45,13 @@ def resolve_device(device: str | torch.device) -> torch.device:
         return torch.device(name)  # simulated second device)
     kind, colon, index = name.partition(":")
     if kind != "cuda" or (colon and not index.isdigit()):
-        raise ValueError(f"--device {name}: unknown device (use {DEVICE_FORMS})")
+        raise ConfigError(f"{{device}} {name}: unknown device (use {DEVICE_FORMS})")
     if not torch.cuda.is_available():
-        raise ValueError(f"--device {name}: no CUDA device is available (use --device cpu or auto)")
+        raise ConfigError(f"{{device}} {name}: no CUDA device is available (use {{device}} cpu "
+                          "or auto)")
     present = torch.cuda.device_count()
     if colon and int(index) >= present:
-        raise ValueError(f"--device {name}: no such CUDA device ({present} present: "
+        raise ConfigError(f"{{device}} {name}: no such CUDA device ({present} present: "
                          f"cuda:0 to cuda:{present - 1})")
     return torch.device(name)
 
@@ -87,7 +88,7 @@ class GlauberSolver(GlauberOptions):
             self._models[path] = lm.load(path, device)
         model, card = self._models[path]
         if self.init == "lm" and card["arch"] != "mlm":
-            raise ConfigError("--init lm needs a masked LM (a model trained with --arch mlm)")
+            raise ConfigError("{init} lm needs a masked LM (a model trained with --arch mlm)")
         return lm.lm_energy(model, card, [enc for _, enc, _ in members], device, self.lm_refresh)
 
     def _model_path(self, enc: Encoded):

@@ -309,7 +309,7 @@ def energy(model, card: dict, encs: list[Encoded], device="cpu", refresh: int = 
     try:
         tokens = tokenise(puzzle, vocab)
     except ValueError as e:
-        raise BeyondModel(f"{e} (use --energy penalty, or a model from `glauber train zebra "
+        raise BeyondModel(f"{e} (use {{energy}} penalty, or a model from `glauber train zebra "
                           f"--houses 2-{puzzle.houses} --attributes "
                           f"2-{len(puzzle.attributes)}`)") from None
     attention = graph_attention(token_graph(tokens)) if card.get("attention") == "graph" else None

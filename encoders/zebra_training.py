@@ -302,7 +302,7 @@ def fine_tune(cfg: ZebraTrainConfig, out, device="cpu", progress=None) -> dict:
     start = time.perf_counter()
     model, base = lm.load(cfg.init_from, device)
     if getattr(base, "tokenizer", None) is None:
-        raise ConfigError(f"{cfg.init_from}: --init-from for Zebra takes a checkpoint with its own "
+        raise ConfigError(f"{cfg.init_from}: {{init_from}} for Zebra takes a checkpoint with its own "
                           "tokenizer (the project's Zebra model trains with `glauber train zebra`)")
     stream = TextZebraStream(cfg, base, cfg.seed, device)
     optimise(model, cfg.steps, cfg.lr,

@@ -129,8 +129,8 @@ class ChunkRunner:
                               lambda j, outcome: scored(j, outcome) if j in wanted else None,
                               ordered=False)
             except ConfigError as e:  # e.g. an LM energy without a model for this board
-                raise ConfigError(f"energy {energy} is not available for {chunk.dataset}: "
-                                  f"{e}") from None
+                raise e.within(f"energy {energy} is not available for {chunk.dataset}: "
+                               ) from None
         return ChunkResult(chunk.dataset, rows, walls)
 
 

@@ -198,7 +198,7 @@ def run_chunks(chunks: Sequence[Chunk], runner: ChunkRunner, ray_address: str | 
         return run_sharded(ray_address, work, runner.energies, runner.factory, runner.seed,
                            progress or (lambda k: None), on_row or (lambda row: None))
     except ConnectionError as e:
-        raise ConfigError(f"--ray: {e}") from None
+        raise ConfigError(f"{{ray}}: {e}") from None
 
 
 def read_run(out_dir: str) -> dict | None:
@@ -374,7 +374,7 @@ class ReportRun:
                 try:
                     preflight(solver, samples)
                 except ConfigError as e:
-                    raise ConfigError(f"energy {energy} is not available for {label}: {e}") from None
+                    raise e.within(f"energy {energy} is not available for {label}: ") from None
         self.work = plan_chunks(self.labels, self.files, chunk_size, limit)
         self.done = done_results(self.out, self.labels, self.files) if resume else {}
         self.total = sum(self.runner.work(c, done_in(c, self.done.get(c.dataset, ())))

@@ -85,7 +85,7 @@ def make_solver(name: str, settings: Mapping | None = None, **more) -> Solver:
     from encoders.pipeline import GlauberSolver  # noqa: PLC0415 (torch: only when used)
     set_threads(settings["threads"])
     if settings["beta_start"] > settings["beta_end"]:
-        raise ConfigError(f"--beta-start {settings['beta_start']:g} is above --beta-end "
+        raise ConfigError(f"{{beta_start}} {settings['beta_start']:g} is above {{beta_end}} "
                           f"{settings['beta_end']:g}: chains go from hot (small beta) to cold "
                           f"(large beta); swap them")
     try:
@@ -103,7 +103,9 @@ def make_solver(name: str, settings: Mapping | None = None, **more) -> Solver:
                              model=settings["model_dir"], search=settings["search"],
                              repair_every=settings["repair_every"],
                              colony=ColonyConfig(**{k: settings[k] for k in COLONY_SETTINGS}))
-    except ValueError as e:  # the dataclasses' checks, the device's (GlauberSolver)
+    except ConfigError:
+        raise  # the device's (GlauberSolver), its settings named
+    except ValueError as e:  # the dataclasses' checks
         raise ConfigError(str(e)) from None
 
 

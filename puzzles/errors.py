@@ -6,6 +6,11 @@
 
 from __future__ import annotations
 
+import re
+from typing import Callable
+
+_SETTING = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # `{lm_weight}` in a ConfigError's message
+
 
 class PuzzleError(ValueError):
     """A puzzle (or a candidate solution) is malformed."""
@@ -23,7 +28,26 @@ class InputError(PuzzleError):
 
 
 class ConfigError(ValueError):
-    """A solver setting that cannot work here (e.g. an LM energy with no model for the board)."""
+    """A solver setting that cannot work here (e.g. an LM energy with no model for the board).
+
+    The message names settings as `{setting}` (`{lm_weight}`, `{device}`): `str(e)` writes
+    each as the library's keyword (`lm_weight`), `e.worded(name)` as a caller says it (the
+    CLI: `--lm-weight`), so one message serves Python and the command line."""
+
+    def __init__(self, message: str):
+        self.template = message
+        super().__init__(self.worded(str))
+
+    def worded(self, name: Callable[[str], str]) -> str:
+        """The message with each `{setting}` written as `name(setting)`."""
+        return _SETTING.sub(lambda m: name(m.group(1)), self.template)
+
+    def within(self, prefix: str) -> "ConfigError":
+        """The same error, its message after `prefix` (settings still named)."""
+        return type(self)(prefix + self.template)
+
+    def __reduce__(self):  # across processes (Ray) with the settings still named
+        return type(self), (self.template,)
 
 
 class BeyondModel(ConfigError):

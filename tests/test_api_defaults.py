@@ -115,7 +115,7 @@ def test_unknown_settings_and_energies_are_config_errors():
 
 def test_unknown_device_names_fail_at_construction():
     for name in ("gpu", "cuda:x", "cuda:", "cpu:1", "tpu"):
-        with pytest.raises(ValueError, match=f"--device {name}: unknown device "
+        with pytest.raises(ValueError, match=f"^device {name}: unknown device "
                                              r"\(use auto, cpu, cuda or cuda:N\)"):
             GlauberSolver(device=name)
     with pytest.raises(ConfigError, match="unknown device"):
@@ -128,12 +128,12 @@ def test_unknown_device_names_fail_at_construction():
 def test_cuda_devices_are_checked_against_the_machine(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     for name in ("cuda", "cuda:0", "cuda:7"):
-        with pytest.raises(ValueError, match=f"--device {name}: no CUDA device is available"):
+        with pytest.raises(ValueError, match=f"^device {name}: no CUDA device is available"):
             GlauberSolver(device=name)
     assert resolve_device("auto") == torch.device("cpu")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
-    with pytest.raises(ValueError, match=r"--device cuda:7: no such CUDA device \(2 present: "
+    with pytest.raises(ValueError, match=r"^device cuda:7: no such CUDA device \(2 present: "
                                          "cuda:0 to cuda:1\\)"):
         GlauberSolver(device="cuda:7")
     assert GlauberSolver(device="cuda:1").device == "cuda:1"
@@ -257,3 +257,22 @@ def test_an_interrupted_report_from_python_resumes(small, tmp_path, monkeypatch)
     resumed = reports.report(small, out, seed=2, chunk_size=3, resume=True, **FAST)
     assert reproduced([dataclasses.asdict(r) for r in resumed.rows]) == reproduced(
         [dataclasses.asdict(r) for r in whole.rows])
+
+
+def test_setting_names_in_errors_read_as_the_library_or_the_cli_says_them():
+    """One message serves both: Python sees setting names, the CLI its options."""
+    import pickle
+
+    from harness.commands.common import said
+    with pytest.raises(ConfigError) as caught:
+        GlauberSolver(device="gpu")
+    error = caught.value
+    assert str(error).startswith("device gpu: unknown device")
+    assert said(error).startswith("--device gpu: unknown device")
+    wrapped = error.within("energy penalty is not available for d: ")
+    assert said(wrapped) == "energy penalty is not available for d: " + said(error)
+    assert said(pickle.loads(pickle.dumps(wrapped))) == said(wrapped)  # across Ray workers
+    with pytest.raises(ConfigError) as caught:
+        make_solver("glauber", beta_start=7.0, beta_end=1.0)
+    assert str(caught.value).startswith("beta_start 7 is above beta_end 1")
+    assert said(caught.value).startswith("--beta-start 7 is above --beta-end 1")

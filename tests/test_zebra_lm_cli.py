@@ -105,4 +105,4 @@ def test_a_puzzle_too_large_for_the_model_fails_alone(zebra_model, puzzles, tmp_
                                       "--model", str(zebra_model), "--sweeps", "100", *NO_CLOCK])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["verified"] for r in rows] == [True, False] and result.exit_code == 1
-    assert "up to 8 houses" in rows[1]["error"] and "--energy penalty" in rows[1]["error"]
+    assert "up to 8 houses" in rows[1]["error"] and "energy penalty" in rows[1]["error"]

@@ -16,7 +16,7 @@ import click
 from click.core import ParameterSource
 
 from harness.answers import error_answer
-from harness.commands.options import idle_settings
+from harness.commands.options import idle_settings, option_name
 from harness.solvers import make_solver
 from puzzles.errors import ConfigError, InputError, PuzzleError
 from puzzles.formats import read_file, scan_file
@@ -52,7 +52,13 @@ def user_errors():
     try:
         yield
     except (InputError, PuzzleError, ConfigError) as e:
-        raise UserError(str(e)) from None
+        raise UserError(said(e)) from None
+
+
+def said(error: Exception) -> str:
+    """An error's message as the CLI says it: a ConfigError's settings as their options
+    (`{lm_weight}` -> `--lm-weight`)."""
+    return error.worded(option_name) if isinstance(error, ConfigError) else str(error)
 
 
 class Progress:

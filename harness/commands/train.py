@@ -9,7 +9,7 @@ import sys
 import click
 
 from encoders.lm_config import ARCHS, ATTENTION, ZEBRA_TRAIN_MAX, TrainConfig, ZebraTrainConfig
-from harness.commands.common import UserError, echo_out, hush, progress_bar
+from harness.commands.common import UserError, echo_out, hush, progress_bar, said
 from harness.commands.options import parse_box_option
 from harness.solvers import set_threads
 from puzzles.errors import ConfigError
@@ -154,11 +154,11 @@ def run_training_command(run_training, config, out, device, quiet, threads=None)
     try:
         dev = resolve_device(device)
     except ValueError as e:
-        raise UserError(str(e)) from None
+        raise UserError(said(e)) from None
     show_loss = lambda loss: None if loss is None else f"loss {loss:.3f}"  # noqa: E731
     with progress_bar(config.steps, "training", quiet, show_loss) as advance:
         try:
             card = run_training(config, out, dev, progress=advance)
         except ConfigError as e:  # --init-from: not a checkpoint, or one for another board
-            raise UserError(str(e)) from None
+            raise UserError(said(e)) from None
     echo_out(json.dumps(card, indent=2))
