@@ -8,7 +8,7 @@ Nothing here knows a particular kind; `puzzles.kinds` maps kind names to their m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 SAT_SOLVER = "minisat22"  # the CDCL solver (python-sat name) behind counters and generators
 PROPAGATION = ("none", "singles", "full")  # hard-mask propagation levels of every kind
@@ -31,6 +31,10 @@ class Puzzle(Protocol):
     def explain(self, solution) -> str | None: ...
 
     def conflicts(self) -> str | None: ...
+
+
+P = TypeVar("P", bound=Puzzle)  # one kind's puzzle type (`Sudoku`, `ZebraPuzzle`)
+S = TypeVar("S", bound=Solution)  # and its solution type (`Sudoku`, `ZebraSolution`)
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,11 @@ class Counted:
 
 
 @dataclass(frozen=True)
-class Generated:
-    """A generated puzzle of any kind, with its unique solution."""
+class Generated(Generic[P, S]):
+    """A generated puzzle of one kind, with its unique solution."""
 
-    puzzle: Puzzle
-    solution: Solution
+    puzzle: P
+    solution: S
     conflicts: int  # SAT conflicts to solve and prove unique: the difficulty figure
     decisions: int  # SAT decisions (guesses) to solve and prove unique
 

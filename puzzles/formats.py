@@ -184,7 +184,11 @@ def _spool_stdin() -> str:
     """Copy standard input to a temporary file (removed at exit), so that it can be read
     twice without holding it in memory."""
     fd, path = tempfile.mkstemp(prefix="glauber-stdin-", suffix=".txt")
-    atexit.register(lambda: os.path.exists(path) and os.remove(path))
+    def remove():
+        if os.path.exists(path):
+            os.remove(path)
+
+    atexit.register(remove)
     with os.fdopen(fd, "wb") as out:
         shutil.copyfileobj(sys.stdin.buffer, out)
     return path
@@ -225,6 +229,8 @@ def iter_records(pfile: PuzzleFile) -> Iterator[Record]:
     `scan_file`)."""
     if pfile.records is not None:
         return iter(pfile.records)
+    # records None: only `scan_file` leaves them out, and it names the file to read again
+    assert pfile.origin is not None, "a PuzzleFile without its records needs their origin"
     return _records(pfile.path, _File(pfile.origin, pfile.path), pfile.format, pfile.box, {})
 
 
@@ -234,5 +240,9 @@ def proposed_answers(pfile: PuzzleFile) -> list[tuple[Record, Solution | None]]:
     kind allows (a line file of filled Sudoku grids is a file of answers; a Zebra puzzle
     is never its own answer)."""
     if pfile.has_solutions:
-        return [(r, r.expected) for r in pfile.records]
-    return [(r, r.puzzle if kind_of(r.puzzle).own_answer else None) for r in pfile.records]
+        return [(r, r.expected) for r in iter_records(pfile)]
+    proposed: list[tuple[Record, Solution | None]] = []
+    for r in iter_records(pfile):
+        own = kind_of(r.puzzle).own_answer
+        proposed.append((r, own(r.puzzle) if own is not None else None))
+    return proposed

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Generic
 
-from puzzles.base import Counted, Description, Puzzle, Solution
+from puzzles.base import P, S, Counted, Description, Puzzle, Solution
 from puzzles.errors import PuzzleError
 from puzzles.sudoku import model as sudoku
 from puzzles.sudoku import reference as sudoku_reference
@@ -23,57 +23,63 @@ from puzzles.zebra import wording as zebra_wording
 
 
 @dataclass(frozen=True)
-class Kind:
-    """One puzzle kind's entry points."""
+class Kind(Generic[P, S]):
+    """One puzzle kind's entry points, typed on its own puzzle (P) and solution (S) types:
+    each entry of `KINDS` is checked against its kind's functions."""
 
     name: str  # the `puzzle.kind` and JSON "kind" it answers to
-    describe: Callable[[Puzzle], Description]  # size and what it states, for messages
-    read_json: Callable[[dict, tuple[int, int] | None], tuple[Puzzle, Solution | None]]
+    describe: Callable[[P], Description]  # size and what it states, for messages
+    read_json: Callable[[dict, tuple[int, int] | None], tuple[P, S | None]]
     # a JSON object -> (puzzle, expected solution or None); PuzzleError when malformed
     claims_json: Callable[[dict], bool] | None  # does an object without "kind" hold this
     # kind? None: the kind an unclaimed object is read as (exactly one kind has None)
-    solution_from_json: Callable[[Puzzle, object], Solution]  # inverse of solution.to_json()
-    answer_json: Callable[[Puzzle, Solution | None], dict]  # puzzle and answer fields of
-    # a `solve --json` object
-    open_values: Callable[[Puzzle, Solution], tuple]  # a solution's values at the cells a
-    # solver fills in (what cell accuracy compares)
-    count: Callable[[Puzzle, int], Counted]  # the exact SAT counter
+    solution_from_json: Callable[[P, Any], S]  # inverse of solution.to_json()
+    answer_json: Callable[[P, S | None], dict]  # puzzle and answer fields of a `solve
+    # --json` object
+    open_values: Callable[[P, S], tuple]  # a solution's values at the cells a solver fills
+    # in (what cell accuracy compares)
+    count: Callable[[P, int], Counted]  # the exact SAT counter
     difficulty_band: Callable[[str, int | None], tuple[int, str] | None]  # (size, reference
     # conflicts) -> (sort key, label) for the report's solve rate by difficulty
     difficulty_axis: str  # what the bands measure
     encoder: str  # "module:Class" of its encoder (torch), imported on use
     lm: str  # "module:attr" of its language-model entry (`encoders.lm_kinds.KindLM`:
     # vocabulary, serialisation, shipped model), imported on use
-    own_answer: bool  # a file of these puzzles may be a file of answers (filled grids)
-    verdicts: Callable[[Puzzle, Solution], dict] | None = None  # given a solution: is it
-    # the only one, and is the question's answer ({solution_verdict: unique|many,
-    # answer_verdict: unique|several|None, answers}); None: the solution is the answer
-    ambiguities: Callable[[Puzzle], list[dict]] | None = None  # ambiguous mentions and
-    # whether the puzzle's solutions settle them (`check` lists them)
-    answer_lines: Callable[[Puzzle, Solution], list[str]] | None = None  # an answer for
-    # people, after its status line (`harness.answers`); None: answers in the file's format
+    own_answer: Callable[[P], S] | None  # a file of these puzzles may be a file of answers
+    # (filled grids): a puzzle read as its own answer; None: never
+    verdicts: Callable[[P, S], dict] | None = None  # given a solution: is it the only
+    # one, and is the question's answer ({solution_verdict: unique|many, answer_verdict:
+    # unique|several|None, answers}); None: the solution is the answer
+    ambiguities: Callable[[P], list[dict]] | None = None  # ambiguous mentions and whether
+    # the puzzle's solutions settle them (`check` lists them)
+    answer_lines: Callable[[P, S], list[str]] | None = None  # an answer for people, after
+    # its status line (`harness.answers`); None: answers in the file's format
 
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind(name="sudoku", describe=sudoku.describe, read_json=sudoku.read_json, claims_json=None,
+# A kind is looked up by `puzzle.kind`, which picks the entry of the puzzle's own types: the
+# registry holds kinds of different types, so its values are `Kind[Any, Any]`.
+KINDS: dict[str, Kind[Any, Any]] = {kind.name: kind for kind in (
+    Kind[sudoku.Sudoku, sudoku.Sudoku](
+         name="sudoku", describe=sudoku.describe, read_json=sudoku.read_json, claims_json=None,
          solution_from_json=sudoku.solution_from_json, answer_json=sudoku.answer_json,
          open_values=sudoku.open_values, count=sudoku_reference.count_solutions,
          difficulty_band=sudoku_reference.difficulty_band,
          difficulty_axis=sudoku_reference.DIFFICULTY_AXIS,
-         encoder="encoders.sudoku:SudokuEncoder", lm="encoders.sudoku_lm:LM", own_answer=True,
+         encoder="encoders.sudoku:SudokuEncoder", lm="encoders.sudoku_lm:LM", own_answer=lambda grid: grid,
          verdicts=sudoku_reference.verdicts),
-    Kind(name="zebra", describe=zebra.describe, read_json=zebra.read_json,
+    Kind[zebra.ZebraPuzzle, zebra.ZebraSolution](
+         name="zebra", describe=zebra.describe, read_json=zebra.read_json,
          claims_json=zebra.claims_json, solution_from_json=zebra.ZebraSolution.from_json,
          answer_json=zebra.answer_json, open_values=zebra.open_values,
          count=zebra_reference.count_solutions, difficulty_band=zebra_reference.difficulty_band,
          difficulty_axis=zebra_reference.DIFFICULTY_AXIS,
-         encoder="encoders.zebra:ZebraEncoder", lm="encoders.zebra_lm:LM", own_answer=False,
+         encoder="encoders.zebra:ZebraEncoder", lm="encoders.zebra_lm:LM", own_answer=None,
          verdicts=lambda p, s: zebra_reference.verdicts(p, s).as_dict(),
          ambiguities=zebra_reference.settled_readings, answer_lines=zebra_wording.answer_lines),
 )}
 
 
-def kind_of(puzzle: Puzzle) -> Kind:
+def kind_of(puzzle: Puzzle) -> Kind[Any, Any]:
     return KINDS[puzzle.kind]
 
 

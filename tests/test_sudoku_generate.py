@@ -61,6 +61,12 @@ def test_impossible_givens_target_is_a_clear_error():
         gen.generate(10, attempts=2)
 
 
+def test_no_attempt_at_a_minimal_puzzle_is_a_clear_error():
+    with SudokuGenerator((2, 2), seed=0) as gen, pytest.raises(PuzzleError) as e:
+        gen.generate(None, attempts=0)
+    assert str(e.value) == "no minimal 4x4 (box 2x2) puzzle in 0 attempts"  # not "None givens"
+
+
 def test_generated_puzzles_are_written_in_every_output_format():
     with SudokuGenerator((2, 3), seed=1) as gen:
         rows = [gen.generate(14) for _ in range(2)]

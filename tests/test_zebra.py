@@ -223,6 +223,21 @@ def test_from_json_rejects_malformed_puzzles(obj, message):
 
 
 @pytest.mark.parametrize("obj, message", [
+    (_clue(kind=["at"], a=["color", "red"], position=1), "clue 1: unknown clue kind ['at']"),
+    (_clue(kind={"at": 1}, a=["color", "red"]), "clue 1: unknown clue kind {'at': 1}"),
+    (_clue(a=["color", "red"]), "clue 1: unknown clue kind None"),
+    (_clue(kind="same", b=["pet", "cat"]), "clue 1: same clue needs entity 'a'"),
+    (_with(question=2), "question: must ask about a person, not a house"),
+    (_with(question={"any": [2, ["pet", "cat"]]}), "question: must ask about a person"),
+    (_with(houses=0, question=2), "at least one house"),  # the puzzle's own checks first
+])
+def test_from_json_rejects_any_kind_and_question_with_a_puzzle_error(obj, message):
+    with pytest.raises(PuzzleError) as e:  # a list or object kind: not a TypeError
+        ZebraPuzzle.from_json(obj)
+    assert message in str(e.value)
+
+
+@pytest.mark.parametrize("obj, message", [
     ([], "must be a JSON object"),
     ({"color": ["red", "green", "blue"]}, "attribute 'pet' a list of strings"),
     ({**EXAMPLE_SOLUTION, "drink": ["tea"] * 3}, "unknown attribute 'drink'"),

@@ -18,7 +18,7 @@ from pysat.solvers import Solver
 
 from puzzles.base import SAT_SOLVER, Generated, plural
 from puzzles.errors import PuzzleError
-from puzzles.sudoku.model import Sudoku, box_label
+from puzzles.sudoku.model import Sudoku, as_box, box_label
 from puzzles.sudoku.reference import _formula, count_solutions
 
 
@@ -26,8 +26,8 @@ def canonical_grid(box: tuple[int, int]) -> Sudoku:
     """The pattern solution (r, c) -> (cols*(r % rows) + r // rows + c) % n + 1."""
     br, bc = box
     n = br * bc
-    return Sudoku(tuple(box), tuple((bc * (r % br) + r // br + c) % n + 1
-                                    for r in range(n) for c in range(n)))
+    return Sudoku((br, bc), tuple((bc * (r % br) + r // br + c) % n + 1
+                                  for r in range(n) for c in range(n)))
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class SudokuGenerator:
     instead of hours (some proofs near the minimum take minutes each)."""
 
     def __init__(self, box: tuple[int, int], seed: int = 0, conflict_budget: int | None = -1):
-        self.box = tuple(box)
+        self.box = as_box(box)
         self.n = box[0] * box[1]
         self.rng = random.Random(seed)
         # -1: the default for the board (exact up to EXACT_UP_TO); None: always exact
@@ -154,7 +154,7 @@ class SudokuGenerator:
         self.sat.conf_budget(self.conflict_budget)
         return self.sat.solve_limited(assumptions=assumptions) is False
 
-    def random_deletion(self, givens: int) -> Generated:
+    def random_deletion(self, givens: int) -> Generated[Sudoku, Sudoku]:
         """A solved grid with all but `givens` cells blanked uniformly at random, uniqueness
         unchecked: the random-deletion instances of the Sudoku completion literature (near
         43% filled on 25x25 lies the hard band). `solution` is the grid it came from, one of
@@ -168,7 +168,7 @@ class SudokuGenerator:
 
     def generate(self, givens: int | None = None, minimal: bool = False,
                  attempts: int = 50, progress: Callable[[int, int], None] | None = None
-                 ) -> Generated:
+                 ) -> Generated[Sudoku, Sudoku]:
         """One unique puzzle with at most `givens` givens (None: a minimal puzzle).
         progress(cells tried, givens left) as givens are removed (`reduce`)."""
         target = 0 if givens is None else givens
@@ -179,6 +179,8 @@ class SudokuGenerator:
                 counted = count_solutions(puzzle)
                 assert counted.verdict == "unique" and counted.solution == solution
                 return Generated(puzzle, solution, counted.conflicts, counted.decisions)
+        if givens is None:  # the first attempt makes one: only `attempts` < 1 comes here
+            raise PuzzleError(f"no minimal {n_label(self.box)} puzzle in {attempts} attempts")
         raise PuzzleError(f"no unique {n_label(self.box)} puzzle with at most {plural(givens, 'given')} "
                           f"in {attempts} attempts; ask for more givens")
 
@@ -191,7 +193,7 @@ def n_label(box: tuple[int, int]) -> str:
 OUTPUT_FORMATS = ("lines", "csv", "jsonl")  # what `format_generated` writes
 
 
-def format_generated(rows: Sequence[Generated], fmt: str) -> str:
+def format_generated(rows: Sequence[Generated[Sudoku, Sudoku]], fmt: str) -> str:
     """Generated puzzles as text: `lines` one puzzle per line; `csv` puzzle, solution,
     givens and the difficulty figures; `jsonl` objects with the box as well."""
     if fmt == "lines":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Sequence
 
 from puzzles.base import Description, article, plural
 from puzzles.errors import PuzzleError
@@ -38,6 +39,12 @@ def parse_box(text: str) -> tuple[int, int]:
     if rows < 1 or cols < 1 or not MIN_SIZE <= rows * cols <= MAX_SIZE:
         raise PuzzleError(f"box {text} gives a {rows * cols}x{rows * cols} board; "
                           f"supported sizes are {MIN_SIZE}..{MAX_SIZE}")
+    return rows, cols
+
+
+def as_box(box: Sequence[int]) -> tuple[int, int]:
+    """`box` as the (rows, cols) tuple that grids and tables hold (a caller may pass a list)."""
+    rows, cols = box
     return rows, cols
 
 
@@ -87,7 +94,7 @@ class Geometry:
 
 @lru_cache(maxsize=None)
 def geometry(box: tuple[int, int]) -> Geometry:
-    return Geometry(tuple(box))
+    return Geometry(box)  # a tuple already: the cache needs it hashable
 
 
 def symbol(value: int, n: int) -> str:
@@ -159,7 +166,7 @@ class Sudoku:
         if len(chars) != n * n:
             raise PuzzleError(f"expected {n * n} symbols for {article(f'{n}x{n}')} board "
                               f"(box {box[0]}x{box[1]}), got {len(chars)}")
-        return cls(tuple(box), tuple(value_of(ch, n) for ch in chars))
+        return cls(as_box(box), tuple(value_of(ch, n) for ch in chars))
 
     def format(self, blank: str = ".") -> str:
         """The grid as one line of n*n symbols."""

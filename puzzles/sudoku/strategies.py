@@ -19,7 +19,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from puzzles.sudoku.generate import Symmetry, canonical_grid
-from puzzles.sudoku.model import Sudoku
+from puzzles.sudoku.model import Sudoku, as_box
 from puzzles.sudoku.reference import count_solutions
 
 
@@ -44,8 +44,8 @@ def symmetries(draw, box: tuple[int, int] = (3, 3)):
 
 def sudoku_grids(box: tuple[int, int] = (3, 3)):
     """Complete valid grids of `box`; shrinks toward `canonical_grid(box)`."""
-    grid = canonical_grid(tuple(box))
-    return symmetries(tuple(box)).map(lambda symmetry: symmetry.apply(grid))
+    grid = canonical_grid(as_box(box))
+    return symmetries(as_box(box)).map(lambda symmetry: symmetry.apply(grid))
 
 
 @st.composite

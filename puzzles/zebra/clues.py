@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from puzzles.errors import PuzzleError
 
@@ -63,7 +63,9 @@ class Relation:
 
     arity: int  # entity references it takes: a; a, b; or a, b, c
     positional: bool  # it also takes a house number `position` (k below)
-    holds: Callable[[int, int | None, int | None, int | None, int], bool]  # (pa, pb, pc, k, N)
+    holds: Callable[..., Any]  # (pa, pb, pc, k, N) -> does it hold: the positions of slots
+    # a, b, c (None past the arity), house k (None unless positional), N houses; ints for
+    # `test`, integer arrays or tensors for the energies (elementwise, an array back)
     text: str  # how the verifier words it; {a} {b} {c} {k} are filled in
 
     def test(self, positions: Sequence[int], k: int | None, houses: int) -> bool:
@@ -115,12 +117,11 @@ def good_tuples(kind: str, consts: tuple[int | None, ...], k: int | None,
     make a clue of `kind` with house `k` true, the other slots standing at their constant
     houses. With no entity slot: {()} when the clue is true, else the empty set."""
     rel = RELATIONS[kind]
-    free = [i for i, c in enumerate(consts) if c is None]
+    free = sum(c is None for c in consts)
     good = set()
-    for ps in itertools.product(range(1, houses + 1), repeat=len(free)):
-        full = list(consts)
-        for i, p in zip(free, ps):
-            full[i] = p
+    for ps in itertools.product(range(1, houses + 1), repeat=free):
+        fill = iter(ps)
+        full = [next(fill) if c is None else c for c in consts]
         if rel.test(full, k, houses):
             good.add(ps)
     return frozenset(good)
@@ -134,9 +135,15 @@ def reading_parts(kind: str, refs: Sequence[Ref], k: int | None, houses: int):
             good_tuples(kind, consts, k, houses))
 
 
+def entity_readings(mention: Mention) -> tuple[Entity, ...]:
+    """The readings of a mention that name an entity: all of a question's (`ZebraPuzzle`
+    rejects a house there)."""
+    return tuple(r for r in options_of(mention) if not isinstance(r, int))
+
+
 def question_text(question: Entity | Either) -> str:
     """`pet fish`, or `hobby biking or activity biking` for an ambiguous question."""
-    return " or ".join(f"{a} {v}" for a, v in options_of(question))  # type: ignore[misc]
+    return " or ".join(f"{a} {v}" for a, v in entity_readings(question))
 
 
 def entity_text(entity: Entity) -> str:
@@ -192,7 +199,7 @@ class Clue:
     sentence: str | None = field(default=None, compare=False)  # the file's own wording
     def __post_init__(self):
         if self.kind not in RELATIONS:
-            raise PuzzleError(f"unknown clue kind {self.kind!r} (use one of {', '.join(CLUE_KINDS)})")
+            raise _unknown_kind(self.kind)
         rel = self.relation
         for i, role in enumerate(ROLES):
             if (getattr(self, role) is None) != (i >= rel.arity):
@@ -202,6 +209,14 @@ class Clue:
             need = "needs a" if rel.positional else "takes no"
             raise PuzzleError(f"{self.kind} clue {need} position")
 
+    @classmethod
+    def of(cls, kind: str, mentions: Sequence[Mention], position: int | None = None) -> Clue:
+        """The clue of `kind` over `mentions` in slot order (a, b, c; as many as its arity)."""
+        if not 1 <= len(mentions) <= len(ROLES):
+            raise PuzzleError(f"a clue takes 1 to {len(ROLES)} mentions, not {len(mentions)}")
+        rest = [*mentions[1:], None, None]
+        return cls(kind, mentions[0], rest[0], rest[1], position)
+
     @property
     def relation(self) -> Relation:
         return RELATIONS[self.kind]
@@ -209,7 +224,8 @@ class Clue:
     @property
     def entities(self) -> tuple[Mention, ...]:
         """The clue's mentions in slot order (entities, for a plain clue)."""
-        return (self.a, self.b, self.c)[:self.relation.arity]  # type: ignore[return-value]
+        # every slot up to the arity holds a mention (__post_init__), so none is dropped
+        return tuple(m for m in (self.a, self.b, self.c)[:self.relation.arity] if m is not None)
 
     @property
     def ambiguous(self) -> bool:
@@ -279,8 +295,16 @@ class Clue:
             raise PuzzleError(f"text must be a string, not {text!r}")
         refs = {role: read_mention(obj[role], role) if obj.get(role) is not None else None
                 for role in ROLES}
-        return cls(obj.get("kind"), refs["a"], refs["b"], refs["c"], position,  # type: ignore[arg-type]
-                   number, text)
+        kind, a = obj.get("kind"), refs["a"]
+        if not isinstance(kind, str) or kind not in RELATIONS:  # a list or object included
+            raise _unknown_kind(kind)
+        if a is None:  # every kind takes an `a`: what __post_init__ would say first
+            raise PuzzleError(f"{kind} clue needs entity 'a'")
+        return cls(kind, a, refs["b"], refs["c"], position, number, text)
+
+
+def _unknown_kind(kind: object) -> PuzzleError:
+    return PuzzleError(f"unknown clue kind {kind!r} (use one of {', '.join(CLUE_KINDS)})")
 
 
 def placements(entities: Sequence[Entity], houses: int,
@@ -292,7 +316,7 @@ def placements(entities: Sequence[Entity], houses: int,
     distinct = list(dict.fromkeys(entities))
     ranges = [sorted((domains or {}).get(e, everywhere)) for e in distinct]
     for ps in itertools.product(*ranges):
-        taken = {}
+        taken: dict[tuple[str, int], Entity] = {}  # (attribute, house) -> its entity
         if all(taken.setdefault((e[0], p), e) == e for e, p in zip(distinct, ps)):
             where = dict(zip(distinct, ps))
             yield tuple(where[e] for e in entities)

@@ -130,7 +130,7 @@ class ZebraGenerator:
                 mentions[slot] = positions[slot]
             mentions = [self._vague[m] if m in self._vague and self.rng.random() < 0.5 else m
                         for m in mentions]
-        return Clue(kind, *mentions, position=k)
+        return Clue.of(kind, mentions, k)
 
     def clue_against(self, solution: ZebraSolution, other: ZebraSolution,
                      tries: int = 1000) -> Clue:
@@ -142,7 +142,7 @@ class ZebraGenerator:
                 return clue
         return solution.pin_against(other)  # the allowed kinds found none: still progress
 
-    def generate(self) -> Generated:
+    def generate(self) -> Generated[ZebraPuzzle, ZebraSolution]:
         """One puzzle whose only solution is a random arrangement, with a minimal clue set
         (plus the distractors of a hard puzzle)."""
         declared, solution = self.arrangement()
@@ -182,7 +182,7 @@ class ZebraGenerator:
 OUTPUT_FORMATS = ("jsonl", "text")  # jsonl: `format_generated`; text: `text_files`
 
 
-def format_generated(rows: Sequence[Generated]) -> str:
+def format_generated(rows: Sequence[Generated[ZebraPuzzle, ZebraSolution]]) -> str:
     """Generated puzzles as JSON lines: the puzzle, its solution and the difficulty figures."""
     return "".join(json.dumps({"kind": "zebra", **g.puzzle.to_json(),
                                "solution": g.solution.to_json(),
@@ -190,7 +190,7 @@ def format_generated(rows: Sequence[Generated]) -> str:
                    for g in rows)
 
 
-def text_files(rows: Sequence[Generated], wording: str = "people") -> list[tuple[str, str]]:
+def text_files(rows: Sequence[Generated[ZebraPuzzle, ZebraSolution]], wording: str = "people") -> list[tuple[str, str]]:
     """(file name, natural-language text) per puzzle, for a directory of text puzzles:
     zebra_001.txt, zebra_002.txt, ... (wider numbers past 999)."""
     return [(name, to_text(g.puzzle, wording)) for name, g in zip(text_file_names(len(rows)), rows)]

@@ -17,8 +17,12 @@ from typing import Sequence
 
 from puzzles.base import Description
 from puzzles.errors import PuzzleError
-from puzzles.zebra.clues import (ROLES, Attributes, Clue, Either, Entity, entity_text, mention_json,
-                                  options_of, placements, read_mention, reading_parts, ref_text)
+from puzzles.zebra.clues import (ROLES, Attributes, Clue, Either, Entity, entity_readings,
+                                  entity_text, mention_json, options_of, placements,
+                                  read_mention, reading_parts, ref_text)
+
+NOT_A_HOUSE = "question: must ask about a person, not a house"
+
 
 @dataclass(frozen=True)
 class ZebraSolution:
@@ -129,7 +133,7 @@ class ZebraPuzzle:
         if self.question is not None:
             for r in options_of(self.question):
                 if isinstance(r, int):
-                    raise PuzzleError("question: must ask about a person, not a house")
+                    raise PuzzleError(NOT_A_HOUSE)
                 self._check_entity(r, "question")
 
     def _check_entity(self, entity: Entity, where: str):
@@ -176,8 +180,12 @@ class ZebraPuzzle:
             except PuzzleError as e:
                 raise PuzzleError(f"clue {i}: {e}") from None
         question = obj.get("question")
-        return cls(houses, tuple((k, tuple(vs)) for k, vs in attrs.items()), tuple(clues),
-                   read_mention(question, "question") if question is not None else None)
+        asked = read_mention(question, "question") if question is not None else None
+        attributes = tuple((k, tuple(vs)) for k, vs in attrs.items())
+        if isinstance(asked, int):  # a house: the puzzle's own checks first, as for any question
+            cls(houses, attributes, tuple(clues))
+            raise PuzzleError(NOT_A_HOUSE)
+        return cls(houses, attributes, tuple(clues), asked)
 
     def to_json(self) -> dict:
         obj: dict = {"houses": self.houses,
@@ -196,7 +204,7 @@ class ZebraPuzzle:
         when the readings of an ambiguous question disagree in `solution`."""
         if self.question is None:
             return None
-        houses = {solution.position(r) for r in options_of(self.question)}  # type: ignore[arg-type]
+        houses = {solution.position(r) for r in entity_readings(self.question)}
         return houses.pop() if len(houses) == 1 else None
 
     def conflicts(self) -> str | None:
@@ -311,7 +319,7 @@ def answer_json(puzzle: ZebraPuzzle, solution: ZebraSolution | None) -> dict:
     """The puzzle and answer fields of a `solve --json` object: JSON objects in the input
     shape, `answer`, the question entity's house (or null), and `readings_opened` when
     the text's decided readings were opened (`ZebraPuzzle.readings_opened`)."""
-    obj = {"puzzle": puzzle.to_json(),
+    obj: dict = {"puzzle": puzzle.to_json(),
            "solution": solution.to_json() if solution is not None else None,
            "answer": puzzle.answer(solution) if solution is not None else None}
     if puzzle.readings_opened:

@@ -21,8 +21,8 @@ from typing import Callable, Iterable
 from pysat.solvers import Solver
 
 from puzzles.base import SAT_SOLVER, Counted
-from puzzles.zebra.clues import (ROLES, Attributes, Clue, Either, Entity, options_of, reading_parts,
-                                 ref_text)
+from puzzles.zebra.clues import (ROLES, Attributes, Clue, Either, Entity, entity_readings,
+                                 reading_parts, ref_text)
 from puzzles.zebra.model import ZebraPuzzle, ZebraSolution
 
 
@@ -174,17 +174,17 @@ def verdicts(puzzle: ZebraPuzzle, solution: ZebraSolution) -> Verdicts:
         other = enc.decode(sat.get_model()) if sat.solve([differs]) else None
         if puzzle.question is None:
             return Verdicts("many" if other else "unique", None, (), other)
-        asked = options_of(puzzle.question)  # several readings: an ambiguous question
-        answers = {solution.position(q) for q in asked}  # type: ignore[arg-type]
+        asked = entity_readings(puzzle.question)  # several readings: an ambiguous question
+        answers = {solution.position(q) for q in asked}
         while other is not None:  # with one solution, `answers` already has every house
             elsewhere = fresh()  # selects "some reading is in none of the houses found"
-            sat.add_clause([-elsewhere] + [enc.var(q, h) for q in asked  # type: ignore[arg-type]
+            sat.add_clause([-elsewhere] + [enc.var(q, h) for q in asked
                                            for h in range(1, puzzle.houses + 1)
                                            if h not in answers])
             if not sat.solve([elsewhere]):
                 break
             found = enc.decode(sat.get_model())
-            answers |= {found.position(q) for q in asked}  # type: ignore[arg-type]
+            answers |= {found.position(q) for q in asked}
     return Verdicts("many" if other else "unique",
                     "unique" if len(answers) == 1 else "several", tuple(sorted(answers)), other)
 

@@ -47,8 +47,8 @@ def true_clues(draw, solution: ZebraSolution, kinds: tuple[str, ...] = CLUE_KIND
     kind = draw(st.sampled_from([k for k in kinds if satisfying(k, n)]))
     positions, k = draw(st.sampled_from(satisfying(kind, n)))
     names = [name for name, _ in solution.assignment]
-    return Clue(kind, *[solution.entity_at(draw(st.sampled_from(names)), p) for p in positions],
-                position=k)
+    return Clue.of(kind, [solution.entity_at(draw(st.sampled_from(names)), p) for p in positions],
+                   k)
 
 
 @st.composite
@@ -97,6 +97,6 @@ def mixed_puzzles(draw, houses=3, attributes=3, max_clues=5,
     for kind in draw(st.lists(st.sampled_from(kinds), max_size=max_clues)):
         rel = RELATIONS[kind]
         k = draw(st.integers(1, n)) if rel.positional else None
-        clues.append(Clue(kind, *[draw(mention) for _ in range(rel.arity)], position=k))
+        clues.append(Clue.of(kind, [draw(mention) for _ in range(rel.arity)], k))
     question = draw(st.none() | st.sampled_from(entities))
     return ZebraPuzzle(n, declared, tuple(clues), question)

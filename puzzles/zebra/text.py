@@ -180,18 +180,18 @@ class _Reader:
         becomes at/not_at clues on that entity (what propagation reads best)."""
         relation = RELATIONS[kind]
         roles = ROLES[:relation.arity]
-        people = [r for r in roles if not isinstance(refs[r], int)]
-        if len(people) != 1 or len(roles) == 1 or not isinstance(refs[people[0]], tuple):
-            return (Clue(kind, *[refs[r] for r in roles]),)  # type: ignore[arg-type]
-        who = refs[people[0]]
+        houses = {r: m for r in roles if isinstance(m := refs[r], int)}  # slot -> house
+        people = [r for r in roles if r not in houses]
+        who = refs[people[0]] if len(people) == 1 else None
+        if len(roles) == 1 or not isinstance(who, tuple):
+            return (Clue.of(kind, [refs[r] for r in roles]),)
         if kind in PLACE_KINDS:  # "X is (not) <house>": the at / not_at clue itself
-            house = next(refs[r] for r in roles if isinstance(refs[r], int))
-            return (Clue(PLACE_KINDS[kind], who, position=house),)  # type: ignore[arg-type]
+            return (Clue(PLACE_KINDS[kind], who, position=next(iter(houses.values()))),)
         allowed = [p for p in range(1, self.houses + 1) if relation.test(
-            [p if r == people[0] else refs[r] for r in roles], None, self.houses)]
+            [houses.get(r, p) for r in roles], None, self.houses)]
         if len(allowed) == 1:
-            return (Clue("at", who, position=allowed[0]),)  # type: ignore[arg-type]
-        return tuple(Clue("not_at", who, position=p)  # type: ignore[arg-type]
+            return (Clue("at", who, position=allowed[0]),)
+        return tuple(Clue("not_at", who, position=p)
                      for p in range(1, self.houses + 1) if p not in allowed)
 
     def read(self, sentence: str) -> tuple[Clue, ...]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from puzzles.zebra.clues import Either, Entity
+from puzzles.zebra.clues import Either, Entity, entity_readings
 
 CLASSIC = (10, 8)  # the first 10 themes with their first 8 values: the vocabulary
 # generated puzzles had first. A puzzle within that size draws from it alone, so a seed
@@ -170,11 +170,12 @@ def person_phrase(mention: Entity | Either, variant: int = 0) -> str:
     one value name gets a vague phrase, the one of its `variant`-th attribute (`the
     person who likes biking`, `the person who does biking`)."""
     if isinstance(mention, Either):
-        themes = [BY_NAME.get(r[0]) for r in mention.options]  # type: ignore[index]
-        if not all(t is not None and t.vague for t in themes):
+        entities = entity_readings(mention)
+        themes = [t for a, _ in entities if (t := BY_NAME.get(a)) is not None and t.vague]
+        if len(themes) < len(mention.options):  # a house, or an attribute without one
             raise ValueError(f"no vague phrase for {mention}")
-        value = mention.options[0][1]  # type: ignore[index]
-        vague = list(dict.fromkeys(t.vague for t in themes))  # type: ignore[union-attr]
+        value = entities[0][1]
+        vague = list(dict.fromkeys(t.vague for t in themes))
         return _fill(vague[variant % len(vague)], value)
     theme = BY_NAME.get(mention[0])
     if theme is None or mention[1] not in theme.values:
