@@ -12,8 +12,9 @@ import io
 import json
 
 from puzzles.errors import InputError
-from puzzles.formats import PuzzleFile, Record
+from puzzles.formats import PuzzleFile, Record, iter_records
 from puzzles.kinds import kind_of
+from puzzles.sudoku.model import Sudoku
 from harness.solving import Outcome
 
 
@@ -94,7 +95,7 @@ def format_answer(pfile: PuzzleFile, record: Record, outcome: Outcome,
     if as_json or pfile.format in ("jsonl", "text"):
         return json.dumps(outcome_json(record, outcome)) + "\n"
     if pfile.format == "csv":
-        answer = outcome.solution.format() if outcome.verified else ""
+        answer = outcome.solution.format() if outcome.solution is not None else ""
         if record.fields is None or pfile.header is None:
             return _csv_line([record.text, answer])
         fields = list(record.fields) + [""] * (len(pfile.header) - len(record.fields))
@@ -103,7 +104,8 @@ def format_answer(pfile: PuzzleFile, record: Record, outcome: Outcome,
         else:
             fields[pfile.solution_column] = answer
         return _csv_line(fields)
-    grid = outcome.solution if outcome.verified else record.puzzle
+    grid = outcome.solution if outcome.solution is not None else record.puzzle
+    assert isinstance(grid, Sudoku)  # a line or grid file holds Sudoku grids (puzzles.readers)
     return grid.format_grid() + "\n\n" if record.layout == "grid" else grid.format() + "\n"
 
 
@@ -117,4 +119,4 @@ def format_answers(pfile: PuzzleFile, outcomes: list[Outcome], as_json: bool = F
     by one as they are ready.
     """
     return answer_header(pfile, as_json) + "".join(
-        format_answer(pfile, r, o, as_json) for r, o in zip(pfile.records, outcomes))
+        format_answer(pfile, r, o, as_json) for r, o in zip(iter_records(pfile), outcomes))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from puzzles.formats import PuzzleFile
+from puzzles.formats import PuzzleFile, held_records
 from harness import scoring
 from harness.scoring import BENCH_COLUMNS, Stopwatch, Summary, score, summarize
 from harness.solving import Solver, solve_all
@@ -26,7 +26,7 @@ def bench_file(solver: Solver, label: str, pfile: PuzzleFile, limit: int | None 
                progress: Callable[[int], None] | None = None) -> Summary:
     """Solve and verify the first `limit` puzzles of a file (all when None), timed; the
     file's path is the dataset name."""
-    records = pfile.records[:limit]
+    records = held_records(pfile)[:limit]
     with Stopwatch() as watch:
         outcomes = solve_all(solver, [r.puzzle for r in records], progress)
     rows = [score(pfile.path, i, r, label, o) for i, (r, o) in enumerate(zip(records, outcomes))]

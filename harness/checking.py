@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from puzzles.base import plural
 from puzzles.errors import InputError
-from puzzles.formats import PuzzleFile, Record, proposed_answers
+from puzzles.formats import PuzzleFile, Record, held_records, proposed_answers
 from harness.solving import clash
 from puzzles.kinds import count, describe, kind_of
 
@@ -117,12 +117,14 @@ def judge_answers(puzzles: PuzzleFile, answers: PuzzleFile) -> list[Judged]:
     """Pair the answers a file proposes (`proposed_answers`) with the puzzles in order and
     verify each; InputError (on the answer file) when the counts differ."""
     proposed = proposed_answers(answers)
-    if len(proposed) != len(puzzles.records):
+    records = held_records(puzzles)
+    if len(proposed) != len(records):
         raise InputError(answers.path, None, f"{plural(len(proposed), 'answer')} for "
-                         f"{plural(len(puzzles.records), 'puzzle')} in {puzzles.path}")
+                         f"{plural(len(records), 'puzzle')} in {puzzles.path}")
     judged = []
-    for record, (answer_record, answer) in zip(puzzles.records, proposed):
+    for record, (answer_record, answer) in zip(records, proposed):
         kind, answer_kind = record.puzzle.kind, answer_record.puzzle.kind
+        why: str | None
         if answer is None:
             why = "no solution given"
         elif answer_kind != kind:

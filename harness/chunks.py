@@ -119,8 +119,9 @@ class ChunkRunner:
                     for j in todo[energy]:
                         if isinstance(solver, Seeded):  # the exact solver draws nothing
                             solver.seed = puzzle_seed(self.seed, chunk.start + j)
+                        # solve_all reports the outcome before it returns: j is this one
                         solve_all(solver, [records[j].puzzle], progress,
-                                  lambda _, outcome, j=j: scored(j, outcome))
+                                  lambda _, outcome: scored(j, outcome))
                 else:
                     if isinstance(solver, Seeded):
                         solver.seed = chunk_seed(self.seed, chunk.number)

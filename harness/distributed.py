@@ -93,7 +93,7 @@ def run_sharded(address: str, work: Sequence[tuple[Chunk, frozenset]], energies:
         results = []
         try:
             for result in pool.map_unordered(
-                    lambda a, job: a.run.remote(job[0], None, job[1]), work):
+                    lambda a, job: a.run.remote(job[0], None, job[1]), list(work)):
                 results.append(result)
                 for row in result.rows:
                     on_row(row)

@@ -139,7 +139,9 @@ def _curves(rows: Sequence[Row], title: str, curve, xlabel: str, xscale: str = "
 
 def _sweeps_curve(group: list[Row]):
     budget = max(r.sweeps for r in group if r.sweeps is not None)
-    xs, ys = _cumulative([r.sweeps for r in group if r.verified], len(group))
+    # a verified row of a sweep-based energy has its sweeps (the reference's has none)
+    xs, ys = _cumulative([r.sweeps for r in group if r.verified and r.sweeps is not None],
+                         len(group))
     return [0, *xs, budget], [0.0, *ys, ys[-1] if ys else 0.0]
 
 

@@ -33,10 +33,10 @@ import platform
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence, TextIO
 
 from puzzles.errors import ConfigError
-from puzzles.formats import PuzzleFile, board_key, read_file
+from puzzles.formats import PuzzleFile, board_key, held_records, iter_records, read_file
 from puzzles.sudoku.model import parse_box
 from harness import scoring
 from harness.chunks import Chunk, ChunkResult, ChunkRunner, chunks_of, done_in
@@ -177,7 +177,7 @@ def plan_chunks(labels: Sequence[str], pfiles: Sequence[PuzzleFile], chunk_size:
                 limit: int | None = None) -> list[Chunk]:
     """Every dataset's first `limit` puzzles (all when None), cut into chunks."""
     return [chunk for label, pfile in zip(labels, pfiles)
-            for chunk in chunks_of(label, pfile.records[:limit], chunk_size)]
+            for chunk in chunks_of(label, held_records(pfile)[:limit], chunk_size)]
 
 
 def run_chunks(chunks: Sequence[Chunk], runner: ChunkRunner, ray_address: str | None = None,
@@ -246,18 +246,18 @@ class ResultsLog:
 
     def __init__(self, out_dir: str, settings: dict, fresh: bool):
         self.out_dir, self.settings, self.fresh = out_dir, settings, fresh
-        self.file = None
+        self.file: TextIO | None = None
         self.rows = 0  # appended by this run
 
-    def _open(self):
+    def _open(self) -> TextIO:
         os.makedirs(self.out_dir, exist_ok=True)
         write_run(self.out_dir, self.settings, finished=False)
-        self.file = open(os.path.join(self.out_dir, RESULTS_FILE), "w" if self.fresh else "a",
-                         encoding="utf-8")
+        return open(os.path.join(self.out_dir, RESULTS_FILE), "w" if self.fresh else "a",
+                    encoding="utf-8")
 
     def append(self, row: Row) -> None:
         if self.file is None:
-            self._open()
+            self.file = self._open()
         self.file.write(json.dumps(asdict(row)) + "\n")
         self.file.flush()
         self.rows += 1
@@ -295,7 +295,7 @@ def done_results(out_dir: str, labels: Sequence[str],
                  pfiles: Sequence[PuzzleFile]) -> dict[str, set]:
     """The (energy, index) pairs results.jsonl holds, per dataset; ConfigError when a
     result names another puzzle than the file now holds at its index (the input changed)."""
-    records = dict(zip(labels, (p.records for p in pfiles)))
+    records = dict(zip(labels, (held_records(p) for p in pfiles)))
     done: dict[str, set] = {}
     for row in read_rows(out_dir):
         held = records.get(row.dataset)
@@ -369,7 +369,7 @@ class ReportRun:
         self.runner = ChunkRunner(self.energies, functools.partial(energy_solver, settings=settings),
                                   settings["seed"])
         for label, pfile in zip(self.labels, self.files):  # models that do not fit: now
-            samples = list({board_key(r.puzzle): r.puzzle for r in pfile.records}.values())
+            samples = list({board_key(r.puzzle): r.puzzle for r in iter_records(pfile)}.values())
             for energy, solver in self.runner.solvers.items():
                 try:
                     preflight(solver, samples)

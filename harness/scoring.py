@@ -102,7 +102,7 @@ def score(dataset: str, index: int, record: Record, energy: str, outcome: Outcom
         0.0 if answer is None else cell_accuracy(record.puzzle, answer, truth),
         matches_expected=None if record.expected is None else outcome.solution == record.expected,
         error=outcome.error, device=stats.get("device"), site_updates=stats.get("site_updates"),
-        solution=outcome.solution.to_json() if outcome.verified else None)
+        solution=outcome.solution.to_json() if outcome.solution is not None else None)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

@@ -34,7 +34,8 @@ def clash(puzzle: Puzzle) -> str | None:
 class Solver(Protocol):
     """One solve signature for every solver: an unverified attempt per puzzle."""
 
-    name: str
+    @property
+    def name(self) -> str: ...  # read-only: a frozen dataclass's field will do
 
     def solve(self, puzzle: Puzzle) -> Attempt: ...
 

@@ -234,6 +234,11 @@ def iter_records(pfile: PuzzleFile) -> Iterator[Record]:
     return _records(pfile.path, _File(pfile.origin, pfile.path), pfile.format, pfile.box, {})
 
 
+def held_records(pfile: PuzzleFile) -> tuple[Record, ...]:
+    """Every record of a file, held: those it holds, else read again (`iter_records`)."""
+    return pfile.records if pfile.records is not None else tuple(iter_records(pfile))
+
+
 def proposed_answers(pfile: PuzzleFile) -> list[tuple[Record, Solution | None]]:
     """The answers a file proposes, for `glauber verify`: the solution column or field
     where the file has one (None where it is empty), else each puzzle itself where its

@@ -19,7 +19,7 @@ from harness.answers import error_answer
 from harness.commands.options import idle_settings, option_name
 from harness.solvers import make_solver
 from puzzles.errors import ConfigError, InputError, PuzzleError
-from puzzles.formats import read_file, scan_file
+from puzzles.formats import PuzzleFile, read_file, scan_file
 
 EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -138,7 +138,7 @@ def read_files(paths, fmt: str, box, apart: bool = False, scan: bool = False):
     if not apart:
         with user_errors():
             return [reader(p, fmt, box) for p in paths]
-    read = []
+    read: list[PuzzleFile | InputError] = []
     for p in paths:
         try:
             read.append(reader(p, fmt, box))
@@ -201,7 +201,7 @@ class Output:
 
     def __init__(self, path: str | None, json_array: bool = False):
         self.path, self.json_array = path, json_array
-        self.file = None
+        self.file: io.FileIO | None = None
         self.items = 0  # JSON array elements written
 
     def write(self, text: str) -> None:

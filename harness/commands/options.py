@@ -194,7 +194,7 @@ def idle_settings(settings: dict, given: set[str], solvers: tuple[str, ...] = ("
         ("beta_start", settings.get("schedule") == "constant",
          "with --schedule constant (it runs at --beta-end throughout)"),
     ]
-    said = {}  # the first rule that idles a setting
+    said: dict[str, str] = {}  # the first rule that idles a setting
     for key, idle, why in rules:
         if idle and key in given:
             said.setdefault(key, f"{option_name(key)} does nothing {why}")

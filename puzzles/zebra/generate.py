@@ -190,7 +190,8 @@ def format_generated(rows: Sequence[Generated[ZebraPuzzle, ZebraSolution]]) -> s
                    for g in rows)
 
 
-def text_files(rows: Sequence[Generated[ZebraPuzzle, ZebraSolution]], wording: str = "people") -> list[tuple[str, str]]:
+def text_files(rows: Sequence[Generated[ZebraPuzzle, ZebraSolution]],
+               wording: str = "people") -> list[tuple[str, str]]:
     """(file name, natural-language text) per puzzle, for a directory of text puzzles:
     zebra_001.txt, zebra_002.txt, ... (wider numbers past 999)."""
     return [(name, to_text(g.puzzle, wording)) for name, g in zip(text_file_names(len(rows)), rows)]

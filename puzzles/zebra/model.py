@@ -320,8 +320,8 @@ def answer_json(puzzle: ZebraPuzzle, solution: ZebraSolution | None) -> dict:
     shape, `answer`, the question entity's house (or null), and `readings_opened` when
     the text's decided readings were opened (`ZebraPuzzle.readings_opened`)."""
     obj: dict = {"puzzle": puzzle.to_json(),
-           "solution": solution.to_json() if solution is not None else None,
-           "answer": puzzle.answer(solution) if solution is not None else None}
+                 "solution": solution.to_json() if solution is not None else None,
+                 "answer": puzzle.answer(solution) if solution is not None else None}
     if puzzle.readings_opened:
         obj["readings_opened"] = puzzle.readings_opened
     return obj
