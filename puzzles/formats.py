@@ -36,11 +36,10 @@ from typing import Iterator
 
 from puzzles.base import Puzzle, Solution
 from puzzles.errors import InputError
-from puzzles.kinds import kind_of
+from puzzles.kinds import TEXT_FORMATS, kind_of
 from puzzles.readers import PUZZLE_COLUMNS, READERS, Record
-from puzzles.zebra.text import looks_like_zebra_text
 
-FORMATS = ("lines", "csv", "jsonl", "text")
+FORMATS = tuple(READERS)  # lines, csv, jsonl and the kinds' own text formats (text: Zebra)
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,8 @@ class PuzzleFile:
 
 def detect_format(path: str, text: str) -> str:
     """Guess the format from the extension, else from the first meaningful line; a
-    natural-language Zebra puzzle is told from a Sudoku line file by its sentences."""
+    kind's own text format (a natural-language Zebra puzzle) is told from a Sudoku line
+    file by its head (`puzzles.kinds.TextFormat.claims`)."""
     lower = path.lower()
     if lower.endswith(".csv"):
         return "csv"
@@ -78,7 +78,7 @@ def detect_format(path: str, text: str) -> str:
         if len(head) > 1 and any(c in PUZZLE_COLUMNS for c in head):
             return "csv"
         break
-    return "text" if looks_like_zebra_text(text) else "lines"
+    return next((name for name, fmt in TEXT_FORMATS.items() if fmt.claims(text)), "lines")
 
 
 STDIN = "-"  # the path that reads standard input

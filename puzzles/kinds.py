@@ -19,7 +19,18 @@ from puzzles.sudoku import model as sudoku
 from puzzles.sudoku import reference as sudoku_reference
 from puzzles.zebra import model as zebra
 from puzzles.zebra import reference as zebra_reference
+from puzzles.zebra import text as zebra_text
 from puzzles.zebra import wording as zebra_wording
+
+
+@dataclass(frozen=True)
+class TextFormat(Generic[P]):
+    """A kind's own plain-text file format (one puzzle per file, e.g. a Zebra puzzle in
+    English): how a file's head is recognised and how a file is read."""
+
+    name: str  # the `--format` name
+    claims: Callable[[str], bool]  # does this text (only its head is read) hold one?
+    parse: Callable[[str, str], P]  # (path, text) -> the puzzle; InputError naming the line
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Kind(Generic[P, S]):
     # the puzzle's solutions settle them (`check` lists them)
     answer_lines: Callable[[P, S], list[str]] | None = None  # an answer for people, after
     # its status line (`harness.answers`); None: answers in the file's format
+    text: TextFormat[P] | None = None  # its own plain-text file format, if any
 
 
 # A kind is looked up by `puzzle.kind`, which picks the entry of the puzzle's own types: the
@@ -75,8 +87,11 @@ KINDS: dict[str, Kind[Any, Any]] = {kind.name: kind for kind in (
          difficulty_axis=zebra_reference.DIFFICULTY_AXIS,
          encoder="encoders.zebra:ZebraEncoder", lm="encoders.zebra_lm:LM", own_answer=None,
          verdicts=lambda p, s: zebra_reference.verdicts(p, s).as_dict(),
-         ambiguities=zebra_reference.settled_readings, answer_lines=zebra_wording.answer_lines),
+         ambiguities=zebra_reference.settled_readings, answer_lines=zebra_wording.answer_lines,
+         text=TextFormat("text", zebra_text.looks_like_zebra_text, zebra_text.parse_zebra_text)),
 )}
+TEXT_FORMATS: dict[str, TextFormat[Any]] = {  # the kinds' own text formats, by format name
+    kind.text.name: kind.text for kind in KINDS.values() if kind.text is not None}
 
 
 def kind_of(puzzle: Puzzle) -> Kind[Any, Any]:

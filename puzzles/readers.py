@@ -15,10 +15,9 @@ from typing import Iterable, Iterator
 
 from puzzles.base import Puzzle, Solution, article, plural
 from puzzles.errors import InputError, PuzzleError
-from puzzles.kinds import read_json
+from puzzles.kinds import TEXT_FORMATS, TextFormat, read_json
 from puzzles.sudoku.model import (MAX_SIZE, MIN_SIZE, SYMBOLS, Sudoku, default_box,
                                   size_of_length, value_of)
-from puzzles.zebra.text import parse_zebra_text
 
 PUZZLE_COLUMNS = ("quizzes", "puzzle", "question")
 SOLUTION_COLUMNS = ("solutions", "solution", "answer")
@@ -276,13 +275,17 @@ def read_jsonl(path: str, source, box, meta: dict) -> Iterator[Record]:
         yield Record(path, number, puzzle, expected, layout="jsonl")
 
 
-def read_zebra_text(path: str, source, box, meta: dict) -> Iterator[Record]:
-    """One natural-language Zebra puzzle; its record starts at the first non-blank line."""
-    text = source.text()
-    puzzle = parse_zebra_text(path, text)
-    first = next((i for i, line in enumerate(text.splitlines(), 1) if line.strip()), 1)
-    yield Record(path, first, puzzle, layout="text")
+def text_reader(fmt: TextFormat):
+    """The reader of a kind's own text format (`puzzles.kinds.TextFormat`): one puzzle per
+    file, its record starting at the first non-blank line."""
+    def read(path: str, source, box, meta: dict) -> Iterator[Record]:
+        text = source.text()
+        puzzle = fmt.parse(path, text)
+        first = next((i for i, line in enumerate(text.splitlines(), 1) if line.strip()), 1)
+        yield Record(path, first, puzzle, layout=fmt.name)
+    return read
 
 
-READERS = {"lines": read_lines, "csv": read_csv, "jsonl": read_jsonl, "text": read_zebra_text}
+READERS = {"lines": read_lines, "csv": read_csv, "jsonl": read_jsonl,
+           **{name: text_reader(fmt) for name, fmt in TEXT_FORMATS.items()}}
 """Each format's reader."""
