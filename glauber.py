@@ -34,7 +34,7 @@ from solver.config import ColonyConfig, SamplerConfig
 from solver.energy import PenaltyEnergy
 from solver.glauber import GlauberSampler, SampleResult, Samples
 from solver.interfaces import BaseEnergy, Energy, Moves
-from solver.observers import Observer, Relay
+from solver.observers import Hooks, Observer, Relay
 from solver.lm import CausalLMEnergy, LMVocabulary, MaskedLMEnergy
 from solver.schedule import AnnealSchedule
 from solver.traces import EnergyTrace
@@ -57,7 +57,7 @@ __all__ = [
     # the sampler and its energies, observers and settings
     "GlauberSampler", "SampleResult", "Samples", "SamplerConfig", "AnnealSchedule",
     "ColonyConfig", "Energy", "BaseEnergy", "PenaltyEnergy", "WeightedSum",
-    "MaskedLMEnergy", "CausalLMEnergy", "LMVocabulary", "Moves", "Observer", "Relay",
+    "MaskedLMEnergy", "CausalLMEnergy", "LMVocabulary", "Moves", "Observer", "Hooks", "Relay",
     "EnergyTrace",
     # errors
     "PuzzleError", "InputError", "ConfigError",

@@ -14,6 +14,7 @@ from puzzles.formats import PuzzleFile, held_records
 from harness import scoring
 from harness.scoring import BENCH_COLUMNS, Stopwatch, Summary, score, summarize
 from harness.solving import Solver, solve_all
+from solver.observers import Hooks
 
 
 def bench_label(solver: str, energy: str) -> str:
@@ -28,7 +29,7 @@ def bench_file(solver: Solver, label: str, pfile: PuzzleFile, limit: int | None 
     file's path is the dataset name."""
     records = held_records(pfile)[:limit]
     with Stopwatch() as watch:
-        outcomes = solve_all(solver, [r.puzzle for r in records], progress)
+        outcomes = solve_all(solver, [r.puzzle for r in records], Hooks(finished=progress))
     rows = [score(pfile.path, i, r, label, o) for i, (r, o) in enumerate(zip(records, outcomes))]
     return summarize(rows, {(pfile.path, label): watch.seconds}, [pfile.path], [label])[0]
 

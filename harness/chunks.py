@@ -20,6 +20,7 @@ from puzzles.formats import Record
 from puzzles.kinds import count
 from harness.scoring import Row, score
 from harness.solving import BatchSolver, Seeded, Solver, clash, derived_seed, solve_all
+from solver.observers import Hooks
 
 
 @dataclass(frozen=True)
@@ -120,14 +121,16 @@ class ChunkRunner:
                         if isinstance(solver, Seeded):  # the exact solver draws nothing
                             solver.seed = puzzle_seed(self.seed, chunk.start + j)
                         # solve_all reports the outcome before it returns: j is this one
-                        solve_all(solver, [records[j].puzzle], progress,
-                                  lambda _, outcome: scored(j, outcome))
+                        solve_all(solver, [records[j].puzzle],
+                                  Hooks(finished=progress,
+                                        outcome=lambda _, outcome: scored(j, outcome)))
                 else:
                     if isinstance(solver, Seeded):
                         solver.seed = chunk_seed(self.seed, chunk.number)
                     wanted = set(todo[energy])
-                    solve_all(solver, [r.puzzle for r in records], progress,
-                              lambda j, outcome: scored(j, outcome) if j in wanted else None,
+                    solve_all(solver, [r.puzzle for r in records],
+                              Hooks(finished=progress, outcome=lambda j, outcome:
+                                    scored(j, outcome) if j in wanted else None),
                               ordered=False)
             except ConfigError as e:  # e.g. an LM energy without a model for this board
                 raise e.within(f"energy {energy} is not available for {chunk.dataset}: "

@@ -20,7 +20,7 @@ from typing import Callable, Generic, Iterable, Protocol, Sequence, TypeVar, run
 
 from puzzles.base import Attempt, Puzzle, Solution
 from puzzles.kinds import count, describe, kind_of
-from solver.observers import Observer
+from solver.observers import Observer, Relay
 
 
 def clash(puzzle: Puzzle) -> str | None:
@@ -127,19 +127,18 @@ def interruption(error: BaseException) -> bool:
 
 
 def solve_all(solver: Solver | BatchSolver, puzzles: Sequence[Puzzle],
-              progress: Callable[[int], None] | None = None,
-              on_outcome: Callable[[int, Outcome], None] | None = None,
-              on_sweep: Callable[[int, float], None] | None = None,
-              ordered: bool = True, observer: Observer | None = None) -> list[Outcome]:
+              observer: Observer | None = None, ordered: bool = True) -> list[Outcome]:
     """Solve and verify `puzzles` in order. Puzzles that `clash` are not sent to the
-    solver: they get an Outcome with that error. `progress(k)` is called as k more are done.
-    `on_outcome(i, outcome)` is called in input order, as soon as puzzle i and every
-    puzzle before it are answered (so a caller can write answers as they are ready), or,
-    with `ordered=False`, as soon as puzzle i is answered. A batch solver's reports reach
-    `on_sweep(sweep, lowest energy)` (progress within a long batch) and `observer` (every
-    sweep's chain energies, e.g. `solver.traces.EnergyTrace`; puzzle indices are
-    positions in `puzzles`).
+    solver: they get an Outcome with that error. The observer (`solver.observers.Observer`;
+    `Hooks` for plain functions) hears `finished(k)` as k more are done and
+    `outcome(i, outcome)` in input order, as soon as puzzle i and every puzzle before it
+    are answered (so a caller can write answers as they are ready), or, with
+    `ordered=False`, as soon as puzzle i is answered; from a batch solver also its
+    `status` (progress within a long batch), `sweep` (every chain's energy, e.g.
+    `solver.traces.EnergyTrace`) and `result` (the unverified attempt). Indices are
+    positions in `puzzles`.
     """
+    observer = observer or Observer()
     outcomes: list[Outcome | None] = [None] * len(puzzles)
     emitted = 0
 
@@ -147,15 +146,13 @@ def solve_all(solver: Solver | BatchSolver, puzzles: Sequence[Puzzle],
         nonlocal emitted
         outcomes[i] = outcome
         if not ordered:
-            if on_outcome:
-                on_outcome(i, outcome)
+            observer.outcome(i, outcome)
             return
         while emitted < len(outcomes):
             ready = outcomes[emitted]
             if ready is None:
                 break
-            if on_outcome:
-                on_outcome(emitted, ready)
+            observer.outcome(emitted, ready)
             emitted += 1
 
     todo = []
@@ -163,54 +160,36 @@ def solve_all(solver: Solver | BatchSolver, puzzles: Sequence[Puzzle],
         why = clash(puzzle)
         if why is not None:
             settle(i, Outcome(Attempt(None, 0.0), False, why))
-            if progress:
-                progress(1)
+            observer.finished(1)
         else:
             todo.append(i)
     if isinstance(solver, BatchSolver):
-        watch = _Watch(todo, puzzles, settle, progress, on_sweep, observer or Observer())
+        watch = _Watch(todo, puzzles, settle, observer)
         attempts: Iterable[Attempt] = solver.solve_many([puzzles[i] for i in todo], watch)
         for i, attempt in zip(todo, attempts):
             if outcomes[i] is None:
                 settle(i, judge(puzzles[i], attempt))
     else:
         for i in todo:
-            settle(i, judge(puzzles[i], solver.solve(puzzles[i])))
-            if progress:
-                progress(1)
+            attempt = solver.solve(puzzles[i])
+            observer.result(i, attempt)
+            settle(i, judge(puzzles[i], attempt))
+            observer.finished(1)
     return outcomes  # type: ignore[return-value]
 
 
-class _Watch(Observer):
-    """A batch solver's reports, passed on: each attempt verified and settled as it is
-    ready, counts to `progress`, status to `on_sweep`, sweeps to the caller's observer
-    (indices among the solver's puzzles mapped back to `puzzles`)."""
+class _Watch(Relay):
+    """A batch solver's reports, passed on under the caller's indices, each attempt
+    verified and settled as it is ready."""
 
-    def __init__(self, todo: list[int], puzzles: Sequence[Puzzle], settle, progress,
-                 on_sweep, observer: Observer):
-        self.todo, self.puzzles, self.settle = todo, puzzles, settle
-        self.progress, self.on_sweep, self.observer = progress, on_sweep, observer
-
-    def listens(self, event: str) -> bool:
-        return (event == "status" and self.on_sweep is not None) or self.observer.listens(event)
-
-    def sweep(self, sweep: int, problems: list[int], energies) -> None:
-        self.observer.sweep(sweep, [self.todo[k] for k in problems], energies)
-
-    def status(self, sweep: int, lowest: float) -> None:
-        if self.on_sweep is not None:
-            self.on_sweep(sweep, lowest)
-        self.observer.status(sweep, lowest)
-
-    def finished(self, count: int) -> None:
-        if self.progress:
-            self.progress(count)
-        self.observer.finished(count)
+    def __init__(self, todo: list[int], puzzles: Sequence[Puzzle], settle, observer: Observer):
+        super().__init__(observer, todo)
+        self.puzzles, self.settle = puzzles, settle
 
     def result(self, index: int, attempt: Attempt) -> None:
-        i = self.todo[index]
+        i = self.index[index]
         self.settle(i, judge(self.puzzles[i], attempt))
-        self.observer.result(i, attempt)
+        self.inner.result(i, attempt)
 
 
 def solve(solver: Solver, puzzle: Puzzle) -> Outcome:
@@ -267,16 +246,18 @@ class Sequencer(Generic[T]):
 
 def solve_stream(solver: Solver | BatchSolver, items: Iterable[T], puzzle_of: Callable[[T], Puzzle],
                  on_outcome: Callable[[int, T, Outcome], None],
-                 progress: Callable[[int], None] | None = None,
-                 on_sweep: Callable[[int, float], None] | None = None,
-                 ordered: bool = True, window: int = WINDOW) -> None:
+                 observer: Observer | None = None, ordered: bool = True,
+                 window: int = WINDOW) -> None:
     """Solve and verify any number of items (records, puzzles: `puzzle_of(item)` is the
     puzzle), read lazily `window` at a time: memory is bounded by the window, not by the
     input. `on_outcome(i, item, outcome)` as soon as item i is answered and every earlier
-    one is (in input order), or at once with `ordered=False`. Each window is one
-    `solve_all` call; a seeded solver's seed is `window_seed(seed, k)` for window k (and
-    restored after). On Ctrl-C (`interruption`), the answers finished but still waiting
-    for an earlier one are handed on before KeyboardInterrupt is raised."""
+    one is (in input order), or at once with `ordered=False`; the observer hears the
+    rest as `solve_all` tells it (finished counts, status, sweeps, attempts; indices
+    count items from the first). Each window is one `solve_all` call; a seeded solver's
+    seed is `window_seed(seed, k)` for window k (and restored after). On Ctrl-C
+    (`interruption`), the answers finished but still waiting for an earlier one are
+    handed on before KeyboardInterrupt is raised."""
+    observer = observer or Observer()
     seeded = solver if isinstance(solver, Seeded) else None
     seed = None if seeded is None else seeded.seed
     sequencer: Sequencer[T] = Sequencer(on_outcome, ordered)
@@ -289,12 +270,8 @@ def solve_stream(solver: Solver | BatchSolver, items: Iterable[T], puzzle_of: Ca
                 break
             if seeded is not None and seed is not None:
                 seeded.seed = window_seed(seed, k)
-
-            def settle(j: int, outcome: Outcome, chunk: list[T] = chunk, start: int = start) -> None:
-                sequencer.settle(start + j, chunk[j], outcome)
-
-            solve_all(solver, [puzzle_of(item) for item in chunk], progress, settle, on_sweep,
-                      ordered=False)
+            solve_all(solver, [puzzle_of(item) for item in chunk],
+                      _Window(observer, start, chunk, sequencer), ordered=False)
             start += len(chunk)
     except BaseException as e:
         if not interruption(e):
@@ -304,6 +281,18 @@ def solve_stream(solver: Solver | BatchSolver, items: Iterable[T], puzzle_of: Ca
     finally:
         if seeded is not None and seed is not None:
             seeded.seed = seed
+
+
+class _Window(Relay):
+    """One window of `solve_stream`: indices offset by the window's start, outcomes to
+    the sequencer (with their items)."""
+
+    def __init__(self, observer: Observer, start: int, chunk: list, sequencer: Sequencer):
+        super().__init__(observer, list(range(start, start + len(chunk))))
+        self.start, self.chunk, self.sequencer = start, chunk, sequencer
+
+    def outcome(self, index: int, outcome) -> None:
+        self.sequencer.settle(self.start + index, self.chunk[index], outcome)
 
 
 @dataclass(frozen=True)

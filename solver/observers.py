@@ -45,6 +45,43 @@ class Observer:
         """Problem `index`'s attempt is ready (`GlauberSolver`: batch by batch, not in
         input order; the harness verifies it after)."""
 
+    def outcome(self, index: int, outcome) -> None:
+        """Puzzle `index`'s verified outcome (`harness.solving.solve_all`): in input order,
+        as soon as it and every puzzle before it are answered (or as ready, unordered)."""
+
+
+class Hooks(Observer):
+    """An observer from plain functions, for the events given (the others are no-ops and
+    not listened to): `Hooks(finished=bar.update, outcome=write)`."""
+
+    def __init__(self, sweep=None, status=None, finished=None, result=None, outcome=None):
+        self.hooks = {name: hook for name, hook in (
+            ("sweep", sweep), ("status", status), ("finished", finished), ("result", result),
+            ("outcome", outcome)) if hook is not None}
+
+    def listens(self, event: str) -> bool:
+        return event in self.hooks
+
+    def sweep(self, sweep: int, problems: list[int], energies: torch.Tensor) -> None:
+        if "sweep" in self.hooks:
+            self.hooks["sweep"](sweep, problems, energies)
+
+    def status(self, sweep: int, lowest: float) -> None:
+        if "status" in self.hooks:
+            self.hooks["status"](sweep, lowest)
+
+    def finished(self, count: int) -> None:
+        if "finished" in self.hooks:
+            self.hooks["finished"](count)
+
+    def result(self, index: int, attempt) -> None:
+        if "result" in self.hooks:
+            self.hooks["result"](index, attempt)
+
+    def outcome(self, index: int, outcome) -> None:
+        if "outcome" in self.hooks:
+            self.hooks["outcome"](index, outcome)
+
 
 class Relay(Observer):
     """Passes events on to `inner` with problem indices mapped through `index` (a batch's
@@ -67,3 +104,6 @@ class Relay(Observer):
 
     def result(self, index: int, attempt) -> None:
         self.inner.result(self.index[index], attempt)
+
+    def outcome(self, index: int, outcome) -> None:
+        self.inner.outcome(self.index[index], outcome)

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from cli import cli
 from harness import solving
 from harness.solving import ReferenceSolver, solve_all
+from solver.observers import Hooks
 from puzzles.sudoku import generate as sudoku_generate
 from puzzles.sudoku.model import Sudoku
 
@@ -78,7 +79,7 @@ def test_solve_all_reports_outcomes_in_input_order_as_they_are_ready():
 
     seen = []
     puzzles = [Sudoku.parse(p) for p in PUZZLES_4X4]
-    solve_all(OutOfOrder(), puzzles, on_outcome=lambda i, o: seen.append(("out", i)))
+    solve_all(OutOfOrder(), puzzles, Hooks(outcome=lambda i, o: seen.append(("out", i))))
     outs = [i for tag, i in seen if tag == "out"]
     assert outs == [0, 1, 2, 3]
     assert seen.index(("out", 0)) == len(seen) - 4  # nothing written before puzzle 0 is ready

@@ -19,6 +19,7 @@ from puzzles.sudoku.generate import SudokuGenerator
 from puzzles.sudoku.model import Sudoku
 from solver.config import SamplerConfig
 from solver.glauber import GlauberSampler
+from solver.observers import Hooks
 
 HARD = "4.....8.5.3..........7......2.....6.....8.4......1.......6.3.7.5..2.....1.4......"
 
@@ -51,7 +52,8 @@ def test_the_glauber_solver_reports_sweeps_and_the_lowest_energy(monkeypatch):
     seen = []
     solver = GlauberSolver(SamplerConfig(chains=4, sweeps=5, time_limit=60), propagate="none",
                            search="anneal")
-    (outcome,) = solve_all(solver, [Sudoku.parse(HARD)], on_sweep=lambda s, e: seen.append((s, e)))
+    (outcome,) = solve_all(solver, [Sudoku.parse(HARD)],
+                           Hooks(status=lambda s, e: seen.append((s, e))))
     assert [s for s, _ in seen] == list(range(len(seen))) and len(seen) >= 5
     assert all(e >= 0 for _, e in seen) and not outcome.verified
 

@@ -20,6 +20,7 @@ from harness.commands.options import idle_settings, option_name
 from harness.solvers import make_solver
 from puzzles.errors import ConfigError, InputError, PuzzleError
 from puzzles.formats import PuzzleFile, read_file, scan_file
+from solver.observers import Hooks
 
 EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -124,9 +125,11 @@ def hush(quiet: bool):
         hf_logging.disable_progress_bar()
 
 
-def sweep_status(progress: Progress):
-    """on_sweep(sweep, lowest energy) for the solvers: the status after the bar."""
-    return lambda sweep, lowest: progress.status(f"sweep {sweep}, lowest energy {lowest:g}")
+def bar_observer(progress: Progress) -> Hooks:
+    """The solvers' observer of a progress bar: finished puzzles advance it, a batch's
+    status (sweep, lowest energy) is shown after it."""
+    return Hooks(finished=progress, status=lambda sweep, lowest: progress.status(
+        f"sweep {sweep}, lowest energy {lowest:g}"))
 
 
 def read_files(paths, fmt: str, box, apart: bool = False, scan: bool = False):

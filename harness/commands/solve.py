@@ -9,7 +9,7 @@ import click
 from harness.answers import answer_header, format_answer
 from harness.commands.common import (
     EXIT_OK, EXIT_UNSOLVED, EXIT_USAGE, Interrupted, Output, UserError, build_solver,
-    check_out_file, hush, json_array_for, progress_bar, read_files, sweep_status, unreadable,
+    check_out_file, hush, json_array_for, progress_bar, read_files, bar_observer, unreadable,
     user_errors, warn_idle)
 from harness.commands.options import BOX_OPTION, FORMAT_OPTION, sampler_options
 from harness.solvers import SOLVERS, preflight
@@ -102,7 +102,7 @@ def solve(files, puzzle_strings, solver_name, fmt, box, out, as_json, unordered,
 
                 with user_errors():
                     solve_stream(solver, iter_records(pfile), lambda r: r.puzzle, answer,
-                                 advance, sweep_status(advance), ordered=not unordered)
+                                 bar_observer(advance), ordered=not unordered)
     except KeyboardInterrupt:
         raise Interrupted(f"interrupted: {answered} of {total} answered"
                           f"{f' (written to {out})' if out and answered else ''}") from None
