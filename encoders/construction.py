@@ -46,6 +46,8 @@ def term_prior(terms: Sequence[tuple[float, Energy]], enc: Encoded, device) -> t
     total = torch.zeros(enc.allowed.shape)
     with torch.inference_mode():
         for weight, term in terms:
+            if not weight:  # as WeightedSum drops it (and 0 * -inf would poison the field)
+                continue
             term.bind(owner)
             total += weight * term.prior(x, open_sites)[0].float().cpu()
     return torch.exp(total)
@@ -72,7 +74,7 @@ class ConstructiveSearch:
         round ran), statistics). The observer hears, after each kernel call, `status(rounds,
         sites still open)` and, for each of its rounds, `sweep(round, [0], energies)` with
         one chain per construction (ant): FloatTensor[1, ants], the sites it left empty
-        (zero: complete; -1 for the ants a complete round did not run)."""
+        (zero: complete; NaN for the ants a complete round did not run)."""
         observer = observer or Observer()
         start = time.perf_counter()
         cfg = self.config
@@ -101,7 +103,8 @@ class ConstructiveSearch:
             if observer.listens("sweep"):
                 first = colony.rounds - len(colony.left)
                 for k, row in enumerate(colony.left):
-                    observer.sweep(first + k, [0], torch.from_numpy(row).float().unsqueeze(0))
+                    energies = torch.from_numpy(row).float().unsqueeze(0)
+                    observer.sweep(first + k, [0], energies.masked_fill(energies < 0, float("nan")))
             if complete and energy <= cfg.tolerance:
                 found = state
                 break

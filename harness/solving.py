@@ -188,8 +188,8 @@ class _Watch(Relay):
 
     def result(self, index: int, attempt: Attempt) -> None:
         i = self.index[index]
+        self.inner.result(i, attempt)  # the attempt first, then its verified outcome
         self.settle(i, judge(self.puzzles[i], attempt))
-        self.inner.result(i, attempt)
 
 
 def solve(solver: Solver, puzzle: Puzzle) -> Outcome:
@@ -251,16 +251,23 @@ def solve_stream(solver: Solver | BatchSolver, items: Iterable[T], puzzle_of: Ca
     """Solve and verify any number of items (records, puzzles: `puzzle_of(item)` is the
     puzzle), read lazily `window` at a time: memory is bounded by the window, not by the
     input. `on_outcome(i, item, outcome)` as soon as item i is answered and every earlier
-    one is (in input order), or at once with `ordered=False`; the observer hears the
-    rest as `solve_all` tells it (finished counts, status, sweeps, attempts; indices
-    count items from the first). Each window is one `solve_all` call; a seeded solver's
+    one is (in input order), or at once with `ordered=False`, and the observer's
+    `outcome(i, outcome)` just after; the observer hears the rest as `solve_all` tells it
+    (finished counts, status, sweeps, attempts; indices count items from the first). Each window is one `solve_all` call; a seeded solver's
     seed is `window_seed(seed, k)` for window k (and restored after). On Ctrl-C
     (`interruption`), the answers finished but still waiting for an earlier one are
     handed on before KeyboardInterrupt is raised."""
+    if window < 1:
+        raise ValueError(f"window must be at least 1, not {window}")
     observer = observer or Observer()
     seeded = solver if isinstance(solver, Seeded) else None
     seed = None if seeded is None else seeded.seed
-    sequencer: Sequencer[T] = Sequencer(on_outcome, ordered)
+
+    def emit(i: int, item: T, outcome: Outcome) -> None:
+        on_outcome(i, item, outcome)
+        observer.outcome(i, outcome)
+
+    sequencer: Sequencer[T] = Sequencer(emit, ordered)
     items = iter(items)
     start = 0
     try:

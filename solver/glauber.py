@@ -60,7 +60,8 @@ class Samples:
     """Every chain's state after `GlauberSampler.sample`, and its energy."""
 
     states: torch.Tensor  # LongTensor[P, C, N]
-    energies: torch.Tensor  # FloatTensor[P, C]: the whole energy (`Energy.energy`)
+    energies: torch.Tensor | None  # FloatTensor[P, C]: the energy's total (`Energy.energy`;
+    # WeightedSum: the penalty), None for an energy without one
 
 
 class GlauberSampler:
@@ -91,6 +92,7 @@ class GlauberSampler:
                  perm_groups: torch.Tensor | None = None,
                  perm_classes: list[torch.Tensor] | None = None, fillings=None, starts=None):
         self.energy, self.config, self.device = energy, config, torch.device(device)
+        self.perm_groups = perm_groups  # LongTensor[Gp, V] or None (site moves)
         if config.move != "site" and (perm_groups is None or perm_classes is None):
             raise ValueError(f"{config.move} moves need perm_groups and perm_classes")
         if config.move == "block" and fillings is None:
@@ -145,21 +147,30 @@ class GlauberSampler:
         betas = torch.full((p * c,), float(beta), device=self.device)
         age = torch.zeros(p * c, dtype=torch.long, device=self.device)
         problems = list(range(p))
+        observer = observer or Observer()
+        traced = observer.listens("sweep")
         for k in range(sweeps):
-            if observer is not None:
+            if traced:
                 observer.sweep(k, problems, self.energy.energy(x, cache).view(p, c))
             self.energy.at_age(age)
             self.moves.sweep(x, cache, betas, generator)
             age += 1
-        energies = self.energy.energy(x, cache).view(p, c)
-        if observer is not None:
+        try:
+            energies = self.energy.energy(x, cache).view(p, c)
+        except NotImplementedError:  # an energy of logits alone (BaseEnergy)
+            return Samples(x.view(p, c, n).cpu(), None)
+        if traced:
             observer.sweep(sweeps, problems, energies)
         return Samples(x.view(p, c, n).cpu(), energies.cpu())
 
     def _start(self, start: torch.Tensor, allowed: torch.Tensor, p: int, c: int, n: int
                ) -> torch.Tensor:
-        """Given start states as LongTensor[B, N] on the device, checked against the mask."""
-        start = torch.as_tensor(start, dtype=torch.long)
+        """Given start states as LongTensor[B, N] on the device, checked against the mask
+        and, for moves that keep them, the permutation groups."""
+        start = torch.as_tensor(start)
+        if start.dtype.is_floating_point or start.dtype.is_complex or start.dtype == torch.bool:
+            raise ValueError(f"start states must hold integers (value indices), not {start.dtype}")
+        start = start.long()
         if start.shape == (p, n):
             start = start.unsqueeze(1).expand(p, c, n)
         if start.shape != (p, c, n):
@@ -171,6 +182,12 @@ class GlauberSampler:
         ok = allowed.to(start.device).gather(2, start.transpose(1, 2)).transpose(1, 2)
         if not bool(ok.all()):
             raise ValueError("start states hold values their problems' hard masks forbid")
+        if self.perm_groups is not None and self.config.move != "site":
+            # swaps, shuffles and blocks keep each group a permutation: they must start as one
+            held = start.reshape(p * c, n)[:, self.perm_groups.cpu()].sort(-1).values
+            if not bool((held == torch.arange(held.shape[-1])).all()):
+                raise ValueError(f"{self.config.move} moves keep every permutation group a "
+                                 "permutation of the values: start states must hold one in each")
         return start.reshape(p * c, n).to(self.device).clone()
 
     def run(self, allowed: torch.Tensor, generator: torch.Generator,
@@ -325,12 +342,14 @@ class GlauberSampler:
         cfg = self.config
         chunk = time.perf_counter()
         for _ in range(k):
+            alive = run.live.clone() if run.traced else None  # before this sweep's record
             self._record(run, sweep)
             now = time.perf_counter()
             elapsed = now - run.start
             run.stamps.append(elapsed)
-            if run.traced:
-                run.observer.sweep(sweep, run.ids, run.energy.view(run.p, cfg.chains))
+            if alive is not None:  # a problem solved earlier reads NaN until it is dropped
+                run.observer.sweep(sweep, run.ids, run.energy.view(run.p, cfg.chains)
+                                   .masked_fill(~alive.unsqueeze(1), float("nan")))
             if run.reports and elapsed - run.reported >= self.report_every:
                 run.reported = elapsed
                 live = run.live.repeat_interleave(cfg.chains)

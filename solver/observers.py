@@ -31,12 +31,13 @@ class Observer:
     def sweep(self, sweep: int, problems: list[int], energies: torch.Tensor) -> None:
         """Before sweep `sweep`: energies FloatTensor[P', C] of the C chains of each
         problem still in the run (`problems`: their indices, among the solver's puzzles
-        or the sampler's problems). The constructive search reports every round, a chain
-        per construction: the sites it left empty."""
+        or the sampler's problems); a problem solved at an earlier sweep reads NaN until
+        the run drops it. The constructive search reports every round, a chain per
+        construction: the sites it left empty (NaN: not run, the round had finished)."""
 
     def status(self, sweep: int, lowest: float) -> None:
-        """For progress bars: the lowest energy of a live chain, at most every few tenths
-        of a second."""
+        """For progress bars, at most every few tenths of a second: the lowest energy of a
+        live chain (the constructive search: rounds so far and the sites still open)."""
 
     def finished(self, count: int) -> None:
         """`count` more problems are finished (solved or out of budget)."""

@@ -35,13 +35,20 @@ class EnergyTrace(Observer):
         """The problems traced, in order."""
         return sorted(self._rows)
 
+    def _kept(self, problem: int) -> list[tuple[int, torch.Tensor]]:
+        """The problem's rows while it ran: a solved problem's chains read NaN until the
+        run drops them, and those rows are left out (read on the CPU here)."""
+        if problem not in self._rows:
+            raise KeyError(f"problem {problem} was not traced (traced: {self.problems})")
+        rows = [(s, e.cpu()) for s, e in self._rows[problem]]
+        return [(s, e) for s, e in rows if not bool(torch.isnan(e).all())]
+
     def sweeps(self, problem: int) -> list[int]:
         """The sweeps recorded for `problem` (until it was solved or the run ended)."""
-        return [s for s, _ in self._rows.get(problem, [])]
+        return [s for s, _ in self._kept(problem)] if problem in self._rows else []
 
     def energies(self, problem: int) -> torch.Tensor:
         """FloatTensor[T, C] on the CPU: the energy of each of the problem's C chains at
-        each recorded sweep (rows in `sweeps(problem)` order). KeyError if never traced."""
-        if problem not in self._rows:
-            raise KeyError(f"problem {problem} was not traced (traced: {self.problems})")
-        return torch.stack([e for _, e in self._rows[problem]]).cpu()
+        each recorded sweep (rows in `sweeps(problem)` order; NaN: a construction a round
+        did not run). KeyError if never traced."""
+        return torch.stack([e for _, e in self._kept(problem)])

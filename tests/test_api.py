@@ -119,7 +119,8 @@ def test_traces_of_every_chain_come_back_from_one_call():
         energies = trace.energies(k)
         assert outcome.verified and energies.shape == (len(trace.sweeps(k)), solver.config.chains)
         assert trace.sweeps(k) == sorted(trace.sweeps(k))
-        assert float(energies.min()) == 0  # the chain that solved it
+        assert float(energies[-1].min()) == 0  # the last row: the sweep it was solved at
+        assert not torch.isnan(energies).any()  # rows after it (NaN) are left out
     with pytest.raises(KeyError):
         trace.energies(7)
 
@@ -157,7 +158,8 @@ def test_constructive_traces_have_a_chain_per_construction():
         energies = trace.energies(k)
         assert outcome.verified and energies.shape[1] == solver.colony.ants
         assert trace.sweeps(k) == list(range(len(energies)))
-        assert float(energies[-1].min()) == 0  # the construction that filled the grid
+        filled = torch.nan_to_num(energies[-1], nan=float("inf"))  # NaN: ants not run
+        assert float(filled.min()) == 0  # the construction that filled the grid
 
 
 @pytest.mark.parametrize("search", ["construct", "anneal"])
@@ -182,3 +184,48 @@ def test_one_observer_hears_every_puzzle_finish_and_its_result(search):
     assert counter.results == dict(enumerate(attempts))
     assert attempts[1].solution is None and attempts[0].solution is not None
     assert not counter.listens("sweep") and glauber.EnergyTrace().listens("sweep")
+
+
+def test_sample_checks_what_the_moves_keep_and_takes_energies_without_a_total():
+    enc = glauber.encoder("sudoku", "none").encode(EMPTY_4X4)
+    energy = glauber.PenaltyEnergy.from_encoded(enc)
+    swaps = glauber.GlauberSampler(energy, [], glauber.SamplerConfig(chains=2, move="swap"),
+                                   perm_groups=enc.perm_groups,
+                                   perm_classes=enc.perm_group_classes())
+    allowed = enc.allowed.unsqueeze(0)
+    with pytest.raises(ValueError, match="permutation"):  # all zeros: no group a permutation
+        swaps.sample(allowed, torch.Generator(), 1, 1.0, start=torch.zeros(1, 16, dtype=torch.long))
+    with pytest.raises(ValueError, match="integers"):
+        swaps.sample(allowed, torch.Generator(), 1, 1.0, start=torch.tensor(TARGET).float().view(1, 16))
+    draws = swaps.sample(allowed, torch.Generator().manual_seed(0), 3, 1.0,
+                         start=torch.tensor(TARGET).view(1, 16))
+    rows = draws.states[0][:, enc.perm_groups]  # swaps keep every group a permutation
+    assert (rows.sort(-1).values == torch.arange(4)).all()
+
+    class Logits(glauber.BaseEnergy):  # no total energy
+        def logits(self, x, cache, sites):
+            return torch.zeros(*sites.shape, 4)
+
+    sites = glauber.GlauberSampler(Logits(), enc.colour_classes(),
+                                   glauber.SamplerConfig(chains=2, move="site"))
+    draws = sites.sample(allowed, torch.Generator().manual_seed(0), 2, 1.0)
+    assert draws.energies is None and draws.states.shape == (1, 2, 16)
+
+
+def test_streams_tell_the_observer_each_attempt_then_its_outcome_in_order():
+    puzzles = [glauber.Sudoku.parse(p) for p in ("...4.1.2.....3..", "..23....2.4.1...")]
+    for solver in (glauber.GlauberSolver(search="anneal", seed=0), glauber.ReferenceSolver()):
+        events = []
+        glauber.solve_all(solver, puzzles, glauber.Hooks(
+            result=lambda i, a: events.append(("result", i)),
+            outcome=lambda i, o: events.append(("outcome", i))))
+        for i in range(2):
+            assert events.index(("result", i)) < events.index(("outcome", i))
+        assert [i for kind, i in events if kind == "outcome"] == [0, 1]
+        heard, items = [], []
+        glauber.solve_stream(solver, puzzles, lambda p: p, lambda i, p, o: items.append(i),
+                             glauber.Hooks(outcome=lambda i, o: heard.append(i)), window=1)
+        assert heard == items == [0, 1]
+    with pytest.raises(ValueError, match="window"):
+        glauber.solve_stream(glauber.ReferenceSolver(), puzzles, lambda p: p,
+                             lambda i, p, o: None, window=0)
