@@ -12,7 +12,8 @@ from solver.config import ColonyConfig, SamplerConfig
 ENERGIES = ("penalty", "lm", "lm+penalty")  # what the moves follow (see solver.weighted.WeightedSum)
 INITS = ("uniform", "lm")  # where chains start and restart: uniform draws, or LM unmasking
 SEARCHES = ("construct", "anneal")  # constructive chains + repair, or annealed random starts
-DEVICES = ("auto", "cpu", "cuda")  # auto: CUDA when present, else the CPU
+DEVICES = ("auto", "cpu", "cuda")  # auto: CUDA when present, else the CPU; the library also
+# takes cuda:N (encoders.pipeline.resolve_device reads every name)
 
 
 @dataclass
@@ -27,7 +28,7 @@ class GlauberOptions:
     # construction breaks a clue propagation does not read; measured: docs/hard_band.md)
     repair_sweeps: int = 20  # construct: sweeps of one repair
     propagate: str = "full"  # hard-mask propagation, one of PROPAGATION
-    device: str = "auto"  # one of DEVICES
+    device: str = "auto"  # one of DEVICES, or cuda:N
     seed: int = 0  # same seed, same device, same puzzles: same answers
     batch_size: int = 512  # puzzles per batch (chains = batch_size * config.chains)
     fill_cap: int = 4096  # block moves only where each perm group has at most this many fillings

@@ -88,7 +88,8 @@ class GlauberSolver(GlauberOptions):
             self._models[path] = lm.load(path, device)
         model, card = self._models[path]
         if self.init == "lm" and card["arch"] != "mlm":
-            raise ConfigError("{init} lm needs a masked LM (a model trained with --arch mlm)")
+            raise ConfigError("{init} lm needs a masked LM (a model trained by `glauber train "
+                              "--arch mlm`)")
         return lm.lm_energy(model, card, [enc for _, enc, _ in members], device, self.lm_refresh)
 
     def _model_path(self, enc: Encoded):

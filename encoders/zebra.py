@@ -2,7 +2,7 @@
 
 Site m*N + h is house h+1 of attribute m; its value indexes the attribute's value list.
 Every attribute row is an all-different group (and a perm group for swap moves). Clues
-become penalties read off `puzzles.zebra.model.RELATIONS`, so any kind in that table works:
+become penalties read off `puzzles.zebra.clues.RELATIONS`, so any kind in that table works:
 
 - one entity (at, not_at, at_end): a unary penalty on each house where it fails;
 - two entities: a pair factor per pair of houses where the relation fails;

@@ -13,7 +13,7 @@ import json
 
 from puzzles.errors import InputError
 from puzzles.formats import PuzzleFile, Record, iter_records
-from puzzles.kinds import kind_of
+from puzzles.kinds import TEXT_FORMATS, kind_of
 from puzzles.sudoku.model import Sudoku
 from harness.solving import Outcome
 
@@ -92,7 +92,7 @@ def format_answer(pfile: PuzzleFile, record: Record, outcome: Outcome,
     lines = kind_of(record.puzzle).answer_lines
     if not as_json and lines is not None:  # a kind answered in text for people
         return people_answer(record, outcome, lines)
-    if as_json or pfile.format in ("jsonl", "text"):
+    if as_json or pfile.format == "jsonl" or pfile.format in TEXT_FORMATS:
         return json.dumps(outcome_json(record, outcome)) + "\n"
     if pfile.format == "csv":
         answer = outcome.solution.format() if outcome.solution is not None else ""

@@ -302,7 +302,7 @@ def done_results(out_dir: str, labels: Sequence[str],
         if held is None or row.index >= len(held) or held[row.index].source != row.source:
             raise ConfigError(f"{out_dir}: result {row.source} ({row.dataset} #{row.index}) is "
                               "not the puzzle the input holds there: the input changed since "
-                              "the report started; give another --out")
+                              "the report started; give another {out}")
         done.setdefault(row.dataset, set()).add((row.energy, row.index))
     return done
 

@@ -1,7 +1,7 @@
 """The Zebra model: the relation table, the verifier against brute force, JSON, conflicts.
 
 `brute_solutions` (exhaustive search with the README's definitions written out again here,
-independent of `puzzles.zebra.model.RELATIONS`) is also used by the reference and generator tests.
+independent of `puzzles.zebra.clues.RELATIONS`) is also used by the reference and generator tests.
 """
 
 from __future__ import annotations

@@ -29,15 +29,24 @@ def parse_box_option(ctx, param, value):
         raise click.BadParameter(str(e)) from None
 
 
+def parse_device_option(ctx, param, value):
+    """auto, cpu, cuda or cuda:N; whether that device is present is the solver's check."""
+    kind, colon, index = value.partition(":")
+    if value in DEVICES or (kind == "cuda" and colon and index.isdigit()):
+        return value
+    raise click.BadParameter(f"{value!r} is not a device (use {', '.join(DEVICES)} or cuda:N)")
+
+
 def sampler_options(command):
     """The Glauber solver's options, shared by `solve`, `bench` and `report` (seed and
     device too); defaults from `SamplerConfig`, `AnnealSchedule` and `GlauberOptions`."""
     options = [
         click.option("--seed", type=int, default=GLAUBER.seed, show_default=True,
                      help="Random seed; the same seed on the same device gives the same answers."),
-        click.option("--device", type=click.Choice(DEVICES), default=GLAUBER.device,
-                     show_default=True, help="Torch device for the Glauber solver; auto picks "
-                     "CUDA when present."),
+        click.option("--device", metavar="[auto|cpu|cuda|cuda:N]", default=GLAUBER.device,
+                     callback=parse_device_option, show_default=True,
+                     help="Torch device for the Glauber solver; auto picks CUDA when present, "
+                     "cuda:N the Nth CUDA device."),
         click.option("--search", type=click.Choice(SEARCHES), default=GLAUBER.search,
                      show_default=True, help="construct: constructive chains fill cells in "
                      "turn from a field learned across constructions, propagating after every "

@@ -2,7 +2,7 @@
 
 One Boolean x[entity, house] per (attribute, value, house); each value sits in exactly
 one house and each house holds exactly one value per attribute. Every clue becomes
-clauses generated from its row of `puzzles.zebra.model.RELATIONS`, never hand-written per kind:
+clauses generated from its row of `puzzles.zebra.clues.RELATIONS`, never hand-written per kind:
 
 - a nogood per position tuple the predicate rejects (complete on its own), and
 - a support clause per entity and house: "if a is in house p, then b is in one of the

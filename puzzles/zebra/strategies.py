@@ -11,7 +11,7 @@ Use them in your own property-based tests::
 
 Nothing is drawn and then filtered: a solution is one drawn permutation per attribute of
 the built-in vocabulary, and a clue is a kind, positions that satisfy it (from
-`puzzles.zebra.model.satisfying`) and an attribute per entity, read off the solution, so every
+`puzzles.zebra.clues.satisfying`) and an attribute per entity, read off the solution, so every
 clue is true of it. `mixed_puzzles` draws clues with house and ambiguous participants, true
 or not. Sizes may be given as ints or as strategies of ints.
 """

@@ -36,7 +36,7 @@ class Phrase:
     """One way of stating a clue: `{a}`, `{b}`, `{c}` stand for the clue's entities."""
 
     template: str  # lower case, no final full stop
-    kind: str  # the clue kind (a key of puzzles.zebra.model.RELATIONS)
+    kind: str  # the clue kind (a key of puzzles.zebra.clues.RELATIONS)
     writes: tuple[str, ...] = ()  # wordings in which `write_text` uses it
 
 
