@@ -105,6 +105,12 @@ class GlauberSolver(GlauberOptions):
         return lambda mask, owner, generator: term.unmask(mask, owner, neighbours, generator)
 
     @property
+    def reads_lm(self) -> bool:
+        """Does this solver read a language model: an LM energy, or (annealing) chains
+        started by the LM's unmasking (`init="lm"`)?"""
+        return self.energy != "penalty" or (self.search == "anneal" and self.init == "lm")
+
+    @property
     def batched(self) -> bool:
         """Do the puzzles of one `solve_many` call share work (annealed side by side in
         batches), or is each answered alone (the constructive search)?"""
@@ -116,8 +122,8 @@ class GlauberSolver(GlauberOptions):
         board). The model is loaded here, once (the solver keeps it). A puzzle a model
         cannot read on its own (more houses than it was made for: BeyondModel) is left to
         fail alone, as it does when solved. Runs the check its batches make."""
-        if self.energy == "penalty" and not (self.search == "anneal" and self.init == "lm"):
-            return  # no language model is read
+        if not self.reads_lm:
+            return
         device = resolve_device(self.device)
         for puzzle in puzzles:
             enc = encoder(puzzle.kind, self.propagate).encode(puzzle)
@@ -194,7 +200,7 @@ class GlauberSolver(GlauberOptions):
     def _construct(self, puzzle, enc: Encoded, device, generator, observer: Observer) -> Attempt:
         """Constructive chains and Glauber repair on one puzzle (`encoders.construction`)."""
         terms = list(self.terms)
-        if self.energy != "penalty":
+        if self.reads_lm:
             try:
                 terms.append((self.lm_weight, self._lm_term([(0, enc, None)], device)))
             except BeyondModel as e:
@@ -271,7 +277,7 @@ class GlauberSolver(GlauberOptions):
         energy: Energy = PenaltyEnergy.from_encoded(first, device, group_form=self.group_form)
         try:
             term = (self._lm_term(members, device)
-                    if self.energy != "penalty" or self.init == "lm" else None)
+                    if self.reads_lm else None)
         except BeyondModel as e:
             for i, _, _ in members:
                 attempts[i] = Attempt(None, 0.0, str(e))

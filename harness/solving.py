@@ -140,20 +140,12 @@ def solve_all(solver: Solver | BatchSolver, puzzles: Sequence[Puzzle],
     """
     observer = observer or Observer()
     outcomes: list[Outcome | None] = [None] * len(puzzles)
-    emitted = 0
+    sequencer: Sequencer[None] = Sequencer(lambda i, _, outcome: observer.outcome(i, outcome),
+                                           ordered)
 
     def settle(i: int, outcome: Outcome) -> None:
-        nonlocal emitted
         outcomes[i] = outcome
-        if not ordered:
-            observer.outcome(i, outcome)
-            return
-        while emitted < len(outcomes):
-            ready = outcomes[emitted]
-            if ready is None:
-                break
-            observer.outcome(emitted, ready)
-            emitted += 1
+        sequencer.settle(i, None, outcome)
 
     todo = []
     for i, puzzle in enumerate(puzzles):
