@@ -26,6 +26,9 @@ class InputError(PuzzleError):
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # across processes (Ray workers) with its parts
+        return type(self), (self.path, self.line, self.message)
+
 
 class ConfigError(ValueError):
     """A solver setting that cannot work here (e.g. an LM energy with no model for the board).

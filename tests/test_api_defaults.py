@@ -280,3 +280,12 @@ def test_setting_names_in_errors_read_as_the_library_or_the_cli_says_them():
         make_solver("glauber", beta_start=7.0, beta_end=1.0)
     assert str(caught.value).startswith("beta_start 7 is above beta_end 1")
     assert said(caught.value).startswith("--beta-start 7 is above --beta-end 1")
+
+
+def test_input_errors_survive_pickling():
+    """Errors cross to and from Ray workers pickled."""
+    import pickle
+
+    from puzzles.errors import InputError
+    error = pickle.loads(pickle.dumps(InputError("f.txt", 3, "bad symbol 'x'")))
+    assert (error.path, error.line, str(error)) == ("f.txt", 3, "f.txt:3: bad symbol 'x'")
