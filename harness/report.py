@@ -42,12 +42,10 @@ from harness import scoring
 from harness.chunks import Chunk, ChunkResult, ChunkRunner, chunks_of, done_in
 from harness.distributed import require_ray, run_sharded
 from harness.scoring import Row, Summary, format_table
-from harness.solvers import (DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, energy_solver,
-                             full_settings, parse_energies, preflight)
+from harness.solvers import (DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, RESUME_FREE,
+                             energy_solver, full_settings, parse_energies, preflight)
 
 RUN_FILE, RESULTS_FILE = "run.json", "results.jsonl"
-RESUME_FREE = ("ray", "workers", "threads")  # settings that may change on resume: they
-# change where and how fast, not what
 
 
 def summarize(rows: Sequence[Row], datasets: Sequence[str],

@@ -35,6 +35,8 @@ def set_threads(threads: int | None) -> None:
 # `report --energies` names; lm-init: penalty moves from the LM's unmasking (`--init lm`)
 REPORT_ENERGIES = ("penalty", "lm", "lm+penalty", "lm-init", "reference")
 DEFAULT_REPORT_ENERGIES = ("penalty", "reference")  # `report --energies`, harness.report.report
+RESUME_FREE = ("ray", "workers", "threads")  # report settings that may change on resume:
+# they change where and how fast, not what
 REPORT_CHUNK_SIZE = 128  # `report --chunk-size`: puzzles per chunk (batching, seeding, Ray)
 
 

@@ -13,7 +13,8 @@ from harness.commands.common import (
     progress_bar, user_errors, warn_idle)
 from harness.commands.options import (
     BOX_OPTION, FORMAT_OPTION, option_name, parse_box_option, sampler_options)
-from harness.solvers import DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, parse_energies
+from harness.solvers import (DEFAULT_REPORT_ENERGIES, REPORT_CHUNK_SIZE, RESUME_FREE,
+                             parse_energies)
 from harness.solving import interruption
 from puzzles.base import plural
 
@@ -126,8 +127,6 @@ def report(files, energy_names, out_dir, resume, limit, chunk_size, ray_address,
         click.echo(f"wrote {', '.join(written)}", err=True)
 
 
-# report settings that may differ on --resume: they change where and how fast, not what
-RESUME_FREE = ("ray", "workers", "threads")  # the same as harness.report.RESUME_FREE
 PARAMETER_SETTING = {"energy_names": "energies", "fmt": "format"}  # others: the same name
 
 
