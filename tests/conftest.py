@@ -1,4 +1,6 @@
+import io
 import os
+import sys
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -10,6 +12,21 @@ settings.register_profile("thorough", max_examples=300, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.fixture
+def stderr(monkeypatch):
+    """stderr(tty) -> a StringIO standing in for sys.stderr, a terminal or not."""
+    def make(tty: bool = True) -> io.StringIO:
+        stream = _Terminal() if tty else io.StringIO()
+        monkeypatch.setattr(sys, "stderr", stream)
+        return stream
+    return make
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 generating), on stderr only for a terminal and never with --quiet; --quiet also quiets
 transformers; --threads sets torch's CPU threads."""
 
-import io
 import os
-import sys
 
 import pytest
 import torch
@@ -24,23 +22,17 @@ from solver.observers import Hooks
 HARD = "4.....8.5.3..........7......2.....6.....8.4......1.......6.3.7.5..2.....1.4......"
 
 
-class Terminal(io.StringIO):
-    def isatty(self):
-        return True
-
-
-def test_a_single_job_shows_its_own_progress_on_a_terminal(monkeypatch):
-    terminal = Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
+def test_a_single_job_shows_its_own_progress_on_a_terminal(stderr):
+    terminal = stderr()
     with progress_bar(1, "solving", quiet=False) as progress:
         progress.status("sweep 12, lowest energy 3")
         progress(1)
     assert "sweep 12, lowest energy 3" in terminal.getvalue()
 
 
-@pytest.mark.parametrize("quiet,stream", [(True, Terminal()), (False, io.StringIO())])
-def test_no_progress_with_quiet_or_without_a_terminal(monkeypatch, quiet, stream):
-    monkeypatch.setattr(sys, "stderr", stream)
+@pytest.mark.parametrize("quiet,tty", [(True, True), (False, False)])
+def test_no_progress_with_quiet_or_without_a_terminal(stderr, quiet, tty):
+    stream = stderr(tty)
     with progress_bar(1, "solving", quiet=quiet) as progress:
         progress.status("sweep 12, lowest energy 3")
         progress(1)

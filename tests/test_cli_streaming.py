@@ -6,7 +6,6 @@ answer, then interrupt a puzzle that has no solution and a budget that never end
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
@@ -318,14 +317,8 @@ def test_ctrl_c_while_generating_large_boards(tmp_path):
 
 # -- messages ----------------------------------------------------------------------------------
 
-class Terminal(io.StringIO):
-    def isatty(self):
-        return True
-
-
-def test_a_message_never_runs_into_the_progress_line(monkeypatch):
-    terminal = Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
+def test_a_message_never_runs_into_the_progress_line(stderr):
+    terminal = stderr()
     with progress_bar(3, "solving", quiet=False) as progress:
         progress(1)
         progress.echo("p.txt:2: no solution")
