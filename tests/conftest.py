@@ -30,6 +30,14 @@ def stderr(monkeypatch):
 
 
 @pytest.fixture
+def frozen_clock(monkeypatch):
+    """time.perf_counter stands still: solver runs end by their sweep or round budgets,
+    never by the clock (the default 30 s limit), however busy the machine."""
+    import time  # noqa: PLC0415
+    monkeypatch.setattr(time, "perf_counter", lambda: 0.0)
+
+
+@pytest.fixture
 def one_thread():
     """Small tensors: one intra-op thread is faster than two on shared cores."""
     import torch  # noqa: PLC0415 (only the modules that use this fixture need torch)

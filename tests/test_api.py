@@ -10,6 +10,7 @@ import torch
 import glauber
 
 DOC = pathlib.Path(__file__).resolve().parents[1] / "docs" / "api.md"
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # budgets end the runs, not the clock
 EMPTY_4X4 = glauber.Sudoku.parse("." * 16)  # 288 solutions
 TARGET = (0, 1, 2, 3, 2, 3, 0, 1, 1, 0, 3, 2, 3, 2, 1, 0)  # value indices of one of them
 

@@ -64,6 +64,7 @@ def test_answers_do_not_depend_on_how_fast_the_host_checks(monkeypatch, search):
     runs = []
     for check_seconds in (0.0, float("inf")):
         monkeypatch.setattr(GlauberSampler, "check_seconds", check_seconds)
-        attempts = GlauberSolver(search=search, seed=5).solve_many(puzzles)
+        attempts = GlauberSolver(SamplerConfig(time_limit=10**6), search=search,
+                                 seed=5).solve_many(puzzles)
         runs.append([(a.solution, a.stats.get("sweeps")) for a in attempts])
     assert runs[0] == runs[1]

@@ -109,7 +109,7 @@ def test_paths_outside_the_repository_are_replaced(word, outside):
     assert runnable(["solve", word])[1] == (SMALL if outside else word)
 
 
-def test_the_python_blocks_run(tmp_path, monkeypatch):
+def test_the_python_blocks_run(tmp_path, monkeypatch, frozen_clock):
     blocks = re.findall(r"^```python\n(.*?)^```", README.read_text(), re.S | re.M)
     assert blocks
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
