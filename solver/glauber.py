@@ -100,23 +100,26 @@ class GlauberSampler:
         self.moves: Moves
         if config.move == "site":
             self.moves = SiteMoves(energy, colour_classes, config.order, self.device)
-            self.n_sites = self.moves.n_sites
-            self.starts = starts
-            return
-        assert perm_groups is not None and perm_classes is not None  # checked above
-        if config.move == "swap":
-            self.moves = SwapMoves(energy, perm_groups, perm_classes, self.device)
-        elif config.move == "shuffle":
-            self.moves = ShuffleMoves(energy, perm_groups, perm_classes, self.device, config.shuffle)
-        elif len(fillings) == 3:  # (values, real, keep): kept groups are shuffled instead
-            values, real, keep = fillings
-            self.moves = MixedMoves(energy, perm_groups, perm_classes, values, real, keep,
-                                    self.device, config.shuffle)
         else:
-            values, real = fillings
-            self.moves = BlockMoves(energy, perm_groups, perm_classes, values, real, self.device)
+            assert perm_groups is not None and perm_classes is not None  # checked above
+            self.moves = self._group_moves(perm_groups, perm_classes, fillings)
         self.n_sites = self.moves.n_sites
         self.starts = starts
+
+    def _group_moves(self, perm_groups: torch.Tensor, perm_classes: list[torch.Tensor],
+                     fillings) -> Moves:
+        """The kernel of a move over permutation groups: swap, shuffle or block."""
+        energy, config = self.energy, self.config
+        if config.move == "swap":
+            return SwapMoves(energy, perm_groups, perm_classes, self.device)
+        if config.move == "shuffle":
+            return ShuffleMoves(energy, perm_groups, perm_classes, self.device, config.shuffle)
+        if len(fillings) == 3:  # (values, real, keep): kept groups are shuffled instead
+            values, real, keep = fillings
+            return MixedMoves(energy, perm_groups, perm_classes, values, real, keep,
+                              self.device, config.shuffle)
+        values, real = fillings
+        return BlockMoves(energy, perm_groups, perm_classes, values, real, self.device)
 
     def _fresh(self, mask: torch.Tensor, owner: torch.Tensor, generator) -> torch.Tensor:
         """Start states of every chain: custom starts (mask of all the run's problems,
