@@ -12,8 +12,17 @@ from solver.config import ColonyConfig, SamplerConfig
 ENERGIES = ("penalty", "lm", "lm+penalty")  # what the moves follow (see solver.weighted.WeightedSum)
 INITS = ("uniform", "lm")  # where chains start and restart: uniform draws, or LM unmasking
 SEARCHES = ("construct", "anneal")  # constructive chains + repair, or annealed random starts
-DEVICES = ("auto", "cpu", "cuda")  # auto: CUDA when present, else the CPU; the library also
-# takes cuda:N (encoders.pipeline.resolve_device reads every name)
+DEVICES = ("auto", "cpu", "cuda")  # auto: CUDA when present, else the CPU; also cuda:N
+DEVICE_FORMS = "auto, cpu, cuda or cuda:N"  # how messages list them
+
+
+def is_device_name(name: str) -> bool:
+    """Is `name` a device setting's form (one of DEVICES, cuda:N, or cpu:0, torch's own
+    name for the CPU)? Whether the device is present is `encoders.pipeline.resolve_device`'s
+    check."""
+    kind, colon, index = name.partition(":")
+    return name in DEVICES or name == "cpu:0" or (kind == "cuda" and bool(colon)
+                                                  and index.isdigit())
 
 
 @dataclass

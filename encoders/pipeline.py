@@ -17,7 +17,7 @@ import torch
 from encoders import lm
 from encoders.construction import ConstructiveSearch, term_prior
 from encoders.encoded import Encoded, stack_fillings
-from encoders.options import GlauberOptions
+from encoders.options import DEVICE_FORMS, GlauberOptions, is_device_name
 from puzzles.base import Attempt
 from puzzles.errors import BeyondModel, ConfigError
 from puzzles.kinds import encoder
@@ -27,9 +27,6 @@ from solver.interfaces import Energy
 from solver.observers import Observer, Relay
 from solver.weighted import WeightedSum
 from solver.moves import batch_bytes
-
-
-DEVICE_FORMS = "auto, cpu, cuda or cuda:N"  # the device names resolve_device accepts
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
@@ -43,13 +40,13 @@ def resolve_device(device: str | torch.device) -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name in ("cpu", "cpu:0"):  # cpu:0: torch's own name for it (solver.tracing's
         return torch.device(name)  # simulated second device)
-    kind, colon, index = name.partition(":")
-    if kind != "cuda" or (colon and not index.isdigit()):
+    if not is_device_name(name):
         raise ConfigError(f"{{device}} {name}: unknown device (use {DEVICE_FORMS})")
     if not torch.cuda.is_available():
         raise ConfigError(f"{{device}} {name}: no CUDA device is available (use {{device}} cpu "
                           "or auto)")
     present = torch.cuda.device_count()
+    _, colon, index = name.partition(":")
     if colon and int(index) >= present:
         raise ConfigError(f"{{device}} {name}: no such CUDA device ({present} present: "
                          f"cuda:0 to cuda:{present - 1})")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from encoders.options import DEVICES, ENERGIES, INITS, SEARCHES, GlauberOptions
+from encoders.options import DEVICE_FORMS, ENERGIES, INITS, SEARCHES, GlauberOptions, is_device_name
 from harness.solvers import CONSTRUCT_SETTINGS, DEFAULT_THREADS, SAMPLER_SETTINGS
 from puzzles.base import PROPAGATION
 from puzzles.errors import PuzzleError
@@ -31,10 +31,9 @@ def parse_box_option(ctx, param, value):
 
 def parse_device_option(ctx, param, value):
     """auto, cpu, cuda or cuda:N; whether that device is present is the solver's check."""
-    kind, colon, index = value.partition(":")
-    if value in DEVICES or (kind == "cuda" and colon and index.isdigit()):
+    if is_device_name(value):
         return value
-    raise click.BadParameter(f"{value!r} is not a device (use {', '.join(DEVICES)} or cuda:N)")
+    raise click.BadParameter(f"{value!r} is not a device (use {DEVICE_FORMS})")
 
 
 def sampler_options(command):
